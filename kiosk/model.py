@@ -1,0 +1,260 @@
+"""The one schema of a contribution, shared by store, export, protocol and receiver.
+
+A :class:`Submission` is an immutable value. The UI builds one, the store keeps
+it, the sync client sends its :meth:`Submission.to_wire` form, and the receiver
+validates that same form with :func:`submission_from_wire`. Nothing else in the
+project defines which fields a submission has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timezone
+from collections.abc import Mapping
+from typing import Any, Literal
+
+KINDS = ("idea", "drawing")
+Kind = Literal["idea", "drawing"]
+
+AGE_GROUPS = ("under-12", "12-17", "18-29", "30-49", "50-64", "65-plus")
+
+SYNC_STATES = ("pending", "sent", "failed", "withheld")
+SyncStatus = Literal["pending", "sent", "failed", "withheld"]
+
+BLOB_ROLES = ("png", "strokes")
+BLOB_MEDIA_TYPES = {"png": "image/png", "strokes": "application/json"}
+
+# Reference codes avoid letters and digits that people confuse (0/O, 1/I/l, 5/S, 2/Z, 8/B).
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+SCHEMA_VERSION = 1
+"""Version of the wire form; bumped when a field is added or changes meaning."""
+
+
+class SchemaError(ValueError):
+    """A submission (or its wire form) breaks the schema.
+
+    Attributes:
+        field: the offending field's name, for messages that name it.
+    """
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+
+
+def utc_now() -> str:
+    """The current time as RFC 3339 in UTC with millisecond precision."""
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_reference_code() -> str:
+    """A short code a person can read aloud and type: 6 characters, no look-alikes."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """A binary payload of a submission (a drawing's PNG or its stroke data)."""
+
+    role: str
+    data: bytes = field(repr=False)
+    media_type: str = ""
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in BLOB_ROLES:
+            raise SchemaError("blobs.role", f"unknown blob role {self.role!r}")
+        if not self.media_type:
+            object.__setattr__(self, "media_type", BLOB_MEDIA_TYPES[self.role])
+        digest = sha256_hex(self.data)
+        if self.sha256 and self.sha256 != digest:
+            raise SchemaError("blobs.sha256", "digest does not match the data")
+        object.__setattr__(self, "sha256", digest)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def ref(self) -> dict[str, Any]:
+        """How the wire form references this blob: by digest, never by content."""
+        return {"role": self.role, "media_type": self.media_type, "sha256": self.sha256, "size": self.size}
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One contribution from one visitor: an idea or a drawing.
+
+    Text fields are stored exactly as given; cleaning (control characters,
+    length limit) is the input path's job, validated again here.
+    """
+
+    kind: str
+    topic_id: str
+    text: str = ""
+    goal_id: str | None = None
+    title: str | None = None
+    author_name: str | None = None
+    age_group: str | None = None
+    district: str | None = None
+    lives_here: bool | None = None
+    consent_given: bool = False
+    consent_version: str = ""
+    locale: str = "de"
+    kiosk_id: str = ""
+    event_id: str = ""
+    app_version: str = ""
+    is_sample: bool = False
+    unfinished: bool = False
+    id: str = field(default_factory=new_id)
+    reference_code: str = field(default_factory=new_reference_code)
+    created_at: str = field(default_factory=utc_now)
+    blobs: tuple[Blob, ...] = ()
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def blob(self, role: str) -> Blob | None:
+        for b in self.blobs:
+            if b.role == role:
+                return b
+        return None
+
+    def with_blobs(self, blobs: tuple[Blob, ...]) -> Submission:
+        return replace(self, blobs=blobs)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready form used by the protocol, the export and the receiver."""
+        out: dict[str, Any] = {"schema": SCHEMA_VERSION}
+        for f in fields(self):
+            if f.name == "blobs":
+                out["blobs"] = [b.ref() for b in self.blobs]
+            else:
+                out[f.name] = getattr(self, f.name)
+        return out
+
+    def canonical_json(self) -> bytes:
+        return canonical_json(self.to_wire())
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON: what a receipt must echo back."""
+        return sha256_hex(self.canonical_json())
+
+
+WIRE_FIELDS = frozenset(f.name for f in fields(Submission)) | {"schema"}
+_OPTIONAL_STR = ("goal_id", "title", "author_name", "age_group", "district")
+_REQUIRED_STR = ("kind", "topic_id", "text", "consent_version", "locale", "kiosk_id",
+                 "event_id", "app_version", "id", "reference_code", "created_at")
+_BOOL = ("consent_given", "is_sample", "unfinished")
+
+
+def canonical_json(data: Any) -> bytes:
+    """Deterministic JSON bytes: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def validate(sub: Submission) -> None:
+    """Raise :class:`SchemaError` naming the first field that is wrong."""
+    for name in _REQUIRED_STR:
+        if not isinstance(getattr(sub, name), str):
+            raise SchemaError(name, "must be a string")
+    for name in _OPTIONAL_STR:
+        value = getattr(sub, name)
+        if value is not None and not isinstance(value, str):
+            raise SchemaError(name, "must be a string or null")
+    for name in _BOOL:
+        if not isinstance(getattr(sub, name), bool):
+            raise SchemaError(name, "must be true or false")
+    if sub.lives_here is not None and not isinstance(sub.lives_here, bool):
+        raise SchemaError("lives_here", "must be true, false or null")
+    if sub.kind not in KINDS:
+        raise SchemaError("kind", f"must be one of {', '.join(KINDS)}")
+    if not sub.topic_id:
+        raise SchemaError("topic_id", "must not be empty")
+    if sub.age_group is not None and sub.age_group not in AGE_GROUPS:
+        raise SchemaError("age_group", f"must be one of {', '.join(AGE_GROUPS)}")
+    try:
+        if uuid.UUID(sub.id).version != 4 or str(uuid.UUID(sub.id)) != sub.id:
+            raise ValueError
+    except ValueError:
+        raise SchemaError("id", "must be a lowercase UUID4") from None
+    if len(sub.reference_code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in sub.reference_code):
+        raise SchemaError("reference_code", f"must be {CODE_LENGTH} characters of {CODE_ALPHABET}")
+    try:
+        parsed = datetime.fromisoformat(sub.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        raise SchemaError("created_at", "must be an RFC 3339 time") from None
+    if parsed.utcoffset() is None or parsed.utcoffset().total_seconds() != 0:
+        raise SchemaError("created_at", "must be in UTC")
+    if not isinstance(sub.blobs, tuple) or not all(isinstance(b, Blob) for b in sub.blobs):
+        raise SchemaError("blobs", "must be a tuple of Blob")
+    roles = [b.role for b in sub.blobs]
+    if len(set(roles)) != len(roles):
+        raise SchemaError("blobs", "each role at most once")
+    if sub.kind == "drawing" and not sub.unfinished and "png" not in roles:
+        raise SchemaError("blobs", "a finished drawing needs its PNG")
+
+
+def wire_blob_digests(data: Any) -> list[str]:
+    """The digests a wire form references, checked for shape (64 lowercase hex)."""
+    if not isinstance(data, dict):
+        raise SchemaError("(body)", "must be a JSON object")
+    refs = data.get("blobs", [])
+    if not isinstance(refs, list):
+        raise SchemaError("blobs", "must be a list")
+    out = []
+    for ref in refs:
+        if not isinstance(ref, dict) or set(ref) != {"role", "media_type", "sha256", "size"}:
+            raise SchemaError("blobs", "each entry needs exactly role, media_type, sha256, size")
+        digest = ref["sha256"]
+        if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise SchemaError("blobs.sha256", "must be 64 lowercase hex characters")
+        out.append(digest)
+    return out
+
+
+def submission_from_wire(data: Any, blobs: Mapping[str, bytes]) -> Submission:
+    """Rebuild a submission from its wire form, rejecting unknown or mistyped fields.
+
+    Args:
+        data: the decoded JSON object.
+        blobs: payloads by SHA-256; every digest the form references must be there.
+
+    Raises:
+        SchemaError: naming the first offending field.
+    """
+    digests = wire_blob_digests(data)
+    unknown = sorted(set(data) - WIRE_FIELDS)
+    if unknown:
+        raise SchemaError(unknown[0], "unknown field")
+    if data.get("schema") != SCHEMA_VERSION:
+        raise SchemaError("schema", f"must be {SCHEMA_VERSION}")
+    for name in sorted(WIRE_FIELDS - {"schema", "blobs"}):
+        if name not in data:
+            raise SchemaError(name, "is missing")
+    built = []
+    for ref, digest in zip(data.get("blobs", []), digests):
+        if digest not in blobs:
+            raise SchemaError("blobs.sha256", f"blob {digest} is not known")
+        if ref["role"] not in BLOB_ROLES:
+            raise SchemaError("blobs.role", f"unknown blob role {ref['role']!r}")
+        blob = Blob(role=ref["role"], data=blobs[digest], media_type=ref["media_type"], sha256=digest)
+        if blob.size != ref["size"]:
+            raise SchemaError("blobs.size", "does not match the blob")
+        built.append(blob)
+    kwargs = {k: v for k, v in data.items() if k not in ("schema", "blobs")}
+    return Submission(**kwargs, blobs=tuple(built))
