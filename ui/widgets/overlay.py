@@ -1,0 +1,38 @@
+"""A full-window layer over the screen stack: a dark scrim with a centred card."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+
+class Overlay(QWidget):
+    """Covers its parent (tracking its size) until hidden. No exec(), no modality."""
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("role", "scrim")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.card = QFrame(self)
+        self.card.setObjectName(f"{name}_card")
+        self.card.setProperty("role", "dialog")
+        self.card_layout = QVBoxLayout(self.card)
+        self.card_layout.setContentsMargins(72, 64, 72, 64)
+        self.card_layout.setSpacing(24)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.parent() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parent().rect())
+        return False
+
+    def present(self) -> None:
+        self.setGeometry(self.parent().rect())
+        self.show()
+        self.raise_()
