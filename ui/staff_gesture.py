@@ -12,8 +12,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Signal
-from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QApplication, QLineEdit, QTextEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QLineEdit, QTextEdit, QWidget
 
 ZONE_PX = 120
 _E = QEvent.Type
@@ -87,14 +87,13 @@ class StaffGesture(QObject):
             return False
         local = self.window.mapFromGlobal(gpos)
         zone = in_corner(local.x(), local.y(), self.window.width(), self.window.height(),
-                         self.corner, self.zone) and not self._on_interactive(gpos)
+                         self.corner, self.zone) and not self._on_interactive(self.window.childAt(local))
         if self.rule.tap(self.clock(), zone):
             self.triggered.emit()
         return False
 
     @staticmethod
-    def _on_interactive(gpos: QPoint) -> bool:
-        w = QApplication.widgetAt(gpos)
+    def _on_interactive(w: QWidget | None) -> bool:
         while w is not None:
             if isinstance(w, _INTERACTIVE):
                 return True
