@@ -169,7 +169,20 @@ class Parts:
     gesture: StaffGesture
     pin_pad: PinPad
     cursor_hidden: bool = False
+    filters_installed: bool = False
     disposed: bool = False
+
+    def install_filters(self) -> None:
+        """Install the app-wide filters (kiosk lock, idle, staff gesture) once.
+
+        build() does this on the window's first paint: before it nobody can see
+        or touch anything, and cold start stays free of a Python call per event.
+        """
+        if self.filters_installed or self.disposed:
+            return
+        self.filters_installed = True
+        for event_filter in (self.lock, self.idle, self.gesture):
+            self.app.installEventFilter(event_filter)
 
 
 def build(config_path: str | Path | Config | None = None, data_dir: str | Path | None = None, *,
@@ -223,8 +236,6 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
                   lock=lock, gesture=gesture, pin_pad=pin_pad)
     window.parts = parts  # type: ignore[attr-defined]
 
-    for event_filter in (lock, idle, gesture):
-        app.installEventFilter(event_filter)
     if config.kiosk.hide_cursor:
         app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         parts.cursor_hidden = True
@@ -256,7 +267,8 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     screens["staff"].exit_requested.connect(window.exit_kiosk)
     window.screen_changed.connect(_gesture_follows(parts.gesture))
     # lifecycle
-    window.first_painted.connect(_after_first_paint)
+    window.first_painted.connect(parts.install_filters)
+    window.first_painted.connect(partial(QTimer.singleShot, 0, _after_first_paint))
     window.closed.connect(partial(dispose, parts))
 
 
@@ -289,8 +301,9 @@ def dispose(parts: Parts) -> None:
     if parts.disposed:
         return
     parts.disposed = True
-    for event_filter in (parts.lock, parts.idle, parts.gesture):
-        parts.app.removeEventFilter(event_filter)
+    if parts.filters_installed:
+        for event_filter in (parts.lock, parts.idle, parts.gesture):
+            parts.app.removeEventFilter(event_filter)
     if parts.cursor_hidden:
         parts.app.restoreOverrideCursor()
     try:

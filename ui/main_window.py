@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QLayout, QMainWindow, QStackedWidget, QWidget
 
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         screen.retranslate()
         touch_focus(screen)
         if screen.name == HOME:
-            screen.installEventFilter(self)
+            screen.painted_once.connect(self._on_first_paint)
         return screen
 
     def set_pin_pad(self, pad: PinPad) -> None:
@@ -199,15 +199,16 @@ class MainWindow(QMainWindow):
         event.accept()
         self.closed.emit()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        super().changeEvent(event)
-        if (event.type() == QEvent.Type.WindowStateChange and not self.windowed
-                and self.windowState() & Qt.WindowState.WindowMinimized and not self._exit_allowed):
+    def _on_window_state(self, state: Qt.WindowState) -> None:
+        if not self.windowed and not self._exit_allowed and state & Qt.WindowState.WindowMinimized:
             QTimer.singleShot(0, self.showFullScreen)  # a window manager shortcut minimised us
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._apply_layout(event.size().width(), event.size().height())
+        for overlay in (self.idle_overlay, self.pin_pad):
+            if overlay is not None:
+                overlay.setGeometry(self.rect())
 
     def _apply_layout(self, width: int, height: int) -> None:
         portrait, scale = layout_for(width, height, self.config.kiosk.orientation)
@@ -219,9 +220,18 @@ class MainWindow(QMainWindow):
             for screen in self.screens.values():
                 screen.set_portrait(portrait)
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint and not self._painted and isinstance(obj, QWidget):
-            self._painted = True
-            obj.removeEventFilter(self)
-            QTimer.singleShot(0, self.first_painted.emit)
-        return False
+    def _on_first_paint(self) -> None:
+        # No Python event handler runs for every event before this point: the
+        # app-wide filters are installed on first_painted (kiosk.app), when a
+        # visitor can first see, and touch, anything.
+        if self._painted:
+            return
+        self._painted = True
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.windowStateChanged.connect(self._on_window_state)
+        QTimer.singleShot(0, self.first_painted.emit)
+
+    @property
+    def painted(self) -> bool:
+        return self._painted

@@ -62,8 +62,9 @@ def make_window(qtbot, jena_config: Config, store: FakeStore, tmp_path: Path
         window = build(cfg, tmp_path / "data", windowed=True, store=store)
         made.append(window)
         window.resize(*size)
-        window.show()
-        qtbot.waitExposed(window)
+        with qtbot.waitSignal(window.first_painted, timeout=5000):
+            window.show()
+        assert window.parts.filters_installed
         return window
 
     yield make

@@ -96,6 +96,7 @@ class AttractScreen(Screen):
         root.addLayout(footer)
         self.root = root
         self._portrait: bool | None = None
+        self._painted = False
         self.set_portrait(False)
 
     # -------------------------------------------------------------- layout
@@ -169,3 +170,6 @@ class AttractScreen(Screen):
         p.setBrush(accent)
         p.drawEllipse(c2, r * 0.42, r * 0.42)
         p.end()
+        if not self._painted:
+            self._painted = True
+            self.painted_once.emit()

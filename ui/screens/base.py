@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
                                QTextEdit, QWidget)
 
@@ -55,9 +55,12 @@ class Screen(QWidget):
     Signals:
         finished(): the visitor is done here (or pressed back); the app
             returns to the attract screen.
+        painted_once(): the first paint (emitted by the home screen only,
+            which marks the end of cold start).
     """
 
     finished = Signal()
+    painted_once = Signal()
 
     name: ClassVar[str] = ""
     idle_kind: ClassVar[str | None] = "default"
@@ -88,8 +91,9 @@ class Screen(QWidget):
         """Switch layout between landscape and portrait. Base: a QSS property only."""
         if self.property("portrait") != portrait:
             self.setProperty("portrait", portrait)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            if self.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):  # else the first show polishes
+                self.style().unpolish(self)
+                self.style().polish(self)
 
     def tr_(self, key: str, **fmt: object) -> str:
         return self.language.tr(key, **fmt)

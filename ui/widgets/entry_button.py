@@ -41,9 +41,15 @@ class EntryButton(QPushButton):
         row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(texts, 1)
         row.addWidget(self.arrow, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.set_icon_size(88)
+        self._icon_size = 0
 
     def set_icon_size(self, size: int) -> None:
+        if size == self._icon_size:
+            return
+        self._icon_size = size
+        self._render_icons(size)
+
+    def _render_icons(self, size: int) -> None:
         self.icon_label.setPixmap(icons.pixmap(self._icon_name, self._icon_color, size))
         self.arrow.setPixmap(icons.pixmap("mdi6.arrow-right", self._icon_color, round(size * 0.6)))
 

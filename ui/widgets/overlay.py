@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 
 class Overlay(QWidget):
-    """Covers its parent (tracking its size) until hidden. No exec(), no modality."""
+    """Covers its parent until hidden (the window keeps it sized). No exec(), no modality."""
 
     def __init__(self, parent: QWidget, name: str) -> None:
         super().__init__(parent)
@@ -24,13 +24,7 @@ class Overlay(QWidget):
         outer.addStretch(1)
         outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
-        parent.installEventFilter(self)
         self.hide()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if obj is self.parent() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parent().rect())
-        return False
 
     def present(self) -> None:
         self.setGeometry(self.parent().rect())

@@ -217,8 +217,9 @@ class PinPad(Overlay):
                                      else self.language.tr("pin.hint"))
         if self.message.property("error") != error:
             self.message.setProperty("error", error)
-            self.message.style().unpolish(self.message)
-            self.message.style().polish(self.message)
+            if self.message.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+                self.message.style().unpolish(self.message)
+                self.message.style().polish(self.message)
 
     def retranslate(self) -> None:
         tr = self.language.tr
