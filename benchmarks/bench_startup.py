@@ -81,21 +81,20 @@ def run(code: str, data_dir: str) -> dict:
 
 
 def seed_100k(data_dir: str) -> str | None:
-    """Fill data_dir with 100,000 submissions if the store offers a way; else say why not."""
+    """Fill data_dir with 100,000 sample submissions (kiosk.seed); else say why not."""
     try:
-        from kiosk import storage  # noqa: PLC0415
+        from kiosk.storage import Store  # noqa: PLC0415
     except ImportError:
         return "kiosk.storage is not on this branch yet"
-    for name in ("seed", "seed_samples", "bulk_insert"):
-        helper = getattr(storage, name, None)
-        if callable(helper):
-            break
-    else:
-        return "kiosk.storage offers no seeding or bulk-insert helper"
+    from kiosk.config import find_config, load_config  # noqa: PLC0415
+    from kiosk.seed import seed  # noqa: PLC0415
+
+    config = load_config(find_config(None))
+    store = Store.open_in(Path(data_dir), min_free_bytes=0)
     try:
-        helper(Path(data_dir), ideas=90_000, drawings=10_000)  # type: ignore[call-arg]
-    except TypeError as exc:
-        return f"kiosk.storage.{helper.__name__} has another signature: {exc}"
+        seed(store, config, ideas=90_000, drawings=10_000, random_seed=1)
+    finally:
+        store.close()
     return None
 
 

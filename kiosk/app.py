@@ -31,6 +31,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, ConfigError, find_config, load_config
+from kiosk.paths import APP_NAME, resolve_data_dir
 from ui import theme
 from ui.i18n import Language
 from ui.idle import IdleWatcher
@@ -45,8 +46,6 @@ from ui.staff_gesture import StaffGesture
 from ui.widgets.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.app")
-
-APP_NAME = "smart-city-kiosk"
 
 SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
     AttractScreen,
@@ -102,18 +101,7 @@ def _open_store(data_dir: Path, config: Config) -> StoreLike:
     except ImportError as exc:
         log.error("kiosk.storage not importable: %s", exc)
         return _MissingStore(str(exc))
-    return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1024 * 1024)
-
-
-def resolve_data_dir(data_dir: str | Path | None, config: Config) -> Path:
-    """--data-dir, else [storage] data_dir, else the platform's user data dir."""
-    if data_dir:
-        return Path(data_dir)
-    if config.storage.data_dir:
-        return Path(config.storage.data_dir).expanduser()
-    import platformdirs  # noqa: PLC0415
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
 
 
 def format_notice(notice: Any) -> str:
@@ -191,7 +179,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
 
     Args:
         config_path: a kiosk.toml (None: the usual lookup), or a loaded Config.
-        data_dir: where the store lives (None: config, then the platform default).
+        data_dir: where the store lives (None: $KIOSK_DATA_DIR, config, platform default).
         windowed: a normal window for development instead of frameless fullscreen.
         store: an object with the StoreLike interface, instead of opening one.
 
@@ -201,7 +189,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     config = config_path if isinstance(config_path, Config) else load_config(find_config(
         str(config_path) if config_path else None))
-    data = resolve_data_dir(data_dir, config)
+    data = resolve_data_dir(str(data_dir) if data_dir else None, config)
     if store is None:
         store = _open_store(data, config)
 

@@ -15,9 +15,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # attract
     "attract.prompt": {"de": "Machen Sie mit", "en": "Join in"},
     "attract.ideas.sub": {"de": "Ihr Vorschlag für die digitale Stadt",
-                          "en": "Your suggestion for the digital city"},
+                          "en": "Your idea for the digital city"},
     "attract.drawing.sub": {"de": "Für Kinder und alle, die gern malen",
-                            "en": "For kids and anyone who loves to draw"},
+                            "en": "Kids and grown-ups welcome"},
     "attract.lang.de.a11y": {"de": "Sprache: Deutsch", "en": "Switch language to German"},
     "attract.lang.en.a11y": {"de": "Sprache auf Englisch umstellen", "en": "Language: English"},
     "attract.lang.group": {"de": "Sprache wählen", "en": "Choose language"},

@@ -58,7 +58,7 @@ def pixmap(name: str, color: str, size: int, dpr: float = 1.0) -> QPixmap:
     pm.setDevicePixelRatio(dpr)
     pm.fill(Qt.GlobalColor.transparent)
     font = QFont(loaded[0])
-    font.setPixelSize(size)
+    font.setPixelSize(round(size * 0.86))  # MDI glyphs overshoot their em box; keep them whole
     painter = QPainter(pm)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.setFont(font)

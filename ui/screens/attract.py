@@ -81,8 +81,8 @@ class AttractScreen(Screen):
             self.prompt.hide()
 
         self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.body.addLayout(hero, 10)
-        self.body.addLayout(entries, 9)
+        self.body.addLayout(hero, 1)
+        self.body.addLayout(entries, 1)
 
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
@@ -120,8 +120,8 @@ class AttractScreen(Screen):
             self.root.setContentsMargins(128, 88, 128, 64)
             self.body.setDirection(QBoxLayout.Direction.LeftToRight)
             self.body.setSpacing(112)
-            self.body.setStretch(0, 10)
-            self.body.setStretch(1, 9)
+            self.body.setStretch(0, 1)
+            self.body.setStretch(1, 1)
             self.entries.setSpacing(28)
             for b in (self.ideas, self.drawing):
                 b.setMinimumHeight(220)

@@ -6,7 +6,7 @@ Base of the flow placeholders and the "unavailable" screen.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui import icons
 from ui.screens.base import Screen, ScreenContext, label
@@ -34,21 +34,25 @@ class MessageScreen(Screen):
         self.back.setMinimumWidth(420)
         self.back.clicked.connect(self.finished)
 
+        # No alignment flags on the wrapped labels' column: with them, Qt sizes it
+        # from a sizeHint taken before word wrap and cuts the button off.
         column = QWidget()
         column.setMaximumWidth(1100)
         col = QVBoxLayout(column)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(36)
+        col.addStretch(1)
         col.addWidget(self.icon)
         col.addWidget(self.title)
         col.addWidget(self.body)
         col.addSpacing(40)
         col.addWidget(self.back, 0, Qt.AlignmentFlag.AlignHCenter)
+        col.addStretch(1)
 
-        root = QVBoxLayout(self)
+        root = QHBoxLayout(self)
         root.setContentsMargins(96, 96, 96, 96)
         root.addStretch(1)
-        root.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+        root.addWidget(column, 100)
         root.addStretch(1)
 
     def set_texts(self, title: str, body: str, back: str) -> None:
