@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 CONFIG_PATH = REPO / "kiosk.toml" if (REPO / "kiosk.toml").is_file() else BUNDLED_CONFIG
 
 # Fast enough for tests, slow enough that two cores under load still see the order.
-FAST_IDLE = IdleConfig(timeout_s=0.4, countdown_s=0.3, drawing_timeout_s=1.2, thanks_timeout_s=0.5)
+FAST_IDLE = IdleConfig(timeout_s=0.5, countdown_s=1.0, drawing_timeout_s=1.5, thanks_timeout_s=0.5)
 
 
 @dataclasses.dataclass
@@ -58,7 +58,7 @@ def make_window(qtbot, jena_config: Config, store: FakeStore, tmp_path: Path
 
     def make(config: Config | None = None, *, size: tuple[int, int] = (1280, 720), **replace: Any) -> MainWindow:
         cfg = config or jena_config
-        cfg = dataclasses.replace(cfg, idle=FAST_IDLE, **replace)
+        cfg = dataclasses.replace(cfg, **{"idle": FAST_IDLE, **replace})
         window = build(cfg, tmp_path / "data", windowed=True, store=store)
         made.append(window)
         window.resize(*size)

@@ -78,7 +78,7 @@ def test_input_restarts_the_timer(qtbot, window: MainWindow) -> None:
     line.setFocus()
     timeout_ms = int(window.config.idle.timeout_s * 1000)
     for _ in range(4):  # typing for longer than one timeout keeps the prompt away
-        qtbot.wait(timeout_ms // 2)
+        qtbot.wait(timeout_ms // 3)
         qtbot.keyClick(line, Qt.Key.Key_A)
         assert not window.idle_overlay.isVisible()
     assert line.text() == "aaaa"

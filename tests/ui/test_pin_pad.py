@@ -11,6 +11,14 @@ from kiosk.pin import lockout_delay
 from ui.main_window import MainWindow
 
 
+@pytest.fixture
+def window(make_window):
+    """The PIN pad times out like any screen; keep that out of the lockout timings."""
+    from kiosk.config import IdleConfig
+
+    return make_window(idle=IdleConfig(timeout_s=60, countdown_s=10, drawing_timeout_s=120))
+
+
 def enter(pad, pin: str) -> None:  # noqa: ANN001
     for d in pin:
         pad.findChild(type(pad.ok), f"pin_digit_{d}").click()
