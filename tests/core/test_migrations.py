@@ -35,6 +35,12 @@ ROWS = [
          kiosk_id="kiosk-1", event_id="fest-2024", app_version="0.1.0", is_sample=1, unfinished=0,
          reference_code="XY7946", created_at="2024-06-01T08:00:00.000Z",
          created_key="2024-06-01T08:00:00.000000Z"),
+    *(dict(id=f"5e1f0c2a-000{i}-4b6d-9a7e-3c4d5e6f7a8b", kind="idea", topic_id="mobility",
+           text=f"Idee {i}: Tempo 30 \u2705", goal_id=None, title=None, author_name=None, age_group="18-29",
+           district=None, lives_here=1, consent_given=1, consent_version="2024-1", locale="de",
+           kiosk_id="kiosk-1", event_id="fest-2024", app_version="0.1.0", is_sample=0, unfinished=0,
+           reference_code=f"PQR{i}67", created_at=f"2024-06-01T11:0{i}:00.000+00:00",
+           created_key=f"2024-06-01T11:0{i}:00.000000Z") for i in (3, 4)),
 ]
 BLOBS = {"7a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d": [("png", "image/png", PNG), ("strokes", "application/json", STROKES)]}
 STATES_V2 = {  # what the sync worker of v2 had recorded
@@ -111,7 +117,8 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
         assert names == [m.__name__ for m in MIGRATIONS]
         for row in ROWS:
             assert s.get(row["id"]) == expected(row)
-        assert [sub.id for sub in s.iter_submissions()] == [ROWS[2]["id"], ROWS[1]["id"], ROWS[0]["id"]]
+        oldest_first = [ROWS[i]["id"] for i in (2, 1, 0, 3, 4)]
+        assert [sub.id for sub in s.iter_submissions()] == oldest_first
         states = STATES_V2 if version >= 2 else {}
         for row in ROWS:
             state = s.sync_state(row["id"])
@@ -120,23 +127,27 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
                 (status, attempts, error, reason)
             assert state.receipt == (None if receipt is None else {"digest": "abc", "n": 1})
         stats = s.stats()
-        assert stats.total == s.count() == 3
-        assert stats.by_kind == {"idea": 2, "drawing": 1}
-        assert stats.by_topic == {"mobility": 1, "play": 1, "climate": 1}
+        assert stats.total == s.count() == 5
+        assert stats.by_kind == {"idea": 4, "drawing": 1}
+        assert stats.by_topic == {"mobility": 3, "play": 1, "climate": 1}
         assert stats.samples == 1
+        groups = s._conn.execute("SELECT n FROM submission_counts WHERE kind = 'idea' AND topic_id = 'mobility' "
+                                 "AND status = 'pending'").fetchone()[0]
         if version >= 2:
-            assert stats.by_state == {"pending": 1, "sent": 1, "failed": 0, "withheld": 1}
-            assert s.pending_ids() == [ROWS[2]["id"]]
+            assert stats.by_state == {"pending": 3, "sent": 1, "failed": 0, "withheld": 1}
+            assert s.pending_ids() == [ROWS[i]["id"] for i in (2, 3, 4)]
+            assert groups == 2
         else:
-            assert stats.by_state == {"pending": 3, "sent": 0, "failed": 0, "withheld": 0}
-            assert s.pending_ids() == [ROWS[2]["id"], ROWS[1]["id"], ROWS[0]["id"]]
+            assert stats.by_state == {"pending": 5, "sent": 0, "failed": 0, "withheld": 0}
+            assert s.pending_ids() == oldest_first
+            assert groups == 3
         # and it goes on working: new rows and changes are counted
         new = Submission(kind="idea", topic_id="mobility", text="Noch eine Idee", created_at="2024-06-01T07:00:00Z")
         s.add(new)
         s.release(ROWS[1]["id"])
         assert s.pending_ids()[:2] == [new.id, ROWS[2]["id"]]
-        assert s.stats().by_topic["mobility"] == 2
-        assert s.stats().by_state["pending"] == (3 if version >= 2 else 4)
+        assert s.stats().by_topic["mobility"] == 4
+        assert s.stats().by_state["pending"] == (5 if version >= 2 else 6)
         assert s.notices == []
 
 
