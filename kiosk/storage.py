@@ -176,8 +176,10 @@ def add_sync_state(conn: sqlite3.Connection) -> None:
 
     A trigger creates the row with every new submission, so "every submission
     has exactly one sync state" holds by construction. The partial index holds
-    only pending rows, in upload order, so picking the next batch stays cheap
-    however many rows were sent already.
+    only pending rows, in upload order (ties by id), and covers the query, so
+    picking the next batch stays cheap however many rows were sent already.
+    The table is WITHOUT ROWID: its rows are small and always found by
+    submission id, so the id is the key and no second index is written per add.
     """
     _exec_script(conn, """
         CREATE TABLE sync_state (
@@ -190,10 +192,10 @@ def add_sync_state(conn: sqlite3.Connection) -> None:
             withheld_reason TEXT,
             updated_at      TEXT NOT NULL,
             created_key     TEXT NOT NULL
-        );
+        ) WITHOUT ROWID;
         INSERT INTO sync_state (submission_id, status, updated_at, created_key)
             SELECT id, 'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), created_key
-            FROM submissions ORDER BY created_key, rowid;
+            FROM submissions;
         CREATE INDEX sync_state_pending ON sync_state (created_key) WHERE status = 'pending';
         CREATE TRIGGER submissions_sync_state AFTER INSERT ON submissions BEGIN
             INSERT INTO sync_state (submission_id, status, updated_at, created_key)
@@ -363,7 +365,7 @@ _INSERT_BLOB = (
     "VALUES (:submission_id, :role, :position, :media_type, :sha256, :size, :data)"
 )
 PENDING_SQL = ("SELECT submission_id FROM sync_state WHERE status = 'pending' "
-               "ORDER BY created_key, rowid LIMIT ?")
+               "ORDER BY created_key, submission_id LIMIT ?")
 """The sync worker's query; it walks the partial index ``sync_state_pending``."""
 
 
@@ -829,7 +831,7 @@ class Store:
         return sync_state_from_row(rows[0]) if rows else None
 
     def pending_ids(self, limit: int = 100) -> list[str]:
-        """Ids to upload next: pending only, oldest created first (index ``sync_state_pending``)."""
+        """Ids to upload next: pending only, oldest created first (ties by id), from an index."""
         return [r[0] for r in self._read("could not read pending ids", PENDING_SQL, (limit,))]
 
     def _change_state(self, submission_id: str, action: str, sets: str = "", params: Sequence[Any] = ()) -> str:
