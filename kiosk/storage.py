@@ -330,23 +330,33 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
 
 
 @contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def _transaction(conn: sqlite3.Connection, what: str | None = None) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
 
     IMMEDIATE takes the write lock up front, so two writers queue on the busy
     timeout instead of one failing with SQLITE_BUSY when it upgrades a read.
+
+    Args:
+        what: if given, environment failures are re-raised as :class:`StoreError`
+            (or :class:`DiskFullError`) saying this; bugs pass through unchanged.
     """
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error as exc:
-                log.warning("rollback failed: %s", exc)
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error as exc:
+                    log.warning("rollback failed: %s", exc)
+            raise
+    except (sqlite3.Error, OSError) as exc:
+        cls = None if what is None else error_class(exc)
+        if cls is None:
+            raise
+        raise cls(f"{what}: {exc}") from exc
 
 
 # ---------------------------------------------------------------------------
@@ -678,11 +688,6 @@ class Store:
         """Close the connection; calling it again does nothing."""
         self._conn.close()
 
-    @contextmanager
-    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
-        with _environment_errors(what), _transaction(self._conn) as conn:
-            yield conn
-
     def _read(self, what: str, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with _environment_errors(what):
             return self._conn.execute(sql, params).fetchall()
@@ -705,9 +710,9 @@ class Store:
             self._note_disk_low()
             raise DiskFullError(f"{free} bytes free, below the reserve of {self.min_free_bytes}")
         try:
-            with self._write(f"could not store submission {sub.id}") as conn:
+            with _transaction(self._conn, f"could not store submission {sub.id}") as conn:
                 inserted = conn.execute(_INSERT_SUBMISSION, submission_row(sub)).rowcount == 1
-                if inserted:
+                if inserted and sub.blobs:
                     conn.executemany(_INSERT_BLOB, blob_rows(sub))
         except DiskFullError:
             self._note_disk_low()
@@ -729,7 +734,7 @@ class Store:
         if self.free_bytes() < self.min_free_bytes:
             raise DiskFullError("below the free-disk reserve")
         subs = list(subs)
-        with self._write("could not store submissions") as conn:
+        with _transaction(self._conn, "could not store submissions") as conn:
             conn.executemany(_INSERT_SUBMISSION, (submission_row(s) for s in subs))
             conn.executemany(_INSERT_BLOB.replace("INSERT", "INSERT OR IGNORE", 1),
                              (row for s in subs for row in blob_rows(s)))
@@ -791,7 +796,7 @@ class Store:
     def _note_disk_low(self) -> None:
         """Record a ``disk_low`` notice unless one was recorded within the hour. Best effort."""
         try:
-            with self._write("could not record a notice") as conn:
+            with _transaction(self._conn, "could not record a notice") as conn:
                 last = conn.execute("SELECT at FROM notices WHERE kind = 'disk_low' "
                                     "ORDER BY id DESC LIMIT 1").fetchone()
                 if not disk_low_due(last[0] if last else None, datetime.now(timezone.utc)):
@@ -814,7 +819,7 @@ class Store:
         """Persist something staff must see. ``message`` must not contain visitor text."""
         if kind not in NOTICE_KINDS:
             raise ValueError(f"unknown notice kind {kind!r}")
-        with self._write("could not record a notice") as conn:
+        with _transaction(self._conn, "could not record a notice") as conn:
             self._insert_notice(conn, kind, message, path)
 
     @staticmethod
@@ -840,7 +845,7 @@ class Store:
         Raises:
             KeyError: no such submission.
         """
-        with self._write(f"could not update the sync state of {submission_id}") as conn:
+        with _transaction(self._conn, f"could not update the sync state of {submission_id}") as conn:
             row = conn.execute("SELECT status FROM sync_state WHERE submission_id = ?", (submission_id,)).fetchone()
             if row is None:
                 raise KeyError(submission_id)
@@ -865,7 +870,7 @@ class Store:
 
     def reset_failed(self) -> int:
         """Staff "retry": every failed row becomes pending again. Returns how many."""
-        with self._write("could not reset failed rows") as conn:
+        with _transaction(self._conn, "could not reset failed rows") as conn:
             changed = conn.execute("UPDATE sync_state SET status = 'pending', updated_at = ? "
                                    "WHERE status = 'failed'", (utc_now(),)).rowcount
         log.info("reset %d failed rows to pending", changed)
