@@ -88,6 +88,17 @@ class StoreNotice:
 
 @dataclass(frozen=True, slots=True)
 class SyncState:
+    """Where one submission is on its way to the receiver.
+
+    Attributes:
+        status: one of ``model.SYNC_STATES``.
+        attempts: upload attempts so far.
+        last_error: what the last attempt or failure reported, if anything.
+        receipt: the receiver's receipt JSON once sent.
+        updated_at: RFC 3339 UTC of the last change.
+        withheld_reason: why staff withheld it, while withheld.
+    """
+
     submission_id: str
     status: str
     attempts: int
@@ -99,6 +110,8 @@ class SyncState:
 
 @dataclass(frozen=True, slots=True)
 class Stats:
+    """Counts for the staff screen; ``by_state`` always has every state, 0 if none."""
+
     total: int
     by_kind: dict[str, int]
     by_topic: dict[str, int]
@@ -353,10 +366,10 @@ def _transaction(conn: sqlite3.Connection, what: str | None = None) -> Iterator[
                     log.warning("rollback failed: %s", exc)
             raise
     except (sqlite3.Error, OSError) as exc:
-        cls = None if what is None else error_class(exc)
-        if cls is None:
+        translated = None if what is None else as_store_error(exc, what)
+        if translated is None:
             raise
-        raise cls(f"{what}: {exc}") from exc
+        raise translated from exc
 
 
 # ---------------------------------------------------------------------------
@@ -402,7 +415,8 @@ def blob_rows(sub: Submission) -> list[dict[str, Any]]:
             for i, b in enumerate(sub.blobs)]
 
 
-def submission_from_row(row: Mapping[str, Any], blobs: Iterable[Mapping[str, Any]] = ()) -> Submission:
+def submission_from_row(row: Mapping[str, Any] | sqlite3.Row,
+                        blobs: Iterable[Mapping[str, Any] | sqlite3.Row] = ()) -> Submission:
     """Rebuild a :class:`Submission` from its row and its blob rows (in position order).
 
     Blob digests are checked again by :class:`Blob`, so damaged payloads do not
@@ -417,7 +431,7 @@ def submission_from_row(row: Mapping[str, Any], blobs: Iterable[Mapping[str, Any
     return Submission(**values, blobs=built)
 
 
-def sync_state_from_row(row: Mapping[str, Any]) -> SyncState:
+def sync_state_from_row(row: Mapping[str, Any] | sqlite3.Row) -> SyncState:
     receipt = row["receipt"]
     return SyncState(
         submission_id=row["submission_id"],
@@ -510,6 +524,12 @@ def error_class(exc: BaseException) -> type[StoreError] | None:
     return None
 
 
+def as_store_error(exc: BaseException, what: str) -> StoreError | None:
+    """The :class:`StoreError` to raise instead of ``exc``, or None if ``exc`` is a bug."""
+    cls = error_class(exc)
+    return None if cls is None else cls(f"{what}: {exc}")
+
+
 def is_corruption(exc: BaseException) -> bool:
     """True when SQLite says the file is damaged or is not a database at all."""
     return _primary_code(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -530,13 +550,11 @@ def _environment_errors(what: str) -> Iterator[None]:
     """Re-raise environment failures as :class:`StoreError`; let bugs through."""
     try:
         yield
-    except StoreError:
-        raise
     except (sqlite3.Error, OSError) as exc:
-        cls = error_class(exc)
-        if cls is None:
+        translated = as_store_error(exc, what)
+        if translated is None:
             raise
-        raise cls(f"{what}: {exc}") from exc
+        raise translated from exc
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -670,11 +688,16 @@ class Store:
             if not existed:
                 _fsync_dir(self.path.parent)
         if moved is not None:
-            self.add_notice("moved_aside", "The database was damaged, so it was moved aside "
-                            "and a new empty one was started.", str(moved))
+            try:
+                self.add_notice("moved_aside", "The database was damaged, so it was moved aside "
+                                "and a new empty one was started.", str(moved))
+            except BaseException:
+                self.close()
+                raise
 
     @classmethod
     def open_in(cls, data_dir: Path, *, min_free_bytes: int = 0) -> Store:
+        """The store in ``data_dir / DB_FILENAME``."""
         return cls(Path(data_dir) / DB_FILENAME, min_free_bytes=min_free_bytes)
 
     def __enter__(self) -> Store:
@@ -707,6 +730,7 @@ class Store:
         """
         free = self.free_bytes()
         if free < self.min_free_bytes:
+            log.warning("refused submission %s: %d bytes free, reserve is %d", sub.id, free, self.min_free_bytes)
             self._note_disk_low()
             raise DiskFullError(f"{free} bytes free, below the reserve of {self.min_free_bytes}")
         try:
