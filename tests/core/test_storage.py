@@ -463,6 +463,37 @@ def test_several_stores_opening_a_fresh_file_at_once(tmp_path):
         assert conn.execute("SELECT count(*) FROM submissions").fetchone()[0] == 3
 
 
+ADDER = r"""
+import sys
+from pathlib import Path
+from kiosk.model import Submission
+from kiosk.storage import Store
+
+with Store(Path(sys.argv[1])) as store:
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for n in range(30):
+        store.add(Submission(kind="idea", topic_id="from-child", text=f"Idee {n}"))
+"""
+
+
+@pytest.mark.slow
+def test_another_process_adding_at_the_same_time(tmp_path):
+    db = tmp_path / DB_FILENAME
+    with Store(db) as s:
+        child = subprocess.Popen([sys.executable, "-c", ADDER, str(db)], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert child.stdout.readline().strip() == b"ready"
+        child.stdin.write(b"go\n")
+        child.stdin.flush()
+        for _ in range(30):
+            s.add(idea())
+        assert child.wait(timeout=30) == 0
+        assert s.count() == raw_count(db, "submissions") == 60
+        assert s.stats().by_topic == {"mobility": 30, "from-child": 30}
+        assert s.stats() == scanned_stats(db)
+
+
 def test_add_waits_for_another_writer(tmp_path):
     with Store.open_in(tmp_path) as s:
         other = sqlite3.connect(s.path, isolation_level=None, check_same_thread=False)
@@ -565,7 +596,8 @@ def test_free_bytes_is_the_file_systems(store):
     assert store.can_accept()
 
 
-def test_below_the_reserve_nothing_is_written_and_staff_are_told_once(tmp_path):
+def test_below_the_reserve_nothing_is_written_and_staff_are_told_once(tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="kiosk.storage")
     with Store.open_in(tmp_path) as s:
         s.add(idea())
         before = (s.count(), s.stats(), raw_count(s.path, "blobs"))
@@ -578,6 +610,7 @@ def test_below_the_reserve_nothing_is_written_and_staff_are_told_once(tmp_path):
         assert s.get(sub.id) is None
         assert (s.count(), s.stats(), raw_count(s.path, "blobs")) == before
         assert [n.kind for n in s.notices] == ["disk_low"]
+        assert f"refused submission {sub.id}" in caplog.text
         s.min_free_bytes = 0
         s.add(sub)
         assert s.get(sub.id) == sub
