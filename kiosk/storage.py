@@ -779,6 +779,7 @@ class Store:
         return [submission_from_row(row, blobs[row["id"]]) for row in rows]
 
     def count(self) -> int:
+        """How many submissions are stored (read from the trigger-kept counts)."""
         rows = self._read("could not count", "SELECT coalesce(sum(n), 0) FROM submission_counts")
         return rows[0][0]
 
@@ -815,6 +816,7 @@ class Store:
             return shutil.disk_usage(self.path.parent).free
 
     def can_accept(self) -> bool:
+        """Whether :meth:`add` would pass the free-disk reserve right now."""
         return self.free_bytes() >= self.min_free_bytes
 
     def _note_disk_low(self) -> None:
@@ -855,6 +857,7 @@ class Store:
     # -- sync state ------------------------------------------------------
 
     def sync_state(self, submission_id: str) -> SyncState | None:
+        """The submission's sync state, or None if there is no such submission."""
         rows = self._read("could not read a sync state",
                           "SELECT * FROM sync_state WHERE submission_id = ?", (submission_id,))
         return sync_state_from_row(rows[0]) if rows else None
