@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
         for row in ROWS:
             assert s.get(row["id"]) == expected(row)
         oldest_first = [ROWS[i]["id"] for i in (2, 1, 0, 3, 4)]
-        assert [sub.id for sub in s.iter_submissions()] == oldest_first
+        assert [sub.id for sub in itertools.islice(s.iter_submissions(), 6)] == oldest_first
         states = STATES_V2 if version >= 2 else {}
         for row in ROWS:
             state = s.sync_state(row["id"])
