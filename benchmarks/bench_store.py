@@ -67,11 +67,15 @@ def bench_commit(work: Path, commits: int) -> tuple[float, float]:
     insert = f"INSERT INTO plain VALUES ({', '.join(':' + c for c in columns)})"
     ideas = [make_idea(rng, i) for i in range(2 * (commits + 20))]
     store_times, bare_times = [], []
-    for n in range(commits + 20):  # interleaved, so both see the same disk weather
-        a, b = ideas[2 * n], ideas[2 * n + 1]
+    for n in range(commits + 20):  # interleaved, so both see the same disk weather,
+        a, b = ideas[2 * n], ideas[2 * n + 1]  # and taking turns at going first
         row = submission_row(b)
-        t_store = timed(lambda: store.add(a))
-        t_bare = timed(lambda: bare.execute(insert, row))
+        if n % 2:
+            t_store = timed(lambda: store.add(a))
+            t_bare = timed(lambda: bare.execute(insert, row))
+        else:
+            t_bare = timed(lambda: bare.execute(insert, row))
+            t_store = timed(lambda: store.add(a))
         if n >= 20:  # warm-up
             store_times.append(t_store)
             bare_times.append(t_bare)

@@ -145,6 +145,8 @@ def create_submissions_and_blobs(conn: sqlite3.Connection) -> None:
 
     ``created_key`` is ``created_at`` normalised (UTC, microseconds, ``Z``) so
     that ordering by it is chronological whatever RFC 3339 spelling came in.
+    It has no index of its own: every index is one more page in each durable
+    commit, and the rare export can afford to sort.
     """
     _exec_script(conn, """
         CREATE TABLE submissions (
@@ -170,7 +172,6 @@ def create_submissions_and_blobs(conn: sqlite3.Connection) -> None:
             created_at      TEXT NOT NULL,
             created_key     TEXT NOT NULL
         );
-        CREATE INDEX submissions_created ON submissions (created_key);
         CREATE TABLE blobs (
             submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
             role          TEXT NOT NULL,
@@ -377,7 +378,7 @@ def _transaction(conn: sqlite3.Connection, what: str | None = None) -> Iterator[
 
 SUBMISSION_COLUMNS = tuple(f.name for f in fields(Submission) if f.name != "blobs")
 _BOOL_COLUMNS = ("lives_here", "consent_given", "is_sample", "unfinished")
-_SELECT_SUBMISSION = f"SELECT rowid AS row_id, created_key, {', '.join(SUBMISSION_COLUMNS)} FROM submissions"
+_SELECT_SUBMISSION = f"SELECT rowid AS row_id, {', '.join(SUBMISSION_COLUMNS)} FROM submissions"
 _INSERT_SUBMISSION = (
     f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}, created_key) "
     f"VALUES ({', '.join(':' + c for c in SUBMISSION_COLUMNS)}, :created_key) "
@@ -792,21 +793,23 @@ class Store:
     def iter_submissions(self, kind: str | None = None) -> Iterator[Submission]:
         """All submissions (or one kind), oldest first, with blobs; for the export.
 
-        Reads in batches by key, so no read transaction stays open while the
-        caller works, and other connections can write and checkpoint meanwhile.
+        The order (ties in insertion order) is taken once, up front: the export
+        holds the rows stored when it started. Rows are then read in batches, so
+        no read transaction stays open while the caller works, and other
+        connections can write and checkpoint meanwhile.
         """
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}")
-        where = "" if kind is None else " AND kind = ?"
-        sql = (f"{_SELECT_SUBMISSION} WHERE (created_key, rowid) > (?, ?){where} "
-               f"ORDER BY created_key, rowid LIMIT {_EXPORT_BATCH}")
-        after: tuple[Any, ...] = ("", 0)
-        while True:
-            rows = self._read("could not read submissions", sql, after + ((kind,) if kind else ()))
-            if not rows:
-                return
-            yield from self._with_blobs(rows)
-            after = (rows[-1]["created_key"], rows[-1]["row_id"])
+        where, params = ("", ()) if kind is None else (" WHERE kind = ?", (kind,))
+        order = [r[0] for r in self._read("could not read submissions",
+                                          f"SELECT rowid FROM submissions{where} ORDER BY created_key, rowid",
+                                          params)]
+        for start in range(0, len(order), _EXPORT_BATCH):
+            batch = order[start:start + _EXPORT_BATCH]
+            rows = self._read("could not read submissions",
+                              f"{_SELECT_SUBMISSION} WHERE rowid IN ({', '.join('?' * len(batch))})", batch)
+            by_rowid = {row["row_id"]: row for row in rows}
+            yield from self._with_blobs([by_rowid[i] for i in batch if i in by_rowid])
 
     # -- disk ------------------------------------------------------------
 

@@ -379,15 +379,17 @@ def test_iter_submissions_oldest_first_in_batches_with_blobs(store):
         list(store.iter_submissions("poem"))
 
 
-def test_writing_while_iterating_works(store):
+def test_writing_while_iterating_works_and_new_rows_wait_for_the_next_export(store):
     for _ in range(5):
         store.add(idea())
     seen = 0
     for sub in itertools.islice(store.iter_submissions(), 6):
         store.mark_sent(sub.id, {"ok": True})
+        store.add(idea(created_at="2030-01-01T00:00:00Z"))
         seen += 1
     assert seen == 5
     assert store.stats().by_state["sent"] == 5
+    assert len(list(itertools.islice(store.iter_submissions(), 11))) == 10
 
 
 # -- notices ---------------------------------------------------------------
