@@ -163,12 +163,13 @@ def test_same_id_with_other_content_is_refused(store):
     assert store.count() == 1
 
 
-def test_add_is_one_transaction(store):
+@pytest.mark.parametrize("make,broken", [(drawing, "blobs"), (idea, "sync_state"), (idea, "submission_counts")])
+def test_add_is_one_transaction(store, make, broken):
     store.add(idea())
     before = store.stats()
-    store._conn.execute("CREATE TEMP TRIGGER break_blobs BEFORE INSERT ON main.blobs "
+    store._conn.execute(f"CREATE TEMP TRIGGER break_it BEFORE INSERT ON main.{broken} "
                         "BEGIN SELECT RAISE(ABORT, 'broken on purpose'); END")
-    sub = drawing()
+    sub = make()
     with pytest.raises(sqlite3.IntegrityError):
         store.add(sub)
     assert store.get(sub.id) is None
@@ -424,16 +425,16 @@ def test_two_threads_adding_at_once(tmp_path):
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
-    def work():
+    def work(make):
         try:
             with Store.open_in(tmp_path) as s:
                 barrier.wait()
                 for _ in range(40):
-                    s.add(idea())
+                    s.add(make())
         except BaseException as exc:  # reported below, in the main thread
             errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
+    threads = [threading.Thread(target=work, args=(make,)) for make in (idea, drawing)]
     for t in threads:
         t.start()
     for t in threads:
@@ -491,10 +492,10 @@ def test_another_process_adding_at_the_same_time(tmp_path):
         child.stdin.write(b"go\n")
         child.stdin.flush()
         for _ in range(30):
-            s.add(idea())
+            s.add(drawing())
         assert child.wait(timeout=30) == 0
         assert s.count() == raw_count(db, "submissions") == 60
-        assert s.stats().by_topic == {"mobility": 30, "from-child": 30}
+        assert s.stats().by_topic == {"play": 30, "from-child": 30}
         assert s.stats() == scanned_stats(db)
 
 
@@ -620,12 +621,16 @@ def test_below_the_reserve_nothing_is_written_and_staff_are_told_once(tmp_path, 
         assert s.get(sub.id) == sub
 
 
-def test_sqlite_disk_full_rolls_back_and_raises_disk_full(store):
+@pytest.mark.parametrize("make", [
+    lambda: drawing(blobs=(Blob("png", os.urandom(256 * 1024)),)),
+    lambda: idea(text="Eine sehr lange Idee. " * 12_000),
+], ids=["drawing", "idea"])
+def test_sqlite_disk_full_rolls_back_and_raises_disk_full(store, make):
     store.add(idea())
     before = (store.count(), store.stats(), raw_count(store.path, "blobs"))
     pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
     store._conn.execute(f"PRAGMA max_page_count = {pages}")  # a disk with no room left
-    sub = drawing(blobs=(Blob("png", os.urandom(256 * 1024)),))
+    sub = make()
     with pytest.raises(DiskFullError) as caught:
         store.add(sub)
     assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
