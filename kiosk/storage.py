@@ -492,13 +492,13 @@ def stats_from_groups(groups: Iterable[Sequence[Any]]) -> Stats:
     return Stats(total=total, by_kind=by_kind, by_topic=by_topic, by_state=by_state, samples=samples)
 
 
-def parse_utc(text: str) -> datetime:
+def _parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def disk_low_due(last_at: str | None, now: datetime) -> bool:
     """Whether to record another ``disk_low`` notice, given when the last one was."""
-    return last_at is None or now - parse_utc(last_at) >= DISK_LOW_NOTICE_INTERVAL
+    return last_at is None or now - _parse_utc(last_at) >= DISK_LOW_NOTICE_INTERVAL
 
 
 _ENVIRONMENT_CODES = frozenset({

@@ -696,6 +696,7 @@ while True:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_submission_survives_sigkill_right_after_add(tmp_path):
     db = tmp_path / DB_FILENAME
     env = {**os.environ, "PYTHONPATH": str(REPO)}
