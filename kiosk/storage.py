@@ -393,10 +393,14 @@ PENDING_SQL = ("SELECT submission_id FROM sync_state WHERE status = 'pending' "
 """The sync worker's query; it walks the partial index ``sync_state_pending``."""
 
 
+def _parse_utc(text: str) -> datetime:
+    """An RFC 3339 time, parsed the way ``model.validate`` parses it."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def created_sort_key(created_at: str) -> str:
     """``created_at`` as a string that sorts chronologically (UTC, microseconds, ``Z``)."""
-    parsed = datetime.fromisoformat(created_at.replace("Z", "+00:00")).astimezone(timezone.utc)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _parse_utc(created_at).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def submission_row(sub: Submission) -> dict[str, Any]:
@@ -490,10 +494,6 @@ def stats_from_groups(groups: Iterable[Sequence[Any]]) -> Stats:
         if is_sample:
             samples += n
     return Stats(total=total, by_kind=by_kind, by_topic=by_topic, by_state=by_state, samples=samples)
-
-
-def _parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def disk_low_due(last_at: str | None, now: datetime) -> bool:
