@@ -1,0 +1,183 @@
+"""Schema history: every older version, built with raw SQL, opens and migrates with its data."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kiosk import storage
+from kiosk.model import Blob, Submission
+from kiosk.storage import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\xff" * 500
+STROKES = b"[[[1,1],[2,3]]]"
+
+# Rows as a kiosk of that version wrote them: literal values, no help from the code under test.
+ROWS = [
+    dict(id="3f2c6a1e-8d4b-4c1a-9e2f-0a1b2c3d4e5f", kind="idea", topic_id="mobility",
+         text="Mehr Fahrradständer am Holzmarkt 🚲", goal_id="g-2", title=None, author_name="Jürgen",
+         age_group="50-64", district="Zentrum", lives_here=1, consent_given=1, consent_version="2024-1",
+         locale="de", kiosk_id="kiosk-1", event_id="fest-2024", app_version="0.1.0", is_sample=0,
+         unfinished=0, reference_code="ACDEF3", created_at="2024-06-01T10:00:00.123Z",
+         created_key="2024-06-01T10:00:00.123000Z"),
+    dict(id="7a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d", kind="drawing", topic_id="play",
+         text="", goal_id=None, title="Baumhaus", author_name="Mia", age_group="under-12",
+         district=None, lives_here=None, consent_given=1, consent_version="2024-1", locale="de",
+         kiosk_id="kiosk-1", event_id="fest-2024", app_version="0.1.0", is_sample=0, unfinished=0,
+         reference_code="QRTUV4", created_at="2024-06-01T09:30:00Z",
+         created_key="2024-06-01T09:30:00.000000Z"),
+    dict(id="c0ffee00-1234-4abc-8def-0123456789ab", kind="idea", topic_id="climate",
+         text="Beispiel: Trinkbrunnen", goal_id=None, title=None, author_name=None, age_group=None,
+         district=None, lives_here=0, consent_given=0, consent_version="", locale="en",
+         kiosk_id="kiosk-1", event_id="fest-2024", app_version="0.1.0", is_sample=1, unfinished=0,
+         reference_code="XY7946", created_at="2024-06-01T08:00:00.000Z",
+         created_key="2024-06-01T08:00:00.000000Z"),
+    *(dict(id=f"5e1f0c2a-000{i}-4b6d-9a7e-3c4d5e6f7a8b", kind="idea", topic_id="mobility",
+           text=f"Idee {i}: Tempo 30 \u2705", goal_id=None, title=None, author_name=None, age_group="18-29",
+           district=None, lives_here=1, consent_given=1, consent_version="2024-1", locale="de",
+           kiosk_id="kiosk-1", event_id="fest-2024", app_version="0.1.0", is_sample=0, unfinished=0,
+           reference_code=f"PQR{i}67", created_at=f"2024-06-01T11:0{i}:00.000+00:00",
+           created_key=f"2024-06-01T11:0{i}:00.000000Z") for i in (3, 4)),
+]
+BLOBS = {"7a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d": [("png", "image/png", PNG), ("strokes", "application/json", STROKES)]}
+STATES_V2 = {  # what the sync worker of v2 had recorded
+    "3f2c6a1e-8d4b-4c1a-9e2f-0a1b2c3d4e5f": ("sent", 2, "timeout", '{"digest":"abc","n":1}', None),
+    "7a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d": ("withheld", 0, None, None, "shows a face"),
+}
+
+
+def insert_v1(conn: sqlite3.Connection) -> None:
+    for row in ROWS:
+        conn.execute(f"INSERT INTO submissions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                     tuple(row.values()))
+    for sub_id, blobs in BLOBS.items():
+        for position, (role, media_type, data) in enumerate(blobs):
+            conn.execute("INSERT INTO blobs (submission_id, role, position, media_type, sha256, size, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (sub_id, role, position, media_type, hashlib.sha256(data).hexdigest(), len(data), data))
+
+
+def insert_v2(conn: sqlite3.Connection) -> None:
+    insert_v1(conn)
+    for sub_id, (status, attempts, error, receipt, reason) in STATES_V2.items():
+        conn.execute("UPDATE sync_state SET status = ?, attempts = ?, last_error = ?, receipt = ?, "
+                     "withheld_reason = ? WHERE submission_id = ?",
+                     (status, attempts, error, receipt, reason, sub_id))
+
+
+INSERTERS = {1: insert_v1, 2: insert_v2}
+
+
+def build_version(path: Path, version: int) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    storage.migrate(conn, MIGRATIONS[:version])
+    conn.execute("BEGIN")
+    INSERTERS[version](conn)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def expected(row: dict) -> Submission:
+    values = {k: v for k, v in row.items() if k != "created_key"}
+    for name in ("lives_here", "consent_given", "is_sample", "unfinished"):
+        if values[name] is not None:
+            values[name] = bool(values[name])
+    blobs = tuple(Blob(role=role, data=data, media_type=mt) for role, mt, data in BLOBS.get(row["id"], []))
+    return Submission(**values, blobs=blobs)
+
+
+def test_history_is_named_and_versioned():
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 3
+    assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
+                                                "add_notices_and_counts"]
+
+
+def test_a_new_file_records_every_migration(tmp_path):
+    with Store.open_in(tmp_path) as s:
+        rows = s._conn.execute("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").fetchall()
+        assert [(r[0], r[1]) for r in rows] == [(i + 1, m.__name__) for i, m in enumerate(MIGRATIONS)]
+        assert all(r[2].endswith("Z") for r in rows)
+        assert storage.migrate(s._conn) == []
+
+
+def test_every_version_built_for_this_test_exists():
+    assert sorted(INSERTERS) == list(range(1, SCHEMA_VERSION))
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
+    db = tmp_path / DB_FILENAME
+    build_version(db, version)
+    with Store(db) as s:
+        names = [r[0] for r in s._conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
+        assert names == [m.__name__ for m in MIGRATIONS]
+        for row in ROWS:
+            assert s.get(row["id"]) == expected(row)
+        oldest_first = [ROWS[i]["id"] for i in (2, 1, 0, 3, 4)]
+        assert [sub.id for sub in itertools.islice(s.iter_submissions(), 6)] == oldest_first
+        states = STATES_V2 if version >= 2 else {}
+        for row in ROWS:
+            state = s.sync_state(row["id"])
+            status, attempts, error, receipt, reason = states.get(row["id"], ("pending", 0, None, None, None))
+            assert (state.status, state.attempts, state.last_error, state.withheld_reason) == \
+                (status, attempts, error, reason)
+            assert state.receipt == (None if receipt is None else {"digest": "abc", "n": 1})
+        stats = s.stats()
+        assert stats.total == s.count() == 5
+        assert stats.by_kind == {"idea": 4, "drawing": 1}
+        assert stats.by_topic == {"mobility": 3, "play": 1, "climate": 1}
+        assert stats.samples == 1
+        groups = s._conn.execute("SELECT n FROM submission_counts WHERE kind = 'idea' AND topic_id = 'mobility' "
+                                 "AND status = 'pending'").fetchone()[0]
+        if version >= 2:
+            assert stats.by_state == {"pending": 3, "sent": 1, "failed": 0, "withheld": 1}
+            assert s.pending_ids() == [ROWS[i]["id"] for i in (2, 3, 4)]
+            assert groups == 2
+        else:
+            assert stats.by_state == {"pending": 5, "sent": 0, "failed": 0, "withheld": 0}
+            assert s.pending_ids() == oldest_first
+            assert groups == 3
+        # and it goes on working: new rows and changes are counted
+        new = Submission(kind="idea", topic_id="mobility", text="Noch eine Idee", created_at="2024-06-01T07:00:00Z")
+        s.add(new)
+        s.release(ROWS[1]["id"])
+        assert s.pending_ids()[:2] == [new.id, ROWS[2]["id"]]
+        assert s.stats().by_topic["mobility"] == 4
+        assert s.stats().by_state["pending"] == (5 if version >= 2 else 6)
+        assert s.notices == []
+
+
+def test_a_failing_migration_leaves_the_previous_version(tmp_path):
+    def break_halfway(conn):
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("migration bug")
+
+    conn = sqlite3.connect(tmp_path / DB_FILENAME, isolation_level=None)
+    with pytest.raises(RuntimeError):
+        storage.migrate(conn, MIGRATIONS[:1] + (break_halfway,))
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "half_done" not in tables and "submissions" in tables
+    assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
+    assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts"]
+    conn.close()
+
+
+def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
+    Store.open_in(tmp_path).close()
+    with sqlite3.connect(tmp_path / DB_FILENAME) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z')")
+    with pytest.raises(StoreError, match="newer"):
+        Store.open_in(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+
+
+def test_a_different_history_is_refused():
+    with pytest.raises(StoreError, match="add_sync_state"):
+        storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3]
