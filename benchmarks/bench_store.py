@@ -9,7 +9,7 @@ Run:  PYTHONPATH=. python benchmarks/bench_store.py [--dir DIR] [--commits 200] 
 (b) ``Store.stats()`` over N submissions versus the same GROUP BY on a bare
     table with a covering index. Target: ratio <= 2.0, and flat from N/10 to N.
 
-Rows for (b) are inserted with ``Store._add_many`` (one transaction per chunk),
+Rows for (b) are inserted with ``Store.add_many`` (one transaction per chunk),
 not with N durable commits, so the setup takes seconds, not minutes.
 """
 
@@ -89,7 +89,7 @@ def bench_commit(work: Path, commits: int, round_no: int = 0) -> tuple[float, fl
 def fill(store: Store, rng: random.Random, start: int, stop: int) -> None:
     chunk = 10_000
     for first in range(start, stop, chunk):
-        store._add_many(make_any(rng, i) for i in range(first, min(stop, first + chunk)))
+        store.add_many(make_any(rng, i) for i in range(first, min(stop, first + chunk)))
     # a realistic mix of states, picked by the random ids' hex digits: about two thirds
     # sent, some failed or withheld, the rest pending (the triggers keep the counts)
     with _transaction(store._conn):
@@ -162,7 +162,7 @@ def main() -> None:
                 ms = bench_reads({"small": small.stats, "large": large.stats,
                                   "bare": lambda: bare.execute(sql).fetchall()}, 300)
             bare.close()
-        print(f"(b) statistics ({args.rows:,} rows inserted in {t:.1f} s through _add_many), "
+        print(f"(b) statistics ({args.rows:,} rows inserted in {t:.1f} s through add_many), "
               f"median of 300 interleaved calls:")
         print(f"    states at {args.rows:,}: {states}")
         print(f"    Store.stats() at {small_n:>7,}   {ms['small']:8.3f} ms")

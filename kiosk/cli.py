@@ -154,16 +154,28 @@ def cmd_seed(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH",
-                        help="kiosk.toml to use (default: $KIOSK_CONFIG, ./kiosk.toml, the bundled one)")
-    common.add_argument("--data-dir", metavar="DIR",
-                        help="where contributions and logs are kept (default: [storage] data_dir, "
-                             "then the platform's user data dir)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+def _common_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+    """--config, --data-dir, -v, accepted before and after the command name.
 
-    parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
+    On subcommands the defaults are suppressed, so that ``kiosk --data-dir X
+    stats`` keeps X instead of the subcommand resetting it to None.
+    """
+    default = argparse.SUPPRESS if for_subcommand else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=default,
+                        help="kiosk.toml to use (default: $KIOSK_CONFIG, ./kiosk.toml, the bundled one)")
+    common.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="where contributions and logs are kept (default: $KIOSK_DATA_DIR, "
+                             "[storage] data_dir, then the platform's user data dir)")
+    common.add_argument("-v", "--verbose", action="store_true",
+                        default=argparse.SUPPRESS if for_subcommand else False, help="log debug messages")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top_common = _common_options(for_subcommand=False)
+    common = _common_options(for_subcommand=True)
+    parser = argparse.ArgumentParser(prog="kiosk", parents=[top_common],
                                      description="Smart-City-Fest participation kiosk.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--windowed", action="store_true", help="run in a window (development)")
@@ -175,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     run = add("run", cmd_run, "start the kiosk fullscreen (the default)")
-    run.add_argument("--windowed", action="store_true", help="run in a window (development)")
+    run.add_argument("--windowed", action="store_true", default=argparse.SUPPRESS, help="run in a window (development)")
     add("check-config", cmd_check_config, "check kiosk.toml and list every problem")
     stats = add("stats", cmd_stats, "count contributions by kind, topic and sync state")
     stats.add_argument("--json", action="store_true", help="machine-readable output")

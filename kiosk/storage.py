@@ -273,11 +273,35 @@ def add_notices_and_counts(conn: sqlite3.Connection) -> None:
     """)
 
 
+def withhold_samples(conn: sqlite3.Connection) -> None:
+    """v4: seeded samples never leave the terminal: they start withheld ("sample").
+
+    Samples exist for demos, staff training and benchmarks; delivering them
+    would put invented ideas on the city's platform. Staff may still release
+    one on purpose. Samples already pending are withheld now.
+    """
+    _exec_script(conn, """
+        DROP TRIGGER submissions_sync_state;
+        CREATE TRIGGER submissions_sync_state AFTER INSERT ON submissions BEGIN
+            INSERT INTO sync_state (submission_id, status, withheld_reason, updated_at, created_key)
+            VALUES (NEW.id,
+                    CASE WHEN NEW.is_sample THEN 'withheld' ELSE 'pending' END,
+                    CASE WHEN NEW.is_sample THEN 'sample' END,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NEW.created_key);
+        END;
+        UPDATE sync_state SET status = 'withheld', withheld_reason = 'sample',
+                              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            WHERE status = 'pending'
+              AND submission_id IN (SELECT id FROM submissions WHERE is_sample);
+    """)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
     add_sync_state,
     add_notices_and_counts,
+    withhold_samples,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""
@@ -749,12 +773,12 @@ class Store:
             return
         log.info("stored submission %s (%s, %d blobs)", sub.id, sub.kind, len(sub.blobs))
 
-    def _add_many(self, subs: Iterable[Submission]) -> None:
-        """Insert many submissions in ONE transaction (seeding, benchmarks).
+    def add_many(self, subs: Iterable[Submission]) -> int:
+        """Insert many submissions in ONE transaction (seeding, benchmarks, imports).
 
-        Internal: one commit for all rows, so none is durable before the end and
-        the free-disk reserve is checked once. Visitors' submissions go through
-        :meth:`add`. Ids already stored are skipped.
+        One commit for all rows, so none is durable before the end and the
+        free-disk reserve is checked once. Visitors' submissions go through
+        :meth:`add`. Ids already stored are skipped. Returns how many were given.
         """
         if self.free_bytes() < self.min_free_bytes:
             raise DiskFullError("below the free-disk reserve")
@@ -763,6 +787,7 @@ class Store:
             conn.executemany(_INSERT_SUBMISSION, (submission_row(s) for s in subs))
             conn.executemany(_INSERT_BLOB.replace("INSERT", "INSERT OR IGNORE", 1),
                              (row for s in subs for row in blob_rows(s)))
+        return len(subs)
 
     def get(self, submission_id: str) -> Submission | None:
         """The submission with its blob data, or None."""

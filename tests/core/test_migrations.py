@@ -69,7 +69,13 @@ def insert_v2(conn: sqlite3.Connection) -> None:
                      (status, attempts, error, receipt, reason, sub_id))
 
 
-INSERTERS = {1: insert_v1, 2: insert_v2}
+def insert_v3(conn: sqlite3.Connection) -> None:
+    insert_v2(conn)
+    conn.execute("INSERT INTO notices (kind, message, at, path) VALUES "
+                 "('moved_aside', 'The database was damaged and moved aside.', '2024-06-01T07:00:00Z', '/x')")
+
+
+INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3}
 
 
 def build_version(path: Path, version: int) -> None:
@@ -92,9 +98,9 @@ def expected(row: dict) -> Submission:
 
 
 def test_history_is_named_and_versioned():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 3
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 4
     assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
-                                                "add_notices_and_counts"]
+                                                "add_notices_and_counts", "withhold_samples"]
 
 
 def test_a_new_file_records_every_migration(tmp_path):
@@ -120,7 +126,9 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
             assert s.get(row["id"]) == expected(row)
         oldest_first = [ROWS[i]["id"] for i in (2, 1, 0, 3, 4)]
         assert [sub.id for sub in itertools.islice(s.iter_submissions(), 6)] == oldest_first
-        states = STATES_V2 if version >= 2 else {}
+        # v4: the seeded sample (ROWS[2]) is withheld, whatever the older file said
+        states = dict(STATES_V2 if version >= 2 else {})
+        states[ROWS[2]["id"]] = ("withheld", 0, None, None, "sample")
         for row in ROWS:
             state = s.sync_state(row["id"])
             status, attempts, error, receipt, reason = states.get(row["id"], ("pending", 0, None, None, None))
@@ -135,21 +143,25 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
         groups = s._conn.execute("SELECT n FROM submission_counts WHERE kind = 'idea' AND topic_id = 'mobility' "
                                  "AND status = 'pending'").fetchone()[0]
         if version >= 2:
-            assert stats.by_state == {"pending": 3, "sent": 1, "failed": 0, "withheld": 1}
-            assert s.pending_ids() == [ROWS[i]["id"] for i in (2, 3, 4)]
+            assert stats.by_state == {"pending": 2, "sent": 1, "failed": 0, "withheld": 2}
+            assert s.pending_ids() == [ROWS[i]["id"] for i in (3, 4)]
             assert groups == 2
         else:
-            assert stats.by_state == {"pending": 5, "sent": 0, "failed": 0, "withheld": 0}
-            assert s.pending_ids() == oldest_first
+            assert stats.by_state == {"pending": 4, "sent": 0, "failed": 0, "withheld": 1}
+            assert s.pending_ids() == [ROWS[i]["id"] for i in (1, 0, 3, 4)]
             assert groups == 3
         # and it goes on working: new rows and changes are counted
         new = Submission(kind="idea", topic_id="mobility", text="Noch eine Idee", created_at="2024-06-01T07:00:00Z")
         s.add(new)
+        sample = Submission(kind="idea", topic_id="climate", text="Beispiel", is_sample=True)
+        s.add(sample)
+        assert s.sync_state(sample.id).status == "withheld"
         s.release(ROWS[1]["id"])
-        assert s.pending_ids()[:2] == [new.id, ROWS[2]["id"]]
+        assert s.pending_ids()[:2] == [new.id, ROWS[1]["id"]]
         assert s.stats().by_topic["mobility"] == 4
-        assert s.stats().by_state["pending"] == (5 if version >= 2 else 6)
-        assert s.notices == []
+        assert s.stats().by_state["pending"] == (4 if version >= 2 else 5)
+        assert s.stats().by_state["withheld"] == (2 if version >= 2 else 2)
+        assert [n.kind for n in s.notices] == (["moved_aside"] if version >= 3 else [])
 
 
 def test_a_failing_migration_leaves_the_previous_version(tmp_path):
@@ -163,7 +175,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path):
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "half_done" not in tables and "submissions" in tables
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
-    assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts"]
+    assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples"]
     conn.close()
 
 
@@ -179,5 +191,5 @@ def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
 def test_a_different_history_is_refused():
     with pytest.raises(StoreError, match="add_sync_state"):
         storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
-    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3]
-    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3]
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4]
