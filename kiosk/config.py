@@ -1,0 +1,561 @@
+"""Configuration: ``kiosk.toml`` read with tomllib into frozen dataclasses.
+
+Every field has an embedded default, so an empty file gives a working kiosk.
+Validation collects *all* problems at once; each names the file, the line, the
+key and what is wrong. :func:`parse_config` is pure; :func:`load_config` adds
+the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SUPPORTED_LANGUAGES = ("de", "en")
+ORIENTATIONS = ("landscape", "portrait", "auto")
+CONFIG_ENV = "KIOSK_CONFIG"
+BUNDLED_CONFIG = Path(__file__).with_name("kiosk.toml")
+
+# A PIN everyone knows from the README. `check-config` warns while it is in use.
+DEMO_PIN = "1234"
+DEMO_PIN_HASH = "$argon2id$v=19$m=16384,t=3,p=1$l8yTcZfw9w/+RsRuVsjNXw$wKPQ0k0ItalkeHbcDX3u3aONrBsF96YPFS7jVUDclIA"
+
+
+class Localized(dict[str, str]):
+    """A text in several languages, e.g. ``{"de": "Malen", "en": "Draw"}``."""
+
+    def get_text(self, lang: str, fallback: str = "de") -> str:
+        return self.get(lang) or self.get(fallback) or next(iter(self.values()), "")
+
+
+def _l(de: str, en: str) -> Localized:
+    return Localized(de=de, en=en)
+
+
+@dataclass(frozen=True, slots=True)
+class EventConfig:
+    id: str = "smart-city-fest"
+    name: Localized = field(default_factory=lambda: _l("Smart City-Fest", "Smart City Festival"))
+    organizer: Localized = field(default_factory=lambda: _l("Ihre Stadt", "Your city"))
+    tagline: Localized = field(default_factory=lambda: _l(
+        "Gestalten Sie die digitale Stadt mit!", "Help shape the digital city!"))
+    dates: tuple[str, ...] = ()
+    venue: Localized = field(default_factory=lambda: _l("", ""))
+    platform_url: str = "https://example.org/"
+    idea_url_template: str = "https://example.org/?code={code}"
+
+
+@dataclass(frozen=True, slots=True)
+class BrandingConfig:
+    primary_color: str = "#0b4f8a"
+    accent_color: str = "#e8a317"
+    background_color: str = "#f6f4ef"
+    text_color: str = "#1d1d1f"
+    logo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KioskConfig:
+    id: str = "terminal-1"
+    languages: tuple[str, ...] = ("de", "en")
+    default_language: str = "de"
+    orientation: str = "auto"
+    hide_cursor: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    id: str
+    title: Localized
+    text: Localized = field(default_factory=lambda: _l("", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: Localized
+    description: Localized = field(default_factory=lambda: _l("", ""))
+    icon: str = "mdi6.lightbulb-on-outline"
+    goals: tuple[Goal, ...] = ()
+
+
+DEFAULT_TOPICS = (Topic(id="general", title=_l("Allgemein", "General"),
+                        description=_l("Ihre Idee für die Stadt", "Your idea for the city")),)
+
+
+@dataclass(frozen=True, slots=True)
+class FlowsConfig:
+    ideas: bool = True
+    drawing: bool = True
+    text_limit: int = 1000
+    title_limit: int = 80
+    ideas_label: Localized = field(default_factory=lambda: _l("Idee teilen", "Share an idea"))
+    drawing_label: Localized = field(default_factory=lambda: _l("Malen", "Draw"))
+    drawing_prompt: Localized = field(default_factory=lambda: _l(
+        "Male deine digitale Stadt der Zukunft!", "Draw your digital city of the future!"))
+    drawing_topic: str = "drawing"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentConfig:
+    version: str = "1"
+    short: Localized = field(default_factory=lambda: _l(
+        "Ihr Beitrag wird auf der Beteiligungsplattform veröffentlicht.",
+        "Your contribution will be published on the participation platform."))
+    full: Localized = field(default_factory=lambda: _l(
+        "Ihr Beitrag wird auf der Beteiligungsplattform veröffentlicht.",
+        "Your contribution will be published on the participation platform."))
+
+
+@dataclass(frozen=True, slots=True)
+class AboutConfig:
+    districts: tuple[str, ...] = ()
+    ask_name: bool = True
+    ask_age: bool = True
+    ask_district: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class IdleConfig:
+    timeout_s: float = 90.0
+    countdown_s: float = 15.0
+    drawing_timeout_s: float = 240.0
+    thanks_timeout_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class StaffConfig:
+    pin_hash: str = DEMO_PIN_HASH
+    corner: str = "top-right"
+    taps: int = 5
+    tap_window_s: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    data_dir: str = ""
+    min_free_mb: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SyncConfig:
+    enabled: bool = False
+    endpoint: str = ""
+    token_file: str = ""
+    interval_s: float = 30.0
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 20.0
+    ca_bundle: str = ""
+    allow_plain_http: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    event: EventConfig = field(default_factory=EventConfig)
+    branding: BrandingConfig = field(default_factory=BrandingConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+    topics: tuple[Topic, ...] = DEFAULT_TOPICS
+    flows: FlowsConfig = field(default_factory=FlowsConfig)
+    consent: ConsentConfig = field(default_factory=ConsentConfig)
+    about: AboutConfig = field(default_factory=AboutConfig)
+    idle: IdleConfig = field(default_factory=IdleConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
+    source: str = "<defaults>"
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+
+DEFAULT_CONFIG = Config()
+
+# ---------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    file: str
+    line: int | None
+    key: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        kind = "warning" if self.warning else "error"
+        return f"{where}: {kind}: {self.key}: {self.message}" if self.key else f"{where}: {kind}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.warning)  # errors first
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+Path_ = tuple[str | int, ...]
+
+
+def format_key(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def key_lines(text: str) -> dict[Path_, int]:
+    """Map each key path in a TOML text to the line it is written on.
+
+    tomllib keeps no positions, so this scans the text: table headers (arrays
+    of tables are counted), ``key =`` lines (dotted keys too) and the keys of
+    one-line inline tables. Good enough to point a person at the right line.
+    """
+    lines: dict[Path_, int] = {}
+    counters: dict[Path_, int] = {}
+    current: Path_ = ()
+    in_multiline: str | None = None
+
+    def resolve(parts: list[str]) -> Path_:
+        out: Path_ = ()
+        for p in parts:
+            out = out + (p,)
+            if out in counters:
+                out = out + (counters[out],)
+        return out
+
+    for n, raw in enumerate(text.splitlines(), 1):
+        if in_multiline:
+            if in_multiline in raw:
+                in_multiline = None
+            continue
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[["):
+            parts = _split_key(line[2:line.find("]]")])
+            parent = resolve(parts[:-1]) + (parts[-1],)
+            counters[parent] = counters.get(parent, -1) + 1
+            lines.setdefault(parent, n)
+            current = parent + (counters[parent],)
+            lines[current] = n
+        elif line.startswith("["):
+            current = resolve(_split_key(line[1:line.find("]")]))
+            lines.setdefault(current, n)
+        else:
+            m = re.match(r"""((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)""", line)
+            if not m:
+                continue
+            full = current + tuple(_split_key(m.group(1)))
+            lines.setdefault(full, n)
+            rest = m.group(2)
+            for inner in re.findall(r"[{,]\s*([A-Za-z0-9_-]+)\s*=", rest):
+                lines.setdefault(full + (inner,), n)
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+    return lines
+
+
+def _split_key(key: str) -> list[str]:
+    return [p.strip().strip("\"'") for p in re.findall(r"""(?:"[^"]*"|'[^']*'|[^.]+)""", key.strip())]
+
+
+class _Problems:
+    def __init__(self, file: str, lines: dict[Path_, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.items: list[ConfigProblem] = []
+
+    def line_of(self, path: Path_) -> int | None:
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+    def add(self, path: Path_, message: str, *, warning: bool = False) -> None:
+        self.items.append(ConfigProblem(self.file, self.line_of(path), format_key(path), message, warning))
+
+
+# ---------------------------------------------------------------- building
+
+
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", float: "a number"}
+
+
+def _build(cls: type, table: Any, path: Path_, probs: _Problems) -> Any:
+    """Build dataclass ``cls`` from a TOML table, reporting every problem."""
+    if not isinstance(table, dict):
+        probs.add(path, "must be a table")
+        return None
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in fields(cls) if f.name != "source"]
+    for key in table:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(names)})"
+            probs.add(path + (key,), f"unknown key{hint}")
+    kwargs: dict[str, Any] = {}
+    ok = True
+    for f in fields(cls):
+        if f.name not in table:
+            if f.default is MISSING and f.default_factory is MISSING:
+                probs.add(path + (f.name,), "is required")
+                ok = False
+            continue
+        value = _convert(hints[f.name], table[f.name], path + (f.name,), probs)
+        if value is _BAD:
+            # Already reported. A defaulted field falls back to its default so
+            # the remaining checks still run and every problem is reported at once.
+            ok = ok and (f.default is not MISSING or f.default_factory is not MISSING)
+        else:
+            kwargs[f.name] = value
+    return cls(**kwargs) if ok else None
+
+
+_BAD = object()
+
+
+def _convert(tp: Any, value: Any, path: Path_, probs: _Problems) -> Any:
+    origin = typing.get_origin(tp)
+    if tp is Localized:
+        if isinstance(value, str):
+            return Localized({lang: value for lang in SUPPORTED_LANGUAGES})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            probs.add(path, 'must be a text or a table of texts per language, e.g. { de = "…", en = "…" }')
+            return _BAD
+        for lang in value:
+            if lang not in SUPPORTED_LANGUAGES:
+                probs.add(path + (lang,), f"unsupported language (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+        return Localized(value)
+    if origin is tuple:
+        inner = typing.get_args(tp)[0]
+        if not isinstance(value, list):
+            probs.add(path, "must be a list")
+            return _BAD
+        items = [_convert(inner, v, path + (i,), probs) for i, v in enumerate(value)]
+        if any(i is _BAD or i is None for i in items):
+            if not is_dataclass(inner):
+                return _BAD
+            # Keep the entries that could be built, so later checks see them.
+            return tuple(i for i in items if i is not _BAD and i is not None)
+        return tuple(items)
+    if is_dataclass(tp):
+        built = _build(tp, value, path, probs)
+        return _BAD if built is None else built
+    if origin in (types.UnionType, typing.Union):
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is int and isinstance(value, bool) or not isinstance(value, tp):
+        probs.add(path, f"must be {_TYPE_NAMES.get(tp, tp.__name__)}, not {_toml_type(value)}")
+        return _BAD
+    return value
+
+
+def _toml_type(value: Any) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+# ---------------------------------------------------------------- checks
+
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _check(cfg: Config, probs: _Problems) -> None:
+    langs = cfg.kiosk.languages
+    for lang in langs:
+        if lang not in SUPPORTED_LANGUAGES:
+            probs.add(("kiosk", "languages"), f"unsupported language '{lang}' (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+    if not langs:
+        probs.add(("kiosk", "languages"), "needs at least one language")
+    if cfg.kiosk.default_language not in langs:
+        probs.add(("kiosk", "default_language"), f"'{cfg.kiosk.default_language}' is not one of kiosk.languages")
+    if cfg.kiosk.orientation not in ORIENTATIONS:
+        probs.add(("kiosk", "orientation"), f"must be one of {', '.join(ORIENTATIONS)}")
+    for name in ("id",):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", getattr(cfg.kiosk, name)):
+            probs.add(("kiosk", name), "must be 1-64 letters, digits, '.', '_' or '-'")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", cfg.event.id):
+        probs.add(("event", "id"), "must be 1-64 letters, digits, '.', '_' or '-'")
+    for f in fields(BrandingConfig):
+        value = getattr(cfg.branding, f.name)
+        if f.name.endswith("_color") and not _COLOR.match(value):
+            probs.add(("branding", f.name), f"'{value}' is not a colour like #0b4f8a")
+    if "{code}" not in cfg.event.idea_url_template:
+        probs.add(("event", "idea_url_template"), "must contain {code}, where the visitor's reference code goes")
+    for key in ("platform_url", "idea_url_template"):
+        if urlsplit(getattr(cfg.event, key)).scheme not in ("https", "http"):
+            probs.add(("event", key), "must be an http(s) URL")
+    _check_translations(cfg, tuple(x for x in langs if x in SUPPORTED_LANGUAGES), probs)
+    _check_ids(cfg, probs)
+    _check_numbers(cfg, probs)
+    _check_pin(cfg, probs)
+    _check_sync(cfg, probs)
+
+
+def _check_translations(cfg: Config, langs: tuple[str, ...], probs: _Problems) -> None:
+    def walk(obj: Any, path: Path_) -> None:
+        if isinstance(obj, Localized):
+            if any(obj.values()):  # an all-empty text is "not used", not "untranslated"
+                for lang in langs:
+                    if not obj.get(lang):
+                        probs.add(path, f"missing translation for '{lang}'")
+        elif isinstance(obj, tuple):
+            for i, item in enumerate(obj):
+                walk(item, path + (i,))
+        elif is_dataclass(obj):
+            for f in fields(obj):
+                walk(getattr(obj, f.name), path + (f.name,))
+
+    walk(cfg, ())
+
+
+def _check_ids(cfg: Config, probs: _Problems) -> None:
+    seen: set[str] = set()
+    for i, topic in enumerate(cfg.topics):
+        if topic.id in seen:
+            probs.add(("topics", i, "id"), f"duplicate topic id '{topic.id}'")
+        seen.add(topic.id)
+        goals: set[str] = set()
+        for j, goal in enumerate(topic.goals):
+            if goal.id in goals:
+                probs.add(("topics", i, "goals", j, "id"), f"duplicate goal id '{goal.id}' in topic '{topic.id}'")
+            goals.add(goal.id)
+    if cfg.flows.ideas and not cfg.topics:
+        probs.add(("topics",), "the ideas flow needs at least one [[topics]] entry")
+
+
+def _check_numbers(cfg: Config, probs: _Problems) -> None:
+    if not 1 <= cfg.flows.text_limit <= 10_000:
+        probs.add(("flows", "text_limit"), "must be between 1 and 10000 characters")
+    if not 1 <= cfg.flows.title_limit <= 200:
+        probs.add(("flows", "title_limit"), "must be between 1 and 200 characters")
+    for name in ("timeout_s", "countdown_s", "drawing_timeout_s", "thanks_timeout_s"):
+        if getattr(cfg.idle, name) <= 0:
+            probs.add(("idle", name), "must be more than 0 seconds")
+    if cfg.idle.countdown_s >= min(cfg.idle.timeout_s, cfg.idle.drawing_timeout_s):
+        probs.add(("idle", "countdown_s"), "must be shorter than timeout_s and drawing_timeout_s")
+    if cfg.storage.min_free_mb < 0:
+        probs.add(("storage", "min_free_mb"), "must not be negative")
+    if cfg.sync.interval_s < 1:
+        probs.add(("sync", "interval_s"), "must be at least 1 second")
+    if cfg.staff.corner not in ("top-left", "top-right", "bottom-left", "bottom-right"):
+        probs.add(("staff", "corner"), "must be top-left, top-right, bottom-left or bottom-right")
+    if not 3 <= cfg.staff.taps <= 10:
+        probs.add(("staff", "taps"), "must be between 3 and 10")
+
+
+def _check_pin(cfg: Config, probs: _Problems) -> None:
+    pin_hash = cfg.staff.pin_hash
+    if not pin_hash.startswith("$argon2"):
+        if pin_hash.isdigit():
+            probs.add(("staff", "pin_hash"), "looks like a PIN in clear text; store only its hash: run 'kiosk hash-pin'")
+        else:
+            probs.add(("staff", "pin_hash"), "is not a PIN hash made by 'kiosk hash-pin'")
+    elif pin_hash == DEMO_PIN_HASH:
+        probs.add(("staff", "pin_hash"), f"is the demo PIN {DEMO_PIN}; set your own with 'kiosk hash-pin' before the event",
+                  warning=True)
+
+
+def _check_sync(cfg: Config, probs: _Problems) -> None:
+    sync = cfg.sync
+    if not sync.endpoint:
+        if sync.enabled:
+            probs.add(("sync", "endpoint"), "is required when sync is enabled")
+        return
+    url = urlsplit(sync.endpoint)
+    if url.scheme not in ("https", "http") or not url.hostname:
+        probs.add(("sync", "endpoint"), "must be an https:// URL")
+    elif url.scheme == "http" and not is_loopback(url.hostname) and not sync.allow_plain_http:
+        probs.add(("sync", "endpoint"),
+                  "uses plain http:// to a host that is not this machine; use https://, "
+                  "or set allow_plain_http = true for a closed network")
+    if sync.enabled and not sync.token_file:
+        probs.add(("sync", "token_file"), "is required when sync is enabled")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def parse_config(data: dict[str, Any], *, file: str = "<config>", text: str = "") -> tuple[Config, list[ConfigProblem]]:
+    """Build a Config from parsed TOML.
+
+    Returns the config and the warnings. Raises :class:`ConfigError` with every
+    error (and the warnings) when anything is wrong.
+    """
+    probs = _Problems(file, key_lines(text) if text else {})
+    data = dict(data)
+    raw_topics = data.pop("topics", None)
+    cfg = _build(Config, data, (), probs)
+    topics = DEFAULT_TOPICS
+    if raw_topics is not None:
+        converted = _convert(tuple[Topic, ...], raw_topics, ("topics",), probs)
+        topics = () if converted is _BAD else converted
+    if cfg is not None:
+        cfg = Config(**{f.name: getattr(cfg, f.name) for f in fields(Config) if f.name not in ("topics", "source")},
+                     topics=topics, source=file)
+        _check(cfg, probs)
+    errors = [p for p in probs.items if not p.warning]
+    if errors or cfg is None:
+        raise ConfigError(probs.items)
+    return cfg, [p for p in probs.items if p.warning]
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a kiosk.toml. Raises ConfigError naming file, line and key."""
+    return load_config_with_warnings(path)[0]
+
+
+def load_config_with_warnings(path: Path) -> tuple[Config, list[ConfigProblem]]:
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([ConfigProblem(file, None, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigProblem(file, None, "", f"cannot be read: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(m.group(1)) if m else None
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if m:
+            msg += f" (column {m.group(2)})"
+        raise ConfigError([ConfigProblem(file, line, "", f"not valid TOML: {msg}")]) from None
+    return parse_config(data, file=file, text=text)
+
+
+def find_config(cli_path: str | None = None, *, cwd: Path | None = None) -> Path:
+    """The config file to use: --config, $KIOSK_CONFIG, ./kiosk.toml, the bundled one."""
+    if cli_path:
+        return Path(cli_path)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = (cwd or Path.cwd()) / "kiosk.toml"
+    if local.is_file():
+        return local
+    return BUNDLED_CONFIG
