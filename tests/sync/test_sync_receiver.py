@@ -15,7 +15,7 @@ from sync.protocol import Limits
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token
 from sync.receiver.auth import TOKENS_FILE
 
-from conftest import KIOSK_ID, STAFF_PASSWORD, make_drawing, make_idea, make_png
+from sync_helpers import KIOSK_ID, STAFF_PASSWORD, make_drawing, make_idea, make_png
 
 
 def put_all(api, sub):
