@@ -50,3 +50,39 @@ def api(receiver, token):
     s.base = receiver.url + "/api/v1"  # type: ignore[attr-defined]
     yield s
     s.close()
+
+
+@pytest.fixture
+def kiosk_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "kiosk"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def store(kiosk_dir: Path):
+    from kiosk.storage import Store
+
+    s = Store.open_in(kiosk_dir)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_client(store, receiver, token):
+    """Build clients against the receiver (or another URL); closed at the end."""
+    from sync.client import SyncClient
+
+    made = []
+
+    def make(url: str | None = None, **kw):
+        kw.setdefault("token", token)
+        kw.setdefault("connect_timeout_s", 1.0)
+        kw.setdefault("read_timeout_s", 2.0)
+        c = SyncClient(kw.pop("store", store), endpoint=(url or receiver.url) + "/api/v1", **kw)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.close()

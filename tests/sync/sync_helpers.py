@@ -43,3 +43,25 @@ def make_drawing(i: int = 0, size: int = 16, **kw) -> Submission:
 
 def mixed_submissions(n: int) -> list[Submission]:
     return [make_drawing(i) if i % 3 == 0 else make_idea(i) for i in range(n)]
+
+
+def receiver_digests(receiver_dir: Path) -> dict[str, str]:
+    """id -> sha256 of every submission the receiver stored (read straight from its file)."""
+    import sqlite3
+
+    with sqlite3.connect(receiver_dir / "receiver.sqlite3") as db:
+        rows = db.execute("SELECT id, sha256 FROM submissions").fetchall()
+    return dict(rows)
+
+
+def assert_exactly_once(store, receiver_dir: Path, subs) -> None:
+    """Every submission on the receiver once with the kiosk's digest; all sent, none pending."""
+    got = receiver_digests(receiver_dir)
+    assert got == {s.id: s.digest() for s in subs}
+    for s in subs:
+        state = store.sync_state(s.id)
+        assert state.status == "sent", (s.id, state)
+        assert state.receipt["sha256"] == s.digest()
+        for b in s.blobs:
+            assert (receiver_dir / "blobs" / b.sha256[:2] / b.sha256).read_bytes() == b.data
+    assert store.pending_ids() == []
