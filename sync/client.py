@@ -22,7 +22,9 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -166,6 +168,8 @@ class SyncClient:
         ca_bundle: a CA bundle for TLS verification (empty: the system's).
         allow_plain_http: permit ``http://`` to a non-loopback host (closed networks).
         session: a ready session (tests, benchmarks); by default :func:`make_session`.
+        parallel: submissions in flight at once (HTTP only; the store stays on the caller's
+            thread). Several in flight overlap round trips and the receiver's fsyncs.
         pause_hook: called at named points (see :data:`PAUSE_POINTS`); default from
             :data:`PAUSE_ENV`.
 
@@ -176,15 +180,16 @@ class SyncClient:
     def __init__(self, store: StoreLike, *, endpoint: str, token: str | Callable[[], str],
                  connect_timeout_s: float = 5.0, read_timeout_s: float = 20.0, ca_bundle: str = "",
                  allow_plain_http: bool = False, session: requests.Session | None = None,
-                 pause_hook: Callable[[str, str], None] | None = None) -> None:
+                 pause_hook: Callable[[str, str], None] | None = None, parallel: int = 4) -> None:
         try:
             self.root = check_endpoint(endpoint, allow_plain_http=allow_plain_http)
         except ValueError as exc:
             raise SyncConfigError(str(exc)) from None
         self.store = store
+        self.parallel = max(1, parallel)
         self._token = token
         self.timeout = (connect_timeout_s, read_timeout_s)
-        self.session = session or make_session(ca_bundle=ca_bundle)
+        self.session = session or make_session(ca_bundle=ca_bundle, pool_size=self.parallel + 1)
         self._own_session = session is None
         self._pause = pause_hook or _env_pause_hook() or (lambda at, sid: None)
         self._auth_header = ""
@@ -269,73 +274,120 @@ class SyncClient:
         return None
 
     # ------------------------------------------------------------- delivery
+    def _load(self, submission_id: str) -> Submission | None:
+        """The submission if it is still pending (staff may have withheld it meanwhile)."""
+        state = self.store.sync_state(submission_id)
+        if state is None or state.status != "pending":
+            return None
+        return self.store.get(submission_id)
+
+    def upload(self, sub: Submission) -> tuple[ItemResult, dict[str, Any] | None]:
+        """PUT the blobs, then the submission; check the receipt. No store access, so it
+        may run on a helper thread. Returns the result and, when OK, the receipt."""
+        max_blob = self.limits.get("max_blob_bytes")
+        for blob in sub.blobs:
+            if max_blob is not None and blob.size > max_blob:
+                return ItemResult(Outcome.PERMANENT, f"413: blob: the {blob.role} is {blob.size} bytes; "
+                                                     f"the receiver accepts at most {max_blob}", 413), None
+            self._pause("before_blob_put", sub.id)
+            resp, failure = self._request("PUT", blob_path(blob.sha256), blob.data, "application/octet-stream")
+            if failure:
+                return failure, None
+            assert resp is not None
+            if resp.status_code not in (200, 201):
+                return self._failure(resp, f"the {blob.role} upload"), None
+            self._pause("after_blob_put", sub.id)
+        local_digest = sub.digest()
+        resp, failure = self._request("PUT", submission_path(sub.id), sub.canonical_json(), "application/json")
+        if failure:
+            return failure, None
+        assert resp is not None
+        if resp.status_code not in (200, 201):
+            return self._failure(resp, "the submission upload"), None
+        self._pause("after_submission_put", sub.id)
+        try:
+            receipt = check_receipt(resp.json(), sub.id, local_digest)
+        except ValueError as exc:  # ReceiptError, or a body that is not JSON
+            if isinstance(exc, ReceiptError) and "digest" in str(exc):
+                return ItemResult(Outcome.PERMANENT, f"receipt does not match: {exc}", resp.status_code), None
+            return ItemResult(Outcome.UNEXPECTED, f"the receiver's answer is not a valid receipt ({exc})",
+                              resp.status_code), None
+        return ItemResult(Outcome.OK, status=resp.status_code, created=resp.status_code == 201), receipt
+
+    def _record_sent(self, sub: Submission, result: ItemResult, receipt: dict[str, Any] | None) -> ItemResult:
+        if result.outcome is Outcome.OK and receipt is not None:
+            self.store.mark_sent(sub.id, receipt)
+            self._pause("after_mark_sent", sub.id)
+        return result
+
     def deliver(self, submission_id: str) -> ItemResult:
         """Deliver one pending submission: blobs, then the submission, then the receipt.
 
         The store is written only by ``mark_sent`` here; failures are recorded by
         the caller (:meth:`sync_pending`), which knows whether to go on.
         """
-        state = self.store.sync_state(submission_id)
-        if state is None or state.status != "pending":
-            return ItemResult(Outcome.OK, skipped=True)
-        sub = self.store.get(submission_id)
+        sub = self._load(submission_id)
         if sub is None:
             return ItemResult(Outcome.OK, skipped=True)
-        max_blob = self.limits.get("max_blob_bytes")
-        for blob in sub.blobs:
-            if max_blob is not None and blob.size > max_blob:
-                return ItemResult(Outcome.PERMANENT, f"413: blob: the {blob.role} is {blob.size} bytes; "
-                                                     f"the receiver accepts at most {max_blob}", 413)
-            self._pause("before_blob_put", submission_id)
-            resp, failure = self._request("PUT", blob_path(blob.sha256), blob.data, "application/octet-stream")
-            if failure:
-                return failure
-            assert resp is not None
-            if resp.status_code not in (200, 201):
-                return self._failure(resp, f"the {blob.role} upload")
-            self._pause("after_blob_put", submission_id)
-        local_digest = sub.digest()
-        resp, failure = self._request("PUT", submission_path(sub.id), sub.canonical_json(), "application/json")
-        if failure:
-            return failure
-        assert resp is not None
-        if resp.status_code not in (200, 201):
-            return self._failure(resp, "the submission upload")
-        self._pause("after_submission_put", submission_id)
-        try:
-            receipt = check_receipt(resp.json(), sub.id, local_digest)
-        except ValueError as exc:  # ReceiptError, or a body that is not JSON
-            if isinstance(exc, ReceiptError) and "digest" in str(exc):
-                return ItemResult(Outcome.PERMANENT, f"receipt does not match: {exc}", resp.status_code)
-            return ItemResult(Outcome.UNEXPECTED, f"the receiver's answer is not a valid receipt ({exc})",
-                              resp.status_code)
-        self.store.mark_sent(sub.id, receipt)
-        self._pause("after_mark_sent", submission_id)
-        return ItemResult(Outcome.OK, status=resp.status_code, created=resp.status_code == 201)
+        return self._record_sent(sub, *self.upload(sub))
 
     def sync_pending(self, *, batch: int = 100, should_stop: Callable[[], bool] = lambda: False,
                      progress: Callable[[SyncReport], None] | None = None) -> SyncReport:
         """One pass: deliver pending submissions, oldest first, until none is left or one
-        error says to stop. Returns what happened; never raises for network trouble."""
+        error says to stop. Returns what happened; never raises for network trouble.
+
+        Up to ``parallel`` submissions are in flight at once (HTTP on helper threads);
+        the store is read and written on the calling thread only, in the original order.
+        """
         report = SyncReport()
         stop: ItemResult | None = self._authenticate() or self.health()
         if stop.outcome is Outcome.OK:
             stop = None
         seen: set[str] = set()
-        while stop is None and not should_stop():
-            ids = [i for i in self.store.pending_ids(batch) if i not in seen]
-            if not ids:
-                break
-            for sid in ids:
-                if should_stop():
+        window: deque[tuple[Submission, Future]] = deque()
+        pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="sync-upload") \
+            if self.parallel > 1 else None
+
+        def settle_one() -> None:
+            nonlocal stop
+            sub, fut = window.popleft()
+            result = self._record_sent(sub, *fut.result())
+            if stop is not None and result.outcome is not Outcome.OK and result.outcome is not Outcome.PERMANENT:
+                self.store.record_attempt(sub.id, result.reason)
+                return
+            if self._account(sub.id, result, report) and stop is None:
+                stop = result
+            if progress is not None:
+                progress(report)
+
+        try:
+            while stop is None and not should_stop():
+                ids = [i for i in self.store.pending_ids(batch) if i not in seen]
+                if not ids:
                     break
-                seen.add(sid)
-                result = self.deliver(sid)
-                if self._account(sid, result, report):
-                    stop = result
-                    break
-                if progress is not None:
-                    progress(report)
+                for sid in ids:
+                    if stop is not None or should_stop():
+                        break
+                    seen.add(sid)
+                    sub = self._load(sid)
+                    if sub is None:
+                        continue
+                    if pool is None:
+                        window.append((sub, _done(self.upload(sub))))
+                    else:
+                        window.append((sub, pool.submit(self.upload, sub)))
+                    while window and (len(window) >= self.parallel or window[0][1].done()):
+                        settle_one()
+                while window:
+                    settle_one()
+        finally:
+            while window:  # an exception above: still record what the receiver confirmed
+                try:
+                    settle_one()
+                except Exception:  # noqa: BLE001
+                    log.exception("could not record a finished upload")
+            if pool is not None:
+                pool.shutdown(wait=True)
         if stop is not None:
             report.stopped_by = stop.outcome
             report.error = stop.reason
@@ -366,6 +418,12 @@ class SyncClient:
             return int(self.store.stats().by_state.get("pending", 0))
         except Exception:  # noqa: BLE001 - a count for display only
             return len(self.store.pending_ids(100_000))
+
+
+def _done(value: Any) -> Future:
+    fut: Future = Future()
+    fut.set_result(value)
+    return fut
 
 
 def _short(exc: BaseException) -> str:
