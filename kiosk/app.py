@@ -1,0 +1,340 @@
+"""The composition root: config, store, window, event filters, and their wiring.
+
+The only module outside ``ui/`` that imports PySide6. Two entry points:
+
+* :func:`build` builds the whole app in-process and returns the main window
+  without running the event loop: the one call tests and tools use
+  (``kiosk.app.build(config_path, data_dir)``, see docs/ui-map.md).
+* :func:`run_gui` makes the QApplication, shows the window fullscreen (or
+  windowed), runs the loop and returns an exit code.
+
+Signals are connected in one place, :func:`_connect_signals`. ``requests`` and
+``qrcode`` are imported only after the first paint, to keep cold start close to
+a bare window's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, is_dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Config, ConfigError, find_config, load_config
+from kiosk.paths import APP_NAME, resolve_data_dir
+from ui import theme
+from ui.i18n import Language
+from ui.idle import IdleWatcher
+from ui.lock import KioskLock
+from ui.main_window import MainWindow
+from ui.screens.attract import AttractScreen
+from ui.screens.base import Screen, ScreenContext
+from ui.screens.placeholder import DrawingPlaceholderScreen, IdeasPlaceholderScreen
+from ui.screens.staff import StaffScreen, StaffStatus
+from ui.screens.unavailable import UnavailableScreen
+from ui.staff_gesture import StaffGesture
+from ui.widgets.pin_pad import PinPad
+
+log = logging.getLogger("kiosk.app")
+
+SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
+    AttractScreen,
+    IdeasPlaceholderScreen,      # issue 3 replaces this line with the ideas flow
+    DrawingPlaceholderScreen,    # issue 4 replaces this line with the drawing flow
+    UnavailableScreen,
+    StaffScreen,
+)
+"""The screen registry: adding a screen is one module in ui/screens/ and one line here."""
+
+LAZY_AFTER_PAINT = ("qrcode", "requests")
+
+HEADLESS_HINT = ("kiosk: no display found (DISPLAY and WAYLAND_DISPLAY are unset); to run without a "
+                 "screen use QT_QPA_PLATFORM=offscreen kiosk run, or xvfb-run kiosk run")
+
+
+# ---------------------------------------------------------------- the store, behind a small interface
+
+
+class StoreLike(Protocol):
+    """What the shell needs of ``kiosk.storage.Store``."""
+
+    notices: list[Any]
+
+    def can_accept(self) -> bool: ...
+    def stats(self) -> Any: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class _MissingStore:
+    """Stands in when ``kiosk.storage`` cannot be imported: refuses, and tells staff why."""
+
+    reason: str
+    notices: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.notices.append(f"storage unavailable: {self.reason}")
+
+    def can_accept(self) -> bool:
+        return False
+
+    def stats(self) -> Any:
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
+def _open_store(data_dir: Path, config: Config) -> StoreLike:
+    try:
+        from kiosk.storage import Store  # noqa: PLC0415 - optional until storage lands
+    except ImportError as exc:
+        log.error("kiosk.storage not importable: %s", exc)
+        return _MissingStore(str(exc))
+    return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
+
+
+def format_notice(notice: Any) -> str:
+    """One line for a StoreNotice(kind, message, at, path), or anything printable."""
+    if hasattr(notice, "message"):
+        parts = [str(getattr(notice, "at", "") or ""), str(notice.message)]
+        path = getattr(notice, "path", None)
+        if path:
+            parts.append(str(path))
+        return " · ".join(p for p in parts if p)
+    return str(notice)
+
+
+def format_counts(stats: Any) -> tuple[tuple[str, str], ...]:
+    """Flatten store.stats() (a dataclass or mapping, maybe nested) into label/value pairs."""
+    if is_dataclass(stats) and not isinstance(stats, type):
+        stats = asdict(stats)
+    if not isinstance(stats, dict):
+        return ((str(stats), ""),) if stats else ()
+    out = []
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "0"
+        out.append((str(key).replace("_", " "), str(value)))
+    return tuple(out)
+
+
+def staff_status(config: Config, store: StoreLike, data_dir: Path) -> StaffStatus:
+    try:
+        counts = format_counts(store.stats())
+    except Exception as exc:  # the staff panel must open even when stats fail
+        log.exception("stats failed")
+        counts = (("error", str(exc)),)
+    return StaffStatus(kiosk_id=config.kiosk.id, config_source=config.source, data_dir=str(data_dir),
+                       accepting=store.can_accept(), counts=counts,
+                       notices=tuple(format_notice(n) for n in store.notices))
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass
+class Parts:
+    """Everything build() made, kept on the window as ``window.parts``."""
+
+    app: QApplication
+    config: Config
+    data_dir: Path
+    store: StoreLike
+    language: Language
+    idle: IdleWatcher
+    lock: KioskLock
+    gesture: StaffGesture
+    pin_pad: PinPad
+    cursor_hidden: bool = False
+    filters_installed: bool = False
+    disposed: bool = False
+
+    def install_filters(self) -> None:
+        """Install the app-wide filters (kiosk lock, idle, staff gesture) once.
+
+        build() does this on the window's first paint: before it nobody can see
+        or touch anything, and cold start stays free of a Python call per event.
+        """
+        if self.filters_installed or self.disposed:
+            return
+        self.filters_installed = True
+        for event_filter in (self.lock, self.idle, self.gesture):
+            self.app.installEventFilter(event_filter)
+
+
+def build(config_path: str | Path | Config | None = None, data_dir: str | Path | None = None, *,
+          windowed: bool = False, store: StoreLike | None = None) -> MainWindow:
+    """Build the whole kiosk in-process and return its main window, not yet shown.
+
+    Args:
+        config_path: a kiosk.toml (None: the usual lookup), or a loaded Config.
+        data_dir: where the store lives (None: $KIOSK_DATA_DIR, config, platform default).
+        windowed: a normal window for development instead of frameless fullscreen.
+        store: an object with the StoreLike interface, instead of opening one.
+
+    Raises:
+        ConfigError: the configuration is broken (every problem listed).
+    """
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    config = config_path if isinstance(config_path, Config) else load_config(find_config(
+        str(config_path) if config_path else None))
+    data = resolve_data_dir(str(data_dir) if data_dir else None, config)
+    if store is None:
+        store = _open_store(data, config)
+
+    theme.load_fonts()
+    app.setFont(theme.base_font())
+    language = Language(config.kiosk.languages, config.kiosk.default_language)
+    idle = IdleWatcher()
+    window = MainWindow(config, language, idle, windowed=windowed,
+                        stylesheet=partial(theme.stylesheet, config.branding))
+    idle.setParent(window)
+    ctx = ScreenContext(config=config, language=language,
+                        staff_status=partial(staff_status, config, store, data))
+    for make in SCREENS:
+        window.add_screen(make(ctx))
+
+    def verify(pin: str) -> bool:
+        from kiosk.pin import verify_pin  # noqa: PLC0415 - argon2 is not needed to paint
+
+        return verify_pin(config.staff.pin_hash, pin)
+
+    def lockout(failures: int) -> float:
+        from kiosk.pin import lockout_delay  # noqa: PLC0415
+
+        return lockout_delay(failures)
+
+    pin_pad = PinPad(window, language, verify, lockout,
+                     icon_color=theme.Palette.from_branding(config.branding).text)
+    window.set_pin_pad(pin_pad)
+    lock = KioskLock(window)
+    gesture = StaffGesture(window, config.staff.corner, config.staff.taps, config.staff.tap_window_s)
+    parts = Parts(app=app, config=config, data_dir=data, store=store, language=language, idle=idle,
+                  lock=lock, gesture=gesture, pin_pad=pin_pad)
+    window.parts = parts  # type: ignore[attr-defined]
+
+    if config.kiosk.hide_cursor:
+        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        parts.cursor_hidden = True
+    _connect_signals(window, parts)
+    window.go_home()
+    return window
+
+
+def _connect_signals(window: MainWindow, parts: Parts) -> None:
+    """Every connection between the pieces, grouped by topic."""
+    screens = window.screens
+    attract = screens["attract"]
+    # navigation
+    attract.flow_chosen.connect(partial(_open_flow, window, parts.store))
+    for screen in screens.values():
+        screen.finished.connect(window.go_home)
+    # language
+    attract.language_chosen.connect(parts.language.set)
+    parts.language.changed.connect(window.retranslate)
+    # idle
+    parts.idle.idle.connect(window.prompt_idle)
+    parts.idle.resumed.connect(window.resume_session)
+    window.idle_overlay.continued.connect(window.resume_session)
+    window.idle_overlay.expired.connect(window.reset_session)
+    # staff
+    parts.gesture.triggered.connect(window.open_pin_pad)
+    parts.pin_pad.accepted.connect(partial(window.show_screen, "staff"))
+    parts.pin_pad.cancelled.connect(window.pin_pad_closed)
+    screens["staff"].exit_requested.connect(window.exit_kiosk)
+    window.screen_changed.connect(_gesture_follows(parts.gesture))
+    # lifecycle
+    window.first_painted.connect(parts.install_filters)
+    window.first_painted.connect(partial(QTimer.singleShot, 0, _after_first_paint))
+    window.closed.connect(partial(dispose, parts))
+
+
+def _open_flow(window: MainWindow, store: StoreLike, flow: str) -> None:
+    try:
+        accepting = store.can_accept()
+    except Exception:
+        log.exception("store.can_accept failed")
+        accepting = False
+    window.show_screen(flow if accepting else "unavailable")
+
+
+def _gesture_follows(gesture: StaffGesture) -> Callable[[str], None]:
+    def on_screen(name: str) -> None:
+        gesture.enabled = name != "staff"  # already in: taps there are just taps
+    return on_screen
+
+
+def _after_first_paint() -> None:
+    """Warm the modules kept out of cold start, now that the visitor sees a screen."""
+    for name in LAZY_AFTER_PAINT:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            log.warning("optional module %s is not installed", name)
+
+
+def dispose(parts: Parts) -> None:
+    """Undo build(): remove the app-wide filters, restore the cursor, close the store."""
+    if parts.disposed:
+        return
+    parts.disposed = True
+    if parts.filters_installed:
+        for event_filter in (parts.lock, parts.idle, parts.gesture):
+            parts.app.removeEventFilter(event_filter)
+    if parts.cursor_hidden:
+        parts.app.restoreOverrideCursor()
+    try:
+        parts.store.close()
+    except Exception:
+        log.exception("closing the store failed")
+
+
+# ---------------------------------------------------------------- running
+
+
+def has_display(environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform) -> bool:
+    """False where Qt would abort for want of a display (Linux without X, Wayland or a QPA choice)."""
+    if not platform.startswith("linux"):
+        return True
+    return any(environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, windowed: bool = False) -> int:
+    """Run the kiosk until staff exit it. Returns the process exit code."""
+    if not has_display():
+        print(HEADLESS_HINT, file=sys.stderr)
+        return 1
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    try:
+        window = build(config, data_dir, windowed=windowed)
+    except ConfigError as exc:
+        print("kiosk: the configuration has problems, not starting:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"kiosk: cannot start: {exc}", file=sys.stderr)
+        return 1
+    # SIGTERM (systemd stop) and Ctrl+C leave like "Exit kiosk"; the timer lets Python run handlers.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: window.exit_kiosk())
+    heartbeat = QTimer(window)
+    heartbeat.start(300)
+    heartbeat.timeout.connect(lambda: None)
+    if windowed:
+        window.resize(1280, 720)
+        window.show()
+    else:
+        window.showFullScreen()
+    return int(app.exec())

@@ -1,0 +1,80 @@
+"""Fixtures for the shell: the real app from kiosk.app.build, fast timers, a fake store."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import build, dispose
+from kiosk.config import BUNDLED_CONFIG, Config, IdleConfig, load_config
+from ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG_PATH = REPO / "kiosk.toml" if (REPO / "kiosk.toml").is_file() else BUNDLED_CONFIG
+
+# Fast enough for tests, slow enough that two cores under load still see the order.
+FAST_IDLE = IdleConfig(timeout_s=0.5, countdown_s=1.0, drawing_timeout_s=1.5, thanks_timeout_s=0.5)
+
+
+@dataclasses.dataclass
+class FakeStore:
+    """The StoreLike interface kiosk.app uses, with knobs."""
+
+    accepting: bool = True
+    notices: list[Any] = dataclasses.field(default_factory=list)
+    counts: dict[str, Any] = dataclasses.field(default_factory=dict)
+    closed: bool = False
+
+    def can_accept(self) -> bool:
+        return self.accepting
+
+    def stats(self) -> dict[str, Any]:
+        return self.counts
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture(scope="session")
+def jena_config() -> Config:
+    return load_config(CONFIG_PATH)
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def make_window(qtbot, jena_config: Config, store: FakeStore, tmp_path: Path
+                ) -> Iterator[Callable[..., MainWindow]]:
+    """Build the real app (fast idle timers, fake store), show it, tear it down after."""
+    made: list[MainWindow] = []
+
+    def make(config: Config | None = None, *, size: tuple[int, int] = (1280, 720), **replace: Any) -> MainWindow:
+        cfg = config or jena_config
+        cfg = dataclasses.replace(cfg, **{"idle": FAST_IDLE, **replace})
+        window = build(cfg, tmp_path / "data", windowed=True, store=store)
+        made.append(window)
+        window.resize(*size)
+        with qtbot.waitSignal(window.first_painted, timeout=5000):
+            window.show()
+        assert window.parts.filters_installed
+        return window
+
+    yield make
+    for window in made:
+        window.exit_kiosk()
+        dispose(window.parts)
+        window.deleteLater()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def window(make_window) -> MainWindow:
+    return make_window()

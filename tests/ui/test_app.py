@@ -1,0 +1,106 @@
+"""The composition root: build() in-process, run_gui() without a display, lazy imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kiosk import app as kiosk_app
+from kiosk.config import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(REPO)}, timeout=60, cwd=REPO)
+
+
+def test_build_returns_the_unshown_window_with_every_screen(qapp, tmp_path, store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)
+    try:
+        assert not window.isVisible()
+        assert window.current_name == "attract"
+        assert set(window.screens) == {make.name for make in kiosk_app.SCREENS}
+        assert window.parts.data_dir == tmp_path
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
+
+
+def test_build_refuses_a_broken_config(qapp, tmp_path) -> None:
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text('[idle]\ntimeout_s = "soon"\n')
+    with pytest.raises(ConfigError):
+        kiosk_app.build(bad, tmp_path)
+
+
+@pytest.mark.parametrize("env, platform, expected", [
+    ({}, "linux", False),
+    ({"DISPLAY": ":0"}, "linux", True),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+    ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
+    ({}, "win32", True),
+])
+def test_has_display(env, platform, expected) -> None:
+    assert kiosk_app.has_display(env, platform) is expected
+
+
+def test_run_gui_without_display_says_how_in_one_line() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = _run("""
+        import sys
+        from kiosk.app import run_gui
+        sys.exit(run_gui(None, None, windowed=False))
+    """, env)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "QT_QPA_PLATFORM=offscreen" in lines[0] and "xvfb-run" in lines[0]
+    assert "Aborted" not in proc.stderr
+
+
+def test_run_gui_reports_a_broken_config_with_exit_2(tmp_path) -> None:
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text("[idle]\ntimeot_s = 5\n")
+    proc = _run(f"""
+        import sys
+        from kiosk.app import run_gui
+        sys.exit(run_gui({str(bad)!r}, {str(tmp_path)!r}))
+    """, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2
+    assert "timeout_s" in proc.stderr  # the did-you-mean
+    assert "Traceback" not in proc.stderr
+
+
+def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
+    proc = _run(f"""
+        import sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from kiosk.app import build
+        w = build(None, {str(tmp_path)!r})
+        before = [m for m in ("requests", "qrcode", "qtawesome", "argon2") if m in sys.modules]
+        w.first_painted.connect(lambda: app.exit(0))  # quit() would ask the locked window
+        w.show()
+        app.exec()
+        app.processEvents()
+        after = [m for m in ("requests", "qrcode") if m in sys.modules]
+        print(before, after)
+    """, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[] ['requests', 'qrcode']"
+
+
+def test_core_stays_qt_free() -> None:
+    proc = _run("""
+        import sys
+        import kiosk.config, kiosk.pin, kiosk.model
+        print("PySide6" in sys.modules)
+    """, dict(os.environ))
+    assert proc.stdout.strip() == "False", proc.stderr

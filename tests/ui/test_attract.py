@@ -1,0 +1,83 @@
+"""The attract screen: config content, entries per flow, live language switch."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from ui.main_window import MainWindow
+
+
+def texts(widget) -> set[str]:  # noqa: ANN001
+    return {lab.text() for lab in widget.findChildren(QLabel) if lab.text()}
+
+
+def test_shows_the_event_from_config(window: MainWindow, jena_config) -> None:
+    attract = window.screens["attract"]
+    shown = texts(attract)
+    assert jena_config.event.name["de"] in shown
+    assert jena_config.event.tagline["de"] in shown
+    assert jena_config.event.organizer["de"].upper() in shown
+    assert jena_config.flows.ideas_label["de"] in shown
+    assert any("3. Juli 2022" in t for t in shown)
+
+
+def test_language_switch_retranslates_live(qtbot, window: MainWindow, jena_config) -> None:
+    attract = window.screens["attract"]
+    ideas = window.screens["ideas"]
+    before = texts(attract) | texts(ideas)
+    qtbot.mouseClick(attract.toggle.buttons["en"], Qt.MouseButton.LeftButton)
+    assert window.language.code == "en"
+    after = texts(attract) | texts(ideas)
+    assert jena_config.event.name["en"] in after and jena_config.event.name["de"] not in after
+    assert jena_config.flows.ideas_label["en"] in after
+    assert ideas.back.text() == "Back to start"  # a screen not visible yet
+    assert ideas.back.accessibleName() == "Back to start"
+    assert any("3 July 2022" in t for t in after)
+    assert attract.ideas.accessibleName() == jena_config.flows.ideas_label["en"]
+    assert attract.toggle.buttons["en"].isChecked() and not attract.toggle.buttons["de"].isChecked()
+    assert len(before & after) < len(before) / 3  # nearly everything changed
+    qtbot.mouseClick(attract.toggle.buttons["de"], Qt.MouseButton.LeftButton)
+    assert jena_config.event.name["de"] in texts(attract)
+
+
+@pytest.mark.parametrize("ideas, drawing", [(True, False), (False, True), (False, False)])
+def test_entries_hidden_when_flow_off(make_window, jena_config, ideas, drawing) -> None:
+    flows = dataclasses.replace(jena_config.flows, ideas=ideas, drawing=drawing)
+    window = make_window(flows=flows)
+    attract = window.screens["attract"]
+    assert attract.ideas.isVisible() is ideas
+    assert attract.drawing.isVisible() is drawing
+    assert attract.prompt.isVisible() is (ideas or drawing)
+
+
+@pytest.mark.parametrize("entry, screen", [("attract_ideas", "ideas"), ("attract_drawing", "drawing")])
+def test_entries_lead_to_their_flow(qtbot, window: MainWindow, entry, screen) -> None:
+    button = window.findChild(QAbstractButton, entry)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.current_name == screen
+    qtbot.mouseClick(window.findChild(QAbstractButton, f"{screen}_back"), Qt.MouseButton.LeftButton)
+    assert window.current_name == "attract"
+
+
+def test_every_interactive_widget_is_named_in_both_languages(window: MainWindow) -> None:
+    seen: dict[str, list[str]] = {}
+    for lang in ("de", "en"):
+        window.language.set(lang)
+        for b in window.findChildren(QAbstractButton):
+            assert b.objectName(), b
+            assert b.accessibleName(), b.objectName()
+            seen.setdefault(b.objectName(), []).append(b.accessibleName())
+    names = list(seen)
+    assert len(names) == len(set(names))
+    assert seen["attract_ideas"][0] != seen["attract_ideas"][1]
+    assert seen["staff_exit"][0] != seen["staff_exit"][1]
+
+
+def test_status_line_is_there_and_quiet(window: MainWindow) -> None:
+    attract = window.screens["attract"]
+    attract.set_status("Synchronisiert vor 2 Minuten")
+    assert window.findChild(QLabel, "attract_status").text() == "Synchronisiert vor 2 Minuten"

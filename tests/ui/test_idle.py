@@ -1,0 +1,126 @@
+"""Idle handling: the prompt after the screen's timeout; no answer resets everything."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+from ui.idle import is_input
+from ui.main_window import MainWindow
+
+
+def _fields(window: MainWindow) -> list[QLineEdit]:
+    """A visitor's text in two screens, as the real flows will hold it."""
+    ideas = QLineEdit(window.screens["ideas"])
+    ideas.setObjectName("probe_ideas")
+    drawing = QPlainTextEdit(window.screens["drawing"])
+    drawing.setObjectName("probe_drawing")
+    return [ideas, drawing]
+
+
+def test_prompt_appears_after_timeout_and_reset_discards_everything(qtbot, window: MainWindow) -> None:
+    line, note = _fields(window)
+    window.show_screen("drawing")
+    note.setPlainText("a name written in the drawing screen")
+    window.show_screen("ideas")
+    line.show()
+    line.setFocus()
+    qtbot.keyClicks(line, "Mehr Baenke am Markt")
+    window.language.set("en")
+    assert line.text() == "Mehr Baenke am Markt"
+
+    qtbot.waitUntil(window.idle_overlay.isVisible, timeout=3000)
+    assert window.current_name == "ideas"  # only asking, nothing gone yet
+    assert line.text() == "Mehr Baenke am Markt"
+
+    with qtbot.waitSignal(window.session_reset, timeout=3000):
+        pass
+    assert window.current_name == "attract"
+    assert not window.idle_overlay.isVisible()
+    assert window.language.code == "de"
+    for widget in window.findChildren(QLineEdit):
+        assert widget.text() == "", widget.objectName()
+    for widget in window.findChildren(QPlainTextEdit):
+        assert widget.toPlainText() == "", widget.objectName()
+        assert not widget.document().isUndoAvailable()  # no Ctrl+Z back to the last visitor
+
+
+def test_reset_also_clears_the_pin_pad(qtbot, window: MainWindow) -> None:
+    window.show_screen("ideas")
+    window.open_pin_pad()
+    for d in "98":
+        window.pin_pad.press_digit(d)
+    assert window.pin_pad.entered == "98"
+    window.reset_session()
+    assert window.pin_pad.entered == ""
+    assert not window.pin_pad.isVisible()
+
+
+@pytest.mark.parametrize("touch", ["button", "scrim"])
+def test_touch_during_countdown_keeps_the_session(qtbot, window: MainWindow, touch) -> None:
+    (line, _) = _fields(window)
+    window.show_screen("ideas")
+    line.setText("Radwege")
+    qtbot.waitUntil(window.idle_overlay.isVisible, timeout=3000)
+    target = window.idle_overlay.button if touch == "button" else window.idle_overlay
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.rect().topLeft() + target.rect().center() / 4)
+    assert not window.idle_overlay.isVisible()
+    qtbot.wait(int(window.config.idle.countdown_s * 1000) + 100)  # past the old deadline
+    assert window.current_name == "ideas"
+    assert line.text() == "Radwege"
+
+
+def test_input_restarts_the_timer(qtbot, window: MainWindow) -> None:
+    (line, _) = _fields(window)
+    window.show_screen("ideas")
+    line.setFocus()
+    timeout_ms = int(window.config.idle.timeout_s * 1000)
+    for _ in range(4):  # typing for longer than one timeout keeps the prompt away
+        qtbot.wait(timeout_ms // 3)
+        qtbot.keyClick(line, Qt.Key.Key_A)
+        assert not window.idle_overlay.isVisible()
+    assert line.text() == "aaaa"
+
+
+def test_attract_never_times_out(qtbot, window: MainWindow) -> None:
+    assert window.current_name == "attract"
+    assert window.idle.timeout is None and not window.idle.active
+    qtbot.wait(int((window.config.idle.timeout_s + window.config.idle.countdown_s) * 1000) + 150)
+    assert not window.idle_overlay.isVisible()
+
+
+def test_each_screen_declares_its_timeout(window: MainWindow) -> None:
+    idle = window.config.idle
+    window.show_screen("drawing")
+    assert window.idle.timeout == idle.drawing_timeout_s
+    window.show_screen("ideas")
+    assert window.idle.timeout == idle.timeout_s
+    window.show_screen("attract")
+    assert window.idle.timeout is None
+
+
+def test_pin_pad_on_attract_times_out_too(window: MainWindow) -> None:
+    window.open_pin_pad()
+    assert window.idle.timeout == window.config.idle.timeout_s
+
+
+def test_countdown_shows_whole_seconds(qtbot, window: MainWindow) -> None:
+    overlay = window.idle_overlay
+    overlay.start(15)
+    assert overlay.countdown.text() == "15"
+    assert "15" in overlay.countdown.accessibleName()
+    overlay.stop()
+
+
+def test_is_input() -> None:
+    press = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(1, 1), QPointF(1, 1),
+                        Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    hover = QMouseEvent(QEvent.Type.MouseMove, QPointF(1, 1), QPointF(1, 1),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    drag = QMouseEvent(QEvent.Type.MouseMove, QPointF(1, 1), QPointF(1, 1),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    assert is_input(press) and is_input(drag)
+    assert not is_input(hover)  # a resting mouse under a new widget is nobody
+    assert not is_input(QEvent(QEvent.Type.Paint))

@@ -1,0 +1,110 @@
+"""The kiosk lock: the window refuses to close, swallows escape keys and context menus."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QCursor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from ui.lock import is_blocked_key
+from ui.main_window import MainWindow, layout_for
+
+
+def test_close_is_refused(window: MainWindow) -> None:
+    assert window.close() is False
+    event = QCloseEvent()
+    QApplication.sendEvent(window, event)
+    assert not event.isAccepted()
+    assert window.isVisible()
+
+
+@pytest.mark.parametrize("key, mods", [
+    (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+])
+def test_escape_keys_neither_close_nor_reach_widgets(qtbot, window: MainWindow, key, mods) -> None:
+    # A shortcut that would close the window if the key got through, and a
+    # focused field that records what reaches it.
+    fired = []
+    shortcut = QShortcut(QKeySequence(key.value | mods.value), window)
+    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+    shortcut.activated.connect(lambda: fired.append(True))
+    shortcut.activated.connect(window.exit_kiosk)
+    field = QLineEdit(window.screens["ideas"])
+    window.show_screen("ideas")
+    field.setFocus()
+    seen = []
+    modifiers = {Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Meta}
+    field.keyPressEvent = lambda e: e.key() in modifiers or seen.append(e.key())  # type: ignore[method-assign]
+    qtbot.keyClick(field, key, mods)
+    qtbot.keyClick(field, Qt.Key.Key_A)
+    assert fired == []
+    assert seen == [Qt.Key.Key_A]
+    assert window.isVisible()
+
+
+def test_blocked_key_table() -> None:
+    alt, ctrl = Qt.KeyboardModifier.AltModifier.value, Qt.KeyboardModifier.ControlModifier.value
+    assert is_blocked_key(Qt.Key.Key_F4.value, alt)
+    assert is_blocked_key(Qt.Key.Key_Q.value, ctrl)
+    assert is_blocked_key(Qt.Key.Key_Escape.value, 0)
+    assert not is_blocked_key(Qt.Key.Key_F4.value, 0)
+    assert not is_blocked_key(Qt.Key.Key_Q.value, 0)  # typing a q is fine
+    assert not is_blocked_key(Qt.Key.Key_W.value, alt)
+
+
+def test_no_context_menu(qtbot, window: MainWindow) -> None:
+    field = QLineEdit(window.screens["ideas"])
+    window.show_screen("ideas")
+    field.show()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(5, 5), field.mapToGlobal(QPoint(5, 5)))
+    QApplication.sendEvent(field, event)
+    QApplication.processEvents()
+    assert QApplication.activePopupWidget() is None
+
+
+def test_staff_exit_really_closes_and_disposes(qtbot, window: MainWindow, store) -> None:
+    with qtbot.waitSignal(window.closed, timeout=1000):
+        window.exit_kiosk()
+    assert not window.isVisible()
+    assert store.closed
+    assert window.parts.disposed
+
+
+def test_hidden_cursor_when_configured(make_window, jena_config) -> None:
+    import dataclasses
+
+    kiosk = dataclasses.replace(jena_config.kiosk, hide_cursor=True)
+    make_window(kiosk=kiosk)
+    cursor = QApplication.overrideCursor()
+    assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+
+
+def test_cursor_visible_by_default(window: MainWindow) -> None:
+    cursor = QApplication.overrideCursor()
+    assert cursor is None or cursor.shape() != Qt.CursorShape.BlankCursor
+
+
+@pytest.mark.parametrize("w, h, orientation, portrait, scale", [
+    (1920, 1080, "auto", False, 1.0),
+    (1080, 1920, "auto", True, 1.0),
+    (1280, 720, "auto", False, 0.65),
+    (3840, 2160, "auto", False, 2.0),
+    (1920, 1080, "portrait", True, 0.55),
+])
+def test_layout_for(w, h, orientation, portrait, scale) -> None:
+    assert layout_for(w, h, orientation) == (portrait, scale)
+
+
+def test_layout_switches_on_aspect_ratio(qtbot, window: MainWindow) -> None:
+    attract = window.screens["attract"]
+    window.resize(1080, 1920)
+    qtbot.waitUntil(lambda: attract.property("portrait") is True)
+    # portrait: the entries sit below the title; landscape: beside it
+    qtbot.waitUntil(lambda: attract.ideas.y() > attract.title.geometry().bottom())
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: attract.property("portrait") is False)
+    qtbot.waitUntil(lambda: attract.ideas.x() > attract.title.geometry().right())

@@ -1,0 +1,32 @@
+"""A full-window layer over the screen stack: a dark scrim with a centred card."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+
+class Overlay(QWidget):
+    """Covers its parent until hidden (the window keeps it sized). No exec(), no modality."""
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("role", "scrim")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.card = QFrame(self)
+        self.card.setObjectName(f"{name}_card")
+        self.card.setProperty("role", "dialog")
+        self.card_layout = QVBoxLayout(self.card)
+        self.card_layout.setContentsMargins(72, 64, 72, 64)
+        self.card_layout.setSpacing(24)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.hide()
+
+    def present(self) -> None:
+        self.setGeometry(self.parent().rect())
+        self.show()
+        self.raise_()
