@@ -1,0 +1,243 @@
+"""The receiver's HTTP API (FastAPI): health, blobs, submissions, staff pages.
+
+See ``docs/sync-protocol.md`` for the contract. Every handler keeps paths
+out of URLs: a blob is addressed by a checked 64-hex digest, a submission by
+a checked UUID4, and nothing else from a request reaches the file system.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import kiosk
+from kiosk.model import SchemaError, submission_from_wire, wire_blob_digests
+from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
+                           is_uuid4, text_over_limit)
+from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
+from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
+
+access_log = logging.getLogger("sync.receiver.access")
+
+# A body this much over a limit is still read (and dropped) so the client sees the 413;
+# beyond it the connection is closed instead.
+DRAIN_FACTOR = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverSettings:
+    data_dir: Path
+    limits: Limits = field(default_factory=Limits)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field_name: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field_name
+        self.headers = headers
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int, what: str) -> bytes:
+    """The request body, or ApiError 413 when it is larger than *limit* bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit * DRAIN_FACTOR + 65536:
+        raise ApiError(413, f"{what} is {declared} bytes; the limit is {limit}", what,
+                       headers={"Connection": "close"})
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        elif size > limit * DRAIN_FACTOR + 65536:
+            raise ApiError(413, f"{what} is over the limit of {limit} bytes", what,
+                           headers={"Connection": "close"})
+    if size > limit:
+        raise ApiError(413, f"{what} is {size} bytes; the limit is {limit}", what)
+    return b"".join(chunks)
+
+
+class AccessLogMiddleware:
+    """One structured line per request: method, path, status, duration, kiosk and submission id.
+
+    Headers are never logged, so the bearer token never reaches the log.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        note: dict[str, Any] = {}
+        scope["receiver.log"] = note
+        status = [0]
+        logged = [False]
+
+        def log_line() -> None:
+            logged[0] = True
+            path = scope.get("path", "")
+            sub_id = path.rsplit("/", 1)[-1] if path.startswith(API_PREFIX + "/submissions/") else None
+            access_log.info(json.dumps({
+                "event": "request", "method": scope.get("method"), "path": path[:200],
+                "status": status[0], "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+                "kiosk_id": note.get("kiosk_id"), "submission_id": sub_id if is_uuid4(sub_id) else None,
+            }, separators=(",", ":")))
+
+        async def send_wrapper(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body") and not logged[0]:
+                log_line()  # before the last bytes go out: the line exists when the client has its answer
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            if not logged[0]:
+                log_line()
+
+
+def create_app(settings: ReceiverSettings) -> FastAPI:
+    """Build the receiver app over the data dir in *settings* (created if missing)."""
+    data_dir = Path(settings.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = ReceiverStore(data_dir)
+    tokens = TokenRegistry(data_dir / TOKENS_FILE)
+    staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
+    limits = settings.limits
+
+    app = FastAPI(title="Smart-City-Fest receiver", version=kiosk.__version__,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.state.limits = limits
+    app.add_middleware(AccessLogMiddleware)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.message, exc.field), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(error_body(str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        return JSONResponse(error_body(first.get("msg", "invalid request"), loc), status_code=422)
+
+    def authenticate(request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        kiosk_id = tokens.kiosk_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if kiosk_id is None:
+            raise ApiError(401, "missing or unknown kiosk token", "Authorization",
+                           headers={"WWW-Authenticate": 'Bearer realm="receiver"'})
+        request.scope.get("receiver.log", {})["kiosk_id"] = kiosk_id
+        return kiosk_id
+
+    @app.get(API_PREFIX + "/health")
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "protocol": PROTOCOL_VERSION, "version": kiosk.__version__,
+                "limits": {"max_blob_bytes": limits.max_blob_bytes,
+                           "max_json_bytes": limits.max_json_bytes,
+                           "max_text_chars": limits.max_text_chars}}
+
+    @app.put(API_PREFIX + "/blobs/{sha256}")
+    async def put_blob(sha256: str, request: Request) -> JSONResponse:
+        authenticate(request)
+        if not is_sha256_hex(sha256):
+            raise ApiError(422, "must be 64 lowercase hex characters", "sha256")
+        data = await _read_body(request, limits.max_blob_bytes, "blob")
+        try:
+            created = await run_in_threadpool(store.put_blob, sha256, data)
+        except BlobDigestMismatch:
+            raise ApiError(422, f"the bytes sent hash to {_sha(data)}, not to the digest in the URL",
+                           "sha256") from None
+        return JSONResponse({"sha256": sha256, "size": len(data), "status": "created" if created else "exists"},
+                            status_code=201 if created else 200)
+
+    @app.put(API_PREFIX + "/submissions/{submission_id}")
+    async def put_submission(submission_id: str, request: Request) -> JSONResponse:
+        kiosk_id = authenticate(request)
+        if not is_uuid4(submission_id):
+            raise ApiError(422, "must be a lowercase UUID4", "submission_id")
+        body = await _read_body(request, limits.max_json_bytes, "submission JSON")
+        receipt, created = await run_in_threadpool(_store_submission, store, limits, submission_id,
+                                                   body, kiosk_id)
+        return JSONResponse(receipt, status_code=201 if created else 200)
+
+    @app.get(API_PREFIX + "/submissions/{submission_id}")
+    async def get_submission(submission_id: str, request: Request) -> JSONResponse:
+        authenticate(request)
+        if not is_uuid4(submission_id):
+            raise ApiError(422, "must be a lowercase UUID4", "submission_id")
+        receipt = await run_in_threadpool(store.receipt, submission_id)
+        if receipt is None:
+            raise ApiError(404, "no such submission", "submission_id")
+        return JSONResponse(receipt)
+
+    from sync.receiver.staff import add_staff_routes  # staff pages beside the API
+    add_staff_routes(app, store, staff_password)
+    return app
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, body: bytes,
+                      delivered_by: str) -> tuple[dict[str, Any], bool]:
+    """Validate one submission's JSON and store it; raises ApiError with the field at fault."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(422, f"malformed JSON ({exc})", "(body)") from None
+    if not isinstance(data, dict):
+        raise ApiError(422, "must be a JSON object", "(body)")
+    too_long = text_over_limit(data, limits)
+    if too_long:
+        raise ApiError(413, f"longer than {limits.max_text_chars} characters", too_long)
+    if data.get("id") != submission_id:
+        raise ApiError(422, "does not match the id in the URL", "id")
+    try:
+        digests = wire_blob_digests(data)
+        blobs = {d: b for d in set(digests) if (b := store.read_blob(d)) is not None}
+        sub = submission_from_wire(data, blobs)
+    except SchemaError as exc:
+        raise ApiError(422, str(exc).partition(": ")[2] or str(exc), exc.field) from None
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ApiError(422, f"invalid content ({exc})", "(body)") from None
+    canonical = sub.canonical_json()
+    digest = sub.digest()
+    try:
+        return store.put_submission(
+            submission_id=sub.id, sha256=digest, canonical=canonical, kind=sub.kind,
+            kiosk_id=sub.kiosk_id, event_id=sub.event_id, created_at=sub.created_at,
+            delivered_by=delivered_by,
+            blobs=[(b.role, b.sha256, b.media_type) for b in sub.blobs])
+    except Conflict as exc:
+        raise ApiError(409, f"submission {submission_id} already exists with different content "
+                            f"(stored sha256 {exc.stored_sha256}, sent {digest})", "id") from None

@@ -1,0 +1,144 @@
+"""Who may talk to the receiver: kiosk tokens and the staff password.
+
+Kiosk tokens are random 256-bit secrets; the tokens file keeps only their
+SHA-256 (a fast hash is right for a high-entropy secret, and it keeps the
+per-request check cheap). The staff password is chosen by a person, so it is
+kept as an argon2 hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import tempfile
+import threading
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+TOKENS_FILE = "tokens.txt"
+STAFF_PASSWORD_FILE = "staff-password.argon2"
+
+KIOSK_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace *path* atomically with *text*, readable by the owner only."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_token_hashes(path: Path) -> dict[str, str]:
+    """kiosk_id -> token hash, from a tokens file (missing file: no kiosks)."""
+    out: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return out
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        kiosk_id, _, digest = line.partition(" ")
+        out[kiosk_id] = digest.strip()
+    return out
+
+
+def add_token(data_dir: Path, kiosk_id: str) -> str:
+    """Create (or replace) the token of *kiosk_id*; return it. Only its hash is stored."""
+    if not KIOSK_ID_RE.fullmatch(kiosk_id):
+        raise ValueError("kiosk id: use 1-64 letters, digits, '.', '_' or '-'")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / TOKENS_FILE
+    hashes = read_token_hashes(path)
+    token = secrets.token_urlsafe(32)
+    hashes[kiosk_id] = token_hash(token)
+    lines = ["# kiosk id, SHA-256 of its bearer token (written by `kiosk receiver add-token`)"]
+    lines += [f"{k} {v}" for k, v in sorted(hashes.items())]
+    _write_private(path, "\n".join(lines) + "\n")
+    return token
+
+
+class TokenRegistry:
+    """Maps a presented bearer token to its kiosk id; rereads the file when it changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._by_hash: dict[str, str] = {}
+
+    def _refresh(self) -> None:
+        try:
+            st = self.path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            stamp = (0, 0)
+        if stamp != self._stamp:
+            self._by_hash = {h: k for k, h in read_token_hashes(self.path).items()}
+            self._stamp = stamp
+
+    def kiosk_for(self, token: str) -> str | None:
+        digest = token_hash(token)
+        with self._lock:
+            self._refresh()
+            for known, kiosk_id in self._by_hash.items():
+                if hmac.compare_digest(known, digest):
+                    return kiosk_id
+        return None
+
+
+class StaffPassword:
+    """Checks the staff password against its argon2 hash (remembering recent successes)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._hasher = PasswordHasher()
+        self._ok: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def is_set(self) -> bool:
+        return self.path.is_file()
+
+    def verify(self, password: str) -> bool:
+        key = hashlib.sha256(password.encode("utf-8")).hexdigest()
+        try:
+            stored = self.path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return False
+        with self._lock:
+            if (stored, key) in self._ok:
+                return True
+        try:
+            self._hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        with self._lock:
+            if len(self._ok) > 32:
+                self._ok.clear()
+            self._ok.add((stored, key))
+        return True
+
+
+def set_staff_password(data_dir: Path, password: str) -> None:
+    if len(password) < 8:
+        raise ValueError("staff password: at least 8 characters")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _write_private(data_dir / STAFF_PASSWORD_FILE, PasswordHasher().hash(password) + "\n")

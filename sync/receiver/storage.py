@@ -1,0 +1,288 @@
+"""The receiver's durable storage: SQLite for submissions, a directory for blobs.
+
+Submissions live in SQLite (WAL, ``synchronous=FULL``): a row is on disk
+before the receipt is sent. Blobs are content-addressed files under
+``blobs/ab/abcdef...``, written to a temporary file, fsynced, renamed into
+place and the directory fsynced, so a blob either exists whole or not at all.
+No path is ever built from anything but a checked 64-hex digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.model import utc_now
+from sync.protocol import is_sha256_hex, is_uuid4, make_receipt
+
+log = logging.getLogger("sync.receiver")
+
+DB_NAME = "receiver.sqlite3"
+BLOB_DIR = "blobs"
+
+
+class BlobDigestMismatch(ValueError):
+    """The bytes sent under a digest hash to something else."""
+
+
+class Conflict(Exception):
+    """The submission id exists with different content."""
+
+    def __init__(self, submission_id: str, stored_sha256: str) -> None:
+        super().__init__(submission_id)
+        self.submission_id = submission_id
+        self.stored_sha256 = stored_sha256
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSubmission:
+    id: str
+    sha256: str
+    kind: str
+    kiosk_id: str
+    delivered_by: str
+    received_at: str
+    canonical: bytes
+    blob_roles: dict[str, str]  # role -> sha256
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            kiosk_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            delivered_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            canonical BLOB NOT NULL
+        )""")
+    db.execute("CREATE INDEX submissions_by_kiosk ON submissions (kiosk_id, received_at)")
+    db.execute("CREATE INDEX submissions_by_received ON submissions (received_at)")
+    db.execute("""
+        CREATE TABLE submission_blobs (
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            role TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            PRIMARY KEY (submission_id, role)
+        )""")
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
+    ("001_initial", _m001_initial),
+)
+
+
+class ReceiverStore:
+    """Thread-safe (one connection behind a lock) storage of the receiver."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.blob_dir = self.data_dir / BLOB_DIR
+        self._tmp_dir = self.blob_dir / ".tmp"
+        self._tmp_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.data_dir / DB_NAME, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+        self._clean_tmp()
+
+    # ---------------------------------------------------------------- setup
+    def _migrate(self) -> None:
+        with self._lock:
+            self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {r[0] for r in self._db.execute("SELECT name FROM migrations")}
+            for name, func in MIGRATIONS:
+                if name in done:
+                    continue
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    func(self._db)
+                    self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, utc_now()))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def _clean_tmp(self) -> None:
+        """Remove temporary files left by a crash mid-upload (never complete blobs)."""
+        for leftover in self._tmp_dir.iterdir():
+            leftover.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ---------------------------------------------------------------- blobs
+    def blob_file(self, sha256: str) -> Path:
+        if not is_sha256_hex(sha256):  # the only gate between a URL and the disk
+            raise ValueError("not a sha256 digest")
+        return self.blob_dir / sha256[:2] / sha256
+
+    def has_blob(self, sha256: str) -> bool:
+        return self.blob_file(sha256).is_file()
+
+    def read_blob(self, sha256: str) -> bytes | None:
+        try:
+            return self.blob_file(sha256).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put_blob(self, sha256: str, data: bytes) -> bool:
+        """Store *data* under its digest. Returns True when it is new.
+
+        Raises:
+            BlobDigestMismatch: the data does not hash to *sha256*.
+        """
+        target = self.blob_file(sha256)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise BlobDigestMismatch(sha256)
+        if target.is_file():
+            return False
+        fd, tmp = tempfile.mkstemp(dir=self._tmp_dir, prefix=sha256[:8])
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            shard = target.parent
+            if not shard.is_dir():
+                shard.mkdir(exist_ok=True)
+                _fsync_dir(self.blob_dir)
+            os.replace(tmp, target)
+            _fsync_dir(shard)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return True
+
+    # ---------------------------------------------------------- submissions
+    def put_submission(self, *, submission_id: str, sha256: str, canonical: bytes, kind: str,
+                       kiosk_id: str, event_id: str, created_at: str, delivered_by: str,
+                       blobs: list[tuple[str, str, str]]) -> tuple[dict[str, Any], bool]:
+        """Store a validated submission; return its receipt and whether it is new.
+
+        Args:
+            blobs: (role, sha256, media_type) of each referenced blob.
+
+        Raises:
+            Conflict: the id exists with a different digest.
+        """
+        if not is_uuid4(submission_id):
+            raise ValueError("not a submission id")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")  # also serialises a second process on the file
+            try:
+                row = self._db.execute("SELECT sha256, received_at FROM submissions WHERE id = ?",
+                                       (submission_id,)).fetchone()
+                if row is not None:
+                    self._db.execute("ROLLBACK")
+                else:
+                    received_at = utc_now()
+                    self._db.execute(
+                        "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (submission_id, sha256, kind, kiosk_id, event_id, delivered_by, created_at,
+                         received_at, canonical))
+                    self._db.executemany(
+                        "INSERT INTO submission_blobs VALUES (?, ?, ?, ?)",
+                        [(submission_id, role, digest, media) for role, digest, media in blobs])
+                    self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        if row is not None:
+            return self._existing(submission_id, sha256, row), False
+        return make_receipt(submission_id, sha256, received_at, "created"), True
+
+    @staticmethod
+    def _existing(submission_id: str, sha256: str, row: tuple[str, str]) -> dict[str, Any]:
+        stored_sha, received_at = row
+        if stored_sha != sha256:
+            raise Conflict(submission_id, stored_sha)
+        return make_receipt(submission_id, stored_sha, received_at, "exists")
+
+    def receipt(self, submission_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT sha256, received_at FROM submissions WHERE id = ?",
+                                   (submission_id,)).fetchone()
+        if row is None:
+            return None
+        return make_receipt(submission_id, row[0], row[1], "exists")
+
+    # ---------------------------------------------------------------- staff
+    def counts_by_kiosk(self) -> list[tuple[str, int, int, str]]:
+        """(kiosk_id, ideas, drawings, last received_at) per kiosk."""
+        with self._lock:
+            return self._db.execute("""
+                SELECT kiosk_id, SUM(kind = 'idea'), SUM(kind = 'drawing'), MAX(received_at)
+                FROM submissions GROUP BY kiosk_id ORDER BY kiosk_id""").fetchall()
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+
+    def latest(self, limit: int = 50) -> list[StoredSubmission]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM submissions ORDER BY received_at DESC, id LIMIT ?", (limit,)).fetchall()
+        return [s for s in (self.get(r[0]) for r in rows) if s is not None]
+
+    def get(self, submission_id: str) -> StoredSubmission | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, sha256, kind, kiosk_id, delivered_by, received_at, canonical "
+                "FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+            if row is None:
+                return None
+            roles = dict(self._db.execute(
+                "SELECT role, sha256 FROM submission_blobs WHERE submission_id = ?", (submission_id,)))
+        return StoredSubmission(*row[:6], canonical=bytes(row[6]), blob_roles=roles)
+
+    def blob_media_type(self, sha256: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT media_type FROM submission_blobs WHERE sha256 = ? LIMIT 1",
+                                   (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def iter_all(self, batch: int = 500) -> Iterator[tuple[bytes, str, str]]:
+        """(canonical, sha256, received_at) of every submission, oldest first, in batches."""
+        last = ("", "")
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT canonical, sha256, received_at, id FROM submissions "
+                    "WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?",
+                    (*last, batch)).fetchall()
+            if not rows:
+                return
+            for canonical, sha, received_at, _ in rows:
+                yield bytes(canonical), sha, received_at
+            last = (rows[-1][2], rows[-1][3])
+
+    def all_blob_digests(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT DISTINCT sha256 FROM submission_blobs ORDER BY sha256")]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,67 @@
+"""Helpers for the sync tests: real submissions with real PNG drawings."""
+
+from __future__ import annotations
+
+import random
+import struct
+import zlib
+from pathlib import Path
+
+from kiosk.model import Blob, Submission, canonical_json
+
+KIOSK_ID = "kiosk-test-1"
+STAFF_PASSWORD = "correct horse battery"
+
+
+def make_png(width: int = 16, height: int = 12, seed: int = 0) -> bytes:
+    """A real (tiny, noisy) RGB PNG, different for each seed."""
+    rng = random.Random(seed)
+    raw = b"".join(b"\x00" + bytes(rng.randrange(256) for _ in range(width * 3)) for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def make_idea(i: int = 0, **kw) -> Submission:
+    fields = dict(kind="idea", topic_id="mobility", text=f"Idea number {i}: more benches ☀ äöü",
+                  consent_given=True, consent_version="2024-1", kiosk_id=KIOSK_ID, event_id="fest-2024")
+    fields.update(kw)
+    return Submission(**fields)
+
+
+def make_drawing(i: int = 0, size: int = 16, **kw) -> Submission:
+    strokes = canonical_json({"strokes": [[[i, 0], [i + 1, 2]]]})
+    fields = dict(kind="drawing", topic_id="playground", consent_given=True, consent_version="2024-1",
+                  kiosk_id=KIOSK_ID, event_id="fest-2024",
+                  blobs=(Blob("png", make_png(size, size, seed=i)), Blob("strokes", strokes)))
+    fields.update(kw)
+    return Submission(**fields)
+
+
+def mixed_submissions(n: int) -> list[Submission]:
+    return [make_drawing(i) if i % 3 == 0 else make_idea(i) for i in range(n)]
+
+
+def receiver_digests(receiver_dir: Path) -> dict[str, str]:
+    """id -> sha256 of every submission the receiver stored (read straight from its file)."""
+    import sqlite3
+
+    with sqlite3.connect(receiver_dir / "receiver.sqlite3") as db:
+        rows = db.execute("SELECT id, sha256 FROM submissions").fetchall()
+    return dict(rows)
+
+
+def assert_exactly_once(store, receiver_dir: Path, subs) -> None:
+    """Every submission on the receiver once with the kiosk's digest; all sent, none pending."""
+    got = receiver_digests(receiver_dir)
+    assert got == {s.id: s.digest() for s in subs}
+    for s in subs:
+        state = store.sync_state(s.id)
+        assert state.status == "sent", (s.id, state)
+        assert state.receipt["sha256"] == s.digest()
+        for b in s.blobs:
+            assert (receiver_dir / "blobs" / b.sha256[:2] / b.sha256).read_bytes() == b.data
+    assert store.pending_ids() == []

@@ -1,0 +1,175 @@
+"""The sync client against the real receiver: delivery, receipts and each kind of error."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+from sync.client import ItemResult, SyncClient, SyncConfigError
+from sync.protocol import Limits, Outcome
+from sync.receiver import ReceiverSettings, ReceiverThread
+
+from sync_helpers import assert_exactly_once, make_drawing, make_idea, mixed_submissions, receiver_digests
+
+
+def add_all(store, subs):
+    for s in subs:
+        store.add(s)
+    return subs
+
+
+def test_delivers_ideas_and_drawings_exactly_once(store, receiver_dir, make_client):
+    subs = add_all(store, mixed_submissions(12))
+    client = make_client()
+    seen = []
+    report = client.sync_pending(progress=lambda r: seen.append(r.done))
+    assert (report.delivered, report.already_there, report.failed, report.remaining) == (12, 0, [], 0)
+    assert report.stopped_by is None and seen[-1] == 12
+    assert_exactly_once(store, receiver_dir, subs)
+    again = client.sync_pending()
+    assert again.done == 0 and again.remaining == 0
+
+
+def test_answer_lost_before_mark_sent_is_already_there(store, receiver, receiver_dir, token, make_client):
+    """The receiver stored it but the kiosk never recorded the receipt: the retry gets 200."""
+    sub = add_all(store, [make_drawing(1)])[0]
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {token}"
+    for b in sub.blobs:
+        s.put(f"{receiver.url}/api/v1/blobs/{b.sha256}", data=b.data, timeout=5)
+    first = s.put(f"{receiver.url}/api/v1/submissions/{sub.id}", data=sub.canonical_json(), timeout=5).json()
+    report = make_client().sync_pending()
+    assert (report.delivered, report.already_there) == (0, 1)
+    assert store.sync_state(sub.id).receipt["received_at"] == first["received_at"]
+    assert_exactly_once(store, receiver_dir, [sub])
+
+
+def test_wrong_token_stops_with_plain_words(store, make_client):
+    subs = add_all(store, mixed_submissions(3))
+    report = make_client(token="not-the-token").sync_pending()
+    assert report.stopped_by is Outcome.AUTH
+    assert "token is wrong" in report.error
+    assert "not-the-token" not in report.error
+    assert report.remaining == 3 and report.failed == []
+    assert {store.sync_state(s.id).status for s in subs} == {"pending"}
+
+
+def test_missing_token_file_is_an_auth_stop(store, kiosk_dir, receiver):
+    from kiosk.config import SyncConfig
+
+    cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="nope.token")
+    client = SyncClient.from_config(store, cfg, kiosk_dir)
+    add_all(store, [make_idea()])
+    report = client.sync_pending()
+    assert report.stopped_by is Outcome.AUTH and "does not exist" in report.error
+    (kiosk_dir / "nope.token").write_text("wrong\n")
+    assert client.sync_pending().stopped_by is Outcome.AUTH
+    client.close()
+
+
+def test_token_file_is_reread_each_pass(store, kiosk_dir, receiver, receiver_dir, token):
+    from kiosk.config import SyncConfig
+
+    (kiosk_dir / "sync.token").write_text("wrong\n")
+    cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="sync.token")
+    client = SyncClient.from_config(store, cfg, kiosk_dir)
+    subs = add_all(store, [make_idea()])
+    assert client.sync_pending().stopped_by is Outcome.AUTH
+    (kiosk_dir / "sync.token").write_text(token + "\n")
+    assert client.sync_pending().delivered == 1
+    assert_exactly_once(store, receiver_dir, subs)
+    client.close()
+
+
+def test_conflict_fails_that_one_and_goes_on(store, receiver, receiver_dir, token, make_client):
+    subs = add_all(store, [make_idea(1), make_idea(2), make_idea(3)])
+    impostor = make_idea(99, id=subs[1].id)  # same id, other content, already on the receiver
+    requests.put(f"{receiver.url}/api/v1/submissions/{impostor.id}", data=impostor.canonical_json(),
+                 headers={"Authorization": f"Bearer {token}"}, timeout=5).raise_for_status()
+    report = make_client().sync_pending()
+    assert report.delivered == 2 and report.remaining == 0
+    assert [sid for sid, _ in report.failed] == [subs[1].id]
+    assert "409" in report.failed[0][1] and "different content" in report.failed[0][1]
+    state = store.sync_state(subs[1].id)
+    assert state.status == "failed" and "different content" in state.last_error
+    assert store.get(subs[1].id) == subs[1]  # nothing deleted
+    assert receiver_digests(receiver_dir)[subs[1].id] == impostor.digest()
+
+
+@pytest.fixture
+def receiver_limits():
+    return Limits(max_blob_bytes=1500)
+
+
+@pytest.mark.parametrize("precheck", [True, False])
+def test_too_large_blob_fails_with_413_and_others_go_on(store, make_client, receiver_limits, precheck):
+    big = make_drawing(1, size=40)
+    assert big.blob("png").size > 1500
+    subs = add_all(store, [make_idea(1), big, make_idea(2)])
+    client = make_client()
+    if not precheck:  # the kiosk does not know the limit: the receiver's 413 decides
+        client.health = lambda: ItemResult(Outcome.OK)
+    report = client.sync_pending()
+    assert report.delivered == 2
+    assert report.failed[0][0] == big.id and report.failed[0][1].startswith("413")
+    assert store.sync_state(big.id).status == "failed"
+    assert store.sync_state(subs[0].id).status == "sent"
+
+
+def test_receiver_down_is_transient_and_keeps_everything_pending(store, make_client):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nobody listens there
+    subs = add_all(store, mixed_submissions(2))
+    report = make_client(f"http://127.0.0.1:{port}").sync_pending()
+    assert report.stopped_by is Outcome.TRANSIENT
+    assert "cannot reach" in report.error
+    assert report.remaining == 2
+    assert {store.sync_state(s.id).status for s in subs} == {"pending"}
+
+
+def test_withheld_submission_is_not_sent(store, receiver_dir, make_client):
+    subs = add_all(store, [make_idea(1), make_idea(2)])
+    store.withhold(subs[0].id, "staff review")
+    report = make_client().sync_pending()
+    assert report.delivered == 1
+    assert subs[0].id not in receiver_digests(receiver_dir)
+
+
+@pytest.mark.parametrize("url, plain", [
+    ("http://192.0.2.10/api/v1", False), ("ftp://x/api/v1", False), ("", False),
+])
+def test_unsafe_endpoint_is_refused(store, url, plain):
+    with pytest.raises(SyncConfigError):
+        SyncClient(store, endpoint=url, token="t", allow_plain_http=plain)
+
+
+def test_plain_http_allowed_when_configured(store):
+    SyncClient(store, endpoint="http://192.0.2.10/api/v1", token="t", allow_plain_http=True).close()
+
+
+def test_receipt_survives_receiver_restart(store, receiver_dir, token):
+    subs = add_all(store, mixed_submissions(4))
+    with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
+        c = SyncClient(store, endpoint=r.url, token=token)
+        store_get = store.get
+        calls = [0]
+
+        def get_and_stop_after_two(sid):
+            calls[0] += 1
+            if calls[0] == 3:
+                r.stop()
+            return store_get(sid)
+
+        store.get = get_and_stop_after_two
+        report = c.sync_pending()
+        store.get = store_get
+        assert report.stopped_by is Outcome.TRANSIENT and report.remaining == 2
+        c.close()
+    with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
+        c = SyncClient(store, endpoint=r.url, token=token)
+        assert c.sync_pending().remaining == 0
+        c.close()
+    assert_exactly_once(store, receiver_dir, subs)

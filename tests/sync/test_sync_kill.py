@@ -1,0 +1,92 @@
+"""`kiosk sync` killed with SIGKILL at named points and at random times, then run again."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sync.client import PAUSE_ENV
+
+from sync_helpers import KIOSK_ID, assert_exactly_once, mixed_submissions, receiver_digests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def kiosk_config(tmp_path, kiosk_dir, receiver, token):
+    (kiosk_dir / "sync.token").write_text(token + "\n")
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[kiosk]\nid = "{KIOSK_ID}"\n\n[sync]\nenabled = true\n'
+                   f'endpoint = "{receiver.url}/api/v1"\ntoken_file = "sync.token"\n', encoding="utf-8")
+    return cfg
+
+
+def kiosk_sync(cfg: Path, data_dir: Path, pause_at: str | None = None) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop(PAUSE_ENV, None)
+    if pause_at:
+        env[PAUSE_ENV] = pause_at
+    return subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--config", str(cfg), "--data-dir", str(data_dir)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+
+
+def wait_for_pause(proc: subprocess.Popen, timeout: float = 20.0) -> str:
+    end = time.monotonic() + timeout
+    assert proc.stderr is not None
+    os.set_blocking(proc.stderr.fileno(), True)
+    while time.monotonic() < end:
+        line = proc.stderr.readline().decode()
+        if line.startswith("SYNC-PAUSE"):
+            return line
+        if not line and proc.poll() is not None:
+            break
+    raise AssertionError(f"child never paused (exit {proc.poll()})")
+
+
+def finish(cfg: Path, data_dir: Path) -> None:
+    proc = kiosk_sync(cfg, data_dir)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, (out, err)
+    assert b"Still pending: 0." in out
+
+
+@pytest.mark.parametrize("point", [
+    "before_blob_put@1", "after_blob_put@1", "after_blob_put@2",
+    "after_submission_put@1", "after_submission_put@3", "after_mark_sent@2",
+])
+def test_killed_at_a_named_point_then_rerun(store, kiosk_dir, receiver_dir, kiosk_config, point):
+    subs = mixed_submissions(6)
+    for s in subs:
+        store.add(s)
+    proc = kiosk_sync(kiosk_config, kiosk_dir, point)
+    line = wait_for_pause(proc)
+    assert point.split("@")[0] in line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    finish(kiosk_config, kiosk_dir)
+    assert_exactly_once(store, receiver_dir, subs)
+
+
+def test_killed_at_random_moments(store, kiosk_dir, receiver_dir, kiosk_config):
+    subs = mixed_submissions(200)
+    for s in subs:
+        store.add(s)
+    rng = random.Random(5)
+    for _ in range(3):
+        proc = kiosk_sync(kiosk_config, kiosk_dir)
+        time.sleep(0.6 + rng.random() * 0.6)  # start-up is ~0.5 s; then it is mid-sync
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    arrived = len(receiver_digests(receiver_dir))
+    assert 0 < arrived < len(subs), "the kills should land in the middle of the sync"
+    finish(kiosk_config, kiosk_dir)
+    assert_exactly_once(store, receiver_dir, subs)

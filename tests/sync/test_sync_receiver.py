@@ -1,0 +1,214 @@
+"""The receiver against the protocol, over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import zipfile
+
+import pytest
+import requests
+
+from kiosk.model import sha256_hex
+from sync.protocol import Limits
+from sync.receiver import ReceiverSettings, ReceiverThread, add_token
+from sync.receiver.auth import TOKENS_FILE
+
+from sync_helpers import KIOSK_ID, STAFF_PASSWORD, make_drawing, make_idea, make_png
+
+
+def put_all(api, sub):
+    for b in sub.blobs:
+        assert api.put(f"{api.base}/blobs/{b.sha256}", data=b.data, timeout=5).status_code in (200, 201)
+    return api.put(f"{api.base}/submissions/{sub.id}", data=sub.canonical_json(), timeout=5)
+
+
+def test_health_needs_no_token(receiver):
+    r = requests.get(receiver.url + "/api/v1/health", timeout=5)
+    assert r.status_code == 200
+    assert r.json()["protocol"] == 1
+    assert r.json()["limits"]["max_blob_bytes"] > 0
+
+
+def test_submission_created_then_identical_is_200(api):
+    sub = make_idea()
+    first = put_all(api, sub)
+    assert first.status_code == 201
+    assert first.json()["sha256"] == sub.digest()
+    assert first.json()["status"] == "created"
+    again = put_all(api, sub)
+    assert again.status_code == 200
+    assert again.json()["received_at"] == first.json()["received_at"]
+    got = api.get(f"{api.base}/submissions/{sub.id}", timeout=5)
+    assert got.status_code == 200 and got.json()["sha256"] == sub.digest()
+
+
+def test_drawing_blobs_first(api):
+    sub = make_drawing(3)
+    r = api.put(f"{api.base}/submissions/{sub.id}", data=sub.canonical_json(), timeout=5)
+    assert r.status_code == 422 and r.json()["field"] == "blobs.sha256"
+    png = sub.blob("png")
+    assert api.put(f"{api.base}/blobs/{png.sha256}", data=png.data, timeout=5).status_code == 201
+    assert api.put(f"{api.base}/blobs/{png.sha256}", data=png.data, timeout=5).status_code == 200
+    assert put_all(api, sub).status_code == 201
+
+
+def test_unknown_submission_is_404(api):
+    assert api.get(f"{api.base}/submissions/{make_idea().id}", timeout=5).status_code == 404
+
+
+def test_conflict_is_409_with_reason(api):
+    sub = make_idea(text="original")
+    assert put_all(api, sub).status_code == 201
+    changed = make_idea(text="changed", id=sub.id)
+    r = put_all(api, changed)
+    assert r.status_code == 409
+    assert "different content" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("token_header", [None, "Bearer wrong", "Basic abc", "Bearer "])
+def test_wrong_or_missing_token_is_401_without_echo(receiver, token_header):
+    headers = {"Authorization": token_header} if token_header else {}
+    sub = make_idea()
+    r = requests.put(f"{receiver.url}/api/v1/submissions/{sub.id}", data=sub.canonical_json(),
+                     headers=headers, timeout=5)
+    assert r.status_code == 401
+    assert "wrong" not in r.text
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_digest_mismatch_is_422(api):
+    r = api.put(f"{api.base}/blobs/{'0' * 64}", data=b"not zeros", timeout=5)
+    assert r.status_code == 422
+    assert r.json()["field"] == "sha256"
+
+
+@pytest.mark.parametrize("bad", ["A" * 64, "a" * 63, "..%2F..%2Fetc%2Fpasswd", "%2e%2e"])
+def test_blob_path_is_never_a_file_path(api, receiver_dir, bad):
+    r = api.put(f"{api.base}/blobs/{bad}", data=b"x", timeout=5)
+    assert r.status_code in (404, 422)
+    assert [p.name for p in (receiver_dir / "blobs").iterdir()] == [".tmp"]
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda d: d.update(text=5), "text"),
+    (lambda d: d.update(colour="red"), "colour"),
+    (lambda d: d.pop("topic_id"), "topic_id"),
+    (lambda d: d.update(kind="poem"), "kind"),
+    (lambda d: d.update(schema=99), "schema"),
+    (lambda d: d.update(consent_given="yes"), "consent_given"),
+    (lambda d: d.update(id="1b4e28ba-2fa1-4d2e-8f3b-1c2d3e4f5a6b"), "id"),
+])
+def test_invalid_content_is_422_naming_field(api, mutate, field):
+    sub = make_idea()
+    data = sub.to_wire()
+    mutate(data)
+    r = api.put(f"{api.base}/submissions/{sub.id}", data=json.dumps(data), timeout=5)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+
+
+def test_malformed_json_is_422(api):
+    r = api.put(f"{api.base}/submissions/{make_idea().id}", data=b'{"kind": ', timeout=5)
+    assert r.status_code == 422 and r.json()["field"] == "(body)"
+
+
+def test_bad_submission_id_is_422(api):
+    r = api.put(f"{api.base}/submissions/not-a-uuid", data=b"{}", timeout=5)
+    assert r.status_code == 422 and r.json()["field"] == "submission_id"
+
+
+@pytest.fixture
+def small_receiver(receiver_dir, token):
+    limits = Limits(max_blob_bytes=2000, max_json_bytes=3000, max_text_chars=100)
+    with ReceiverThread(ReceiverSettings(receiver_dir, limits)) as r:
+        s = requests.Session()
+        s.headers["Authorization"] = f"Bearer {token}"
+        s.base = r.url + "/api/v1"
+        yield s
+
+
+def test_limits_give_413(small_receiver):
+    api = small_receiver
+    big = make_png(64, 64, seed=1)
+    assert len(big) > 2000
+    r = api.put(f"{api.base}/blobs/{sha256_hex(big)}", data=big, timeout=5)
+    assert r.status_code == 413 and r.json()["field"] == "blob"
+    # The connection survives (the body was drained): the next call works.
+    assert api.get(f"{api.base}/submissions/{make_idea().id}", timeout=5).status_code == 404
+
+    r = api.put(f"{api.base}/submissions/{make_idea().id}", data=b" " * 4000, timeout=5)
+    assert r.status_code == 413
+    long = make_idea(text="x" * 101)
+    r = api.put(f"{api.base}/submissions/{long.id}", data=long.canonical_json(), timeout=5)
+    assert r.status_code == 413 and r.json()["field"] == "text"
+
+
+def test_huge_declared_body_is_refused_early(small_receiver):
+    api = small_receiver
+    r = api.put(f"{api.base}/blobs/{'a' * 64}", data=b"x" * 200_000, timeout=5)
+    assert r.status_code == 413
+
+
+def test_added_token_works_without_restart(receiver, receiver_dir):
+    token2 = add_token(receiver_dir, "kiosk-2")
+    assert token2 not in (receiver_dir / TOKENS_FILE).read_text()
+    sub = make_idea(kiosk_id="kiosk-2")
+    r = requests.put(f"{receiver.url}/api/v1/submissions/{sub.id}", data=sub.canonical_json(),
+                     headers={"Authorization": f"Bearer {token2}"}, timeout=5)
+    assert r.status_code == 201
+
+
+def test_acknowledged_survives_restart(receiver_dir, token):
+    sub = make_drawing(1)
+    with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
+        s = requests.Session()
+        s.headers["Authorization"] = f"Bearer {token}"
+        s.base = r.url + "/api/v1"
+        assert put_all(s, sub).status_code == 201
+    with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
+        got = requests.get(f"{r.url}/api/v1/submissions/{sub.id}", headers={"Authorization": f"Bearer {token}"},
+                           timeout=5)
+        assert got.json()["sha256"] == sub.digest()
+
+
+def test_request_log_line_has_ids_never_token(api, token, caplog):
+    sub = make_idea()
+    with caplog.at_level(logging.INFO, logger="sync.receiver.access"):
+        put_all(api, sub)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sync.receiver.access"]
+    assert {"kiosk_id": KIOSK_ID, "submission_id": sub.id, "status": 201}.items() <= lines[-1].items()
+    assert lines[-1]["duration_ms"] >= 0
+    assert token not in caplog.text
+
+
+def test_staff_page_needs_password_and_shows_drawings(api, receiver, staff_password):
+    sub = make_drawing(7)
+    put_all(api, sub)
+    put_all(api, make_idea(text="<script>alert(1)</script>"))
+    assert requests.get(receiver.url + "/staff", timeout=5).status_code == 401
+    assert requests.get(receiver.url + "/staff", auth=("staff", "nope"), timeout=5).status_code == 401
+    page = requests.get(receiver.url + "/staff", auth=("staff", STAFF_PASSWORD), timeout=5)
+    assert page.status_code == 200
+    assert KIOSK_ID in page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+    png = sub.blob("png")
+    assert f"staff/blobs/{png.sha256}" in page.text
+    img = requests.get(f"{receiver.url}/staff/blobs/{png.sha256}", auth=("s", STAFF_PASSWORD), timeout=5)
+    assert img.content == png.data and img.headers["content-type"] == "image/png"
+
+
+def test_staff_zip_has_everything(api, receiver, staff_password):
+    subs = [make_idea(1), make_drawing(2), make_idea(3)]
+    for s in subs:
+        put_all(api, s)
+    r = requests.get(receiver.url + "/staff/export.zip", auth=("staff", STAFF_PASSWORD), timeout=10)
+    assert r.status_code == 200
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    lines = zf.read("submissions.jsonl").splitlines()
+    assert sorted(sha256_hex(line) for line in lines) == sorted(s.digest() for s in subs)
+    for b in subs[1].blobs:
+        assert zf.read(f"blobs/{b.sha256}") == b.data
+    assert json.loads(zf.read("manifest.json"))["submissions"] == 3
+    assert len(zf.read("receipts.jsonl").splitlines()) == 3
