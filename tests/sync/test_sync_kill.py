@@ -76,17 +76,29 @@ def test_killed_at_a_named_point_then_rerun(store, kiosk_dir, receiver_dir, kios
     assert_exactly_once(store, receiver_dir, subs)
 
 
+def count_on_receiver(receiver_dir: Path) -> int:
+    try:
+        return len(receiver_digests(receiver_dir))
+    except Exception:  # the receiver's file may not exist yet or be mid-write
+        return 0
+
+
 def test_killed_at_random_moments(store, kiosk_dir, receiver_dir, kiosk_config):
     subs = mixed_submissions(200)
     for s in subs:
         store.add(s)
     rng = random.Random(5)
-    for _ in range(3):
+    # Kill once the receiver has seen a random number of arrivals in each third,
+    # so the kills land mid-sync however fast or slow this machine is today.
+    for low, high in ((5, 50), (60, 110), (120, 170)):
+        target = rng.randint(low, high)
         proc = kiosk_sync(kiosk_config, kiosk_dir)
-        time.sleep(0.6 + rng.random() * 0.6)  # start-up is ~0.5 s; then it is mid-sync
+        end = time.monotonic() + 60
+        while count_on_receiver(receiver_dir) < target and proc.poll() is None and time.monotonic() < end:
+            time.sleep(0.005)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-    arrived = len(receiver_digests(receiver_dir))
+    arrived = count_on_receiver(receiver_dir)
     assert 0 < arrived < len(subs), "the kills should land in the middle of the sync"
     finish(kiosk_config, kiosk_dir)
     assert_exactly_once(store, receiver_dir, subs)
