@@ -11,7 +11,7 @@ width is in key units and every row adds up to :data:`ROW_UNITS`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 SHIFT = "⇧"
@@ -204,8 +204,13 @@ class KeyboardWidget(QWidget):
             for b in buttons:
                 if b.key in _SPOKEN:
                     b.setAccessibleName(_SPOKEN[b.key][i])
+                    if b.key == SPACE:
+                        b.setText(_SPOKEN[SPACE][i])
                 else:
                     b.setAccessibleName(("Taste ", "Key ")[i] + key_output(b.key, upper=self._upper()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(ROW_UNITS * 110, 4 * 96 + 3 * 8 + 24)
 
     def button(self, key: str, layer: str | None = None) -> KeyButton:
         """The button for ``key`` (``"a"``, ``"€"``, ``"⌫"``) in ``layer`` (default: where it is)."""
