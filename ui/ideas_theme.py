@@ -93,13 +93,13 @@ def stylesheet(branding: BrandingConfig) -> str:
 #ideas_flow QLabel[role="code"] {{ font-size: 64px; font-weight: 800; letter-spacing: 8px; color: {p};
     font-family: 'DejaVu Sans Mono', monospace; }}
 
-#keyboard {{ background: {_mix(fg, bg, 0.85)}; border-radius: 18px; }}
-#keyboard QPushButton {{ background: #ffffff; color: {fg}; border: none; border-bottom: 3px solid {_mix(fg, bg, 0.6)};
+#ideas_flow QWidget[role="keyboard"] {{ background: {_mix(fg, bg, 0.85)}; border-radius: 18px; }}
+#ideas_flow QWidget[role="keyboard"] QPushButton {{ background: #ffffff; color: {fg}; border: none; border-bottom: 3px solid {_mix(fg, bg, 0.6)};
     border-radius: 10px; font-size: 30px; font-weight: 500; padding: 0; min-height: 64px; min-width: 64px; }}
-#keyboard QPushButton:pressed {{ background: {p}; color: #ffffff; border-bottom-color: {pressed}; }}
-#keyboard QPushButton[role="special"] {{ background: {_mix(fg, bg, 0.72)}; font-size: 28px; font-weight: 700; }}
-#keyboard QPushButton[role="special"]:pressed {{ background: {p}; color: #ffffff; }}
-#keyboard QPushButton#kb_space, #keyboard QPushButton#kb_sym_space {{ font-size: 22px; font-weight: 500;
+#ideas_flow QWidget[role="keyboard"] QPushButton:pressed {{ background: {p}; color: #ffffff; border-bottom-color: {pressed}; }}
+#ideas_flow QWidget[role="keyboard"] QPushButton[role="special"] {{ background: {_mix(fg, bg, 0.72)}; font-size: 28px; font-weight: 700; }}
+#ideas_flow QWidget[role="keyboard"] QPushButton[role="special"]:pressed {{ background: {p}; color: #ffffff; }}
+#ideas_flow QWidget[role="keyboard"] QPushButton#kb_space, #ideas_flow QWidget[role="keyboard"] QPushButton#kb_sym_space {{ font-size: 22px; font-weight: 500;
     color: {muted}; }}
-#keyboard QPushButton[role="special"]:checked {{ background: {a}; color: {fg}; border-bottom-color: {_mix(a, '#000000', 0.3)}; }}
+#ideas_flow QWidget[role="keyboard"] QPushButton[role="special"]:checked {{ background: {a}; color: {fg}; border-bottom-color: {_mix(a, '#000000', 0.3)}; }}
 """

@@ -90,7 +90,7 @@ class AboutScreen(IdeaStep):
         self.next = button("ideas_about_next", "primary")
         self.next.clicked.connect(self.next_requested)
         self.keyboard = KeyboardWidget(lang)
-        self.keyboard.setObjectName("keyboard")
+        self.keyboard.setObjectName("ideas_about_keyboard")
         self.keyboard.setMaximumWidth(1500)
         self.keyboard.key_pressed.connect(self.name.press_key)
         self.keyboard.hide()

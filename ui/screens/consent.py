@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from ui.screens.ideas_step import IdeaStep, button, label
+
+
+class WideCheckBox(QCheckBox):
+    """A checkbox that toggles wherever its row is tapped, not only on box or text."""
+
+    def hitButton(self, pos: QPoint) -> bool:  # noqa: N802
+        return self.rect().contains(pos)
 
 
 class ConsentScreen(IdeaStep):
@@ -39,7 +46,7 @@ class ConsentScreen(IdeaStep):
         self.full_scroll.setWidget(panel)
         self.full_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.full_scroll.hide()
-        self.check = QCheckBox()
+        self.check = WideCheckBox()
         self.check.setObjectName("ideas_consent_check")
         self.check.toggled.connect(self._update)
         self.hint = label("sub", "ideas_consent_hint")

@@ -48,7 +48,11 @@ class GoalsScreen(IdeaStep):
     def set_topic(self, topic: Topic | None) -> None:
         """Show ``topic``'s goals; any earlier choice is forgotten."""
         for card in self.cards.values():
+            # Detach now: deleteLater alone would leave a checked card findable
+            # until the event loop runs.
+            card.setChecked(False)
             self._grid.removeWidget(card)
+            card.setParent(None)
             card.deleteLater()
         self.cards = {}
         self.topic = topic

@@ -40,6 +40,7 @@ class WriteScreen(IdeaStep):
         self.next.setEnabled(False)
         self.next.clicked.connect(self._next)
         self.keyboard = KeyboardWidget(lang)
+        self.keyboard.setObjectName("ideas_write_keyboard")
         self.keyboard.setMaximumWidth(1500)
         self.keyboard.key_pressed.connect(self._on_key)
         self._target: LimitedLineEdit | LimitedTextEdit = self.text

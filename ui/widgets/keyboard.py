@@ -93,7 +93,8 @@ def key_label(key: str, *, upper: bool) -> str:
         return ""
     if key in CONTROL_KEYS or key in (BACKSPACE, ENTER):
         return key
-    return key_output(key, upper=upper)
+    # A lone "&" on a QPushButton marks a mnemonic and would show nothing.
+    return key_output(key, upper=upper).replace("&", "&&")
 
 
 def object_name(layer: str, key: str) -> str:
@@ -139,6 +140,7 @@ class KeyboardWidget(QWidget):
     def __init__(self, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("keyboard")
+        self.setProperty("role", "keyboard")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._shift = False

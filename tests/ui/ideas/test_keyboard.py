@@ -84,6 +84,12 @@ def test_symbols_layer_and_back(qtbot, keyboard):
     assert "".join(got) == "€@%&()\"'-_/:;"
 
 
+def test_every_key_shows_its_character(keyboard):
+    for b in keyboard.buttons["symbols"] + keyboard.buttons["letters"]:
+        if b.key != SPACE:
+            assert b.text().replace("&&", "&") in (b.key, b.key.upper()), b.key
+
+
 def test_reset_clears_state(keyboard):
     tap(keyboard, CAPS)
     tap(keyboard, SHIFT)
