@@ -67,10 +67,9 @@ class ConsentScreen(IdeaStep):
         box.addWidget(self.short)
         box.addLayout(more_row)
         box.addWidget(self.full_scroll, 1)
-        box.addStretch(0)
-        self._stretch_index = box.count()
-        box.addStretch(1)
         box.addWidget(self.check)
+        self._stretch_index = box.count()
+        box.addStretch(1)  # the box sits right under the text; "next" at the bottom
         box.addLayout(bottom)
         self._box = box
         self.retranslate()
