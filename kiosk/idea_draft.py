@@ -1,0 +1,70 @@
+"""An idea while the visitor writes it, and the one place it becomes a Submission.
+
+No Qt: the screens fill an :class:`IdeaDraft`; :func:`to_submission` applies the
+rules (empty optional fields become ``None``, the consent version and the
+kiosk's identity come from config) so they are unit-tested without widgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk import __version__
+from kiosk.config import Config
+from kiosk.model import Submission
+
+
+@dataclass(slots=True)
+class IdeaDraft:
+    """What one visitor has entered so far. Text is kept exactly as typed."""
+
+    topic_id: str = ""
+    goal_id: str | None = None
+    title: str = ""
+    text: str = ""
+    author_name: str = ""
+    age_group: str | None = None
+    district: str | None = None
+    lives_here: bool | None = None
+    consent_given: bool = False
+
+    def clear_about(self) -> None:
+        self.author_name = ""
+        self.age_group = None
+        self.district = None
+        self.lives_here = None
+
+
+def idea_url(config: Config, code: str) -> str:
+    """The platform URL of the receipt's QR code."""
+    return config.event.idea_url_template.replace("{code}", code)
+
+
+def to_submission(draft: IdeaDraft, config: Config, lang: str) -> Submission:
+    """The immutable idea to store.
+
+    Title and name are one-line labels: surrounding spaces are dropped and an
+    empty one is ``None``. The text is stored exactly as entered.
+
+    Raises:
+        ValueError: no topic, no text, or no consent (the screens prevent all three).
+    """
+    if not draft.topic_id or not draft.text.strip() or not draft.consent_given:
+        raise ValueError("an idea needs a topic, a text and consent")
+    return Submission(
+        kind="idea",
+        topic_id=draft.topic_id,
+        goal_id=draft.goal_id,
+        title=draft.title.strip() or None,
+        text=draft.text,
+        author_name=draft.author_name.strip() or None,
+        age_group=draft.age_group,
+        district=draft.district,
+        lives_here=draft.lives_here,
+        consent_given=True,
+        consent_version=config.consent.version,
+        locale=lang,
+        kiosk_id=config.kiosk.id,
+        event_id=config.event.id,
+        app_version=__version__,
+    )

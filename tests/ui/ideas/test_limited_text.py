@@ -1,0 +1,126 @@
+"""Text fields: every input path is cleaned, cut with a signal, never undoable."""
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from kiosk.text import clean_text
+from ui.widgets.limited_text import INPUT_HINTS, LimitedLineEdit, LimitedTextEdit
+
+
+@pytest.fixture
+def field(qtbot):
+    f = LimitedTextEdit(20)
+    qtbot.add_widget(f)
+    f.show()
+    f.setFocus()
+    return f
+
+
+@pytest.fixture
+def line(qtbot):
+    f = LimitedLineEdit(10)
+    qtbot.add_widget(f)
+    f.show()
+    f.setFocus()
+    return f
+
+
+def paste(widget, text):
+    QGuiApplication.clipboard().setText(text)
+    QTest.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_typed_text_is_cut_with_signal(qtbot, field):
+    with qtbot.wait_signal(field.text_cut):
+        QTest.keyClicks(field, "x" * 25)
+    assert field.value() == "x" * 20
+
+
+def test_paste_is_cleaned_and_cut(qtbot, field):
+    with qtbot.wait_signal(field.text_cut):
+        paste(field, "ab\x00c\r\nd" + "y" * 40)
+    assert field.value() == "abc\nd" + "y" * 15
+
+
+def test_paste_within_limit_has_no_signal(qtbot, field):
+    with qtbot.assert_not_emitted(field.text_cut):
+        paste(field, "Grüße 👋🏽")
+    assert field.value() == "Grüße 👋🏽"
+
+
+def test_five_megabytes_do_not_freeze(qtbot):
+    f = LimitedTextEdit(1000)
+    qtbot.add_widget(f)
+    f.show()
+    f.setFocus()
+    start = time.perf_counter()
+    with qtbot.wait_signal(f.text_cut):
+        paste(f, "Mehr Radwege in Jena! " * 240_000)
+    assert time.perf_counter() - start < 1.0
+    assert len(f.value()) == 1000
+
+
+def test_no_undo_after_clear(field):
+    QTest.keyClicks(field, "geheim")
+    field.clear_all()
+    QTest.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert field.value() == "" and not field.document().isUndoAvailable()
+
+
+def test_line_edit_no_undo_after_clear(line):
+    QTest.keyClicks(line, "Anna")
+    line.clear_all()
+    QTest.keyClick(line, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert line.text() == "" and not line.isUndoAvailable()
+
+
+def test_shift_enter_is_a_plain_newline(field):
+    QTest.keyClicks(field, "a")
+    QTest.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClicks(field, "b")
+    assert field.value() == "a\nb"
+
+
+def test_line_edit_single_line_and_cut(qtbot, line):
+    with qtbot.wait_signal(line.text_cut):
+        paste(line, "Anna\nMüller-Lüdenscheidt")
+    assert line.text() == "Anna Mülle"
+    with qtbot.wait_signal(line.enter_pressed):
+        QTest.keyClick(line, Qt.Key.Key_Return)
+
+
+def test_no_predictive_text(field, line):
+    for w in (field, line):
+        assert w.inputMethodHints() & INPUT_HINTS == INPUT_HINTS
+        assert w.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
+
+
+def test_backspace_removes_whole_cluster(field):
+    field.insert_text("ab👩\u200d👩\u200d👧")
+    field.press_key("⌫")
+    assert field.value() == "ab"
+
+
+spicy = st.sampled_from(["\r\n", "\x00", "\x1b", "\u2029", "\t", "\n", "e\u0301", "👩\u200d👩\u200d👧",
+                         "🇩🇪", "\u05e9\u05dc\u05d5\u05dd", "\u00a0", "\ufffc", "\ud800", "\u202e"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.one_of(st.text(max_size=15), spicy), max_size=12))
+def test_arbitrary_unicode_through_the_input_path(field, pieces):
+    """What the field holds is the input minus control characters, cut to the limit."""
+    field.limit = 40
+    field.clear_all()
+    for piece in pieces:
+        field.insert_text(piece)
+    expected = ""
+    for piece in pieces:
+        expected += clean_text(piece, 40 - len(expected)).text
+    assert field.value() == expected
+    assert len(field.value()) <= 40
