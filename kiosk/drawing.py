@@ -139,7 +139,13 @@ class Drawing:
                 "background": self.background, "paper": PAPER, "items": [i.to_json() for i in self.items]}
 
     def to_bytes(self) -> bytes:
-        return json.dumps(self.to_json(), separators=(",", ":")).encode("utf-8")
+        """Compact JSON. Encoded item by item: one ``json.dumps`` of a big drawing would
+        hold the GIL for hundreds of ms and freeze the GUI thread while a worker saves."""
+        head = self.to_json()
+        head.pop("items")
+        parts = [json.dumps(i.to_json(), separators=(",", ":")) for i in self.items]
+        text = json.dumps(head, separators=(",", ":"))[:-1] + ',"items":[' + ",".join(parts) + "]}"
+        return text.encode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Drawing:

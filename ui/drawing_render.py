@@ -253,6 +253,7 @@ def _draw_city(p: QPainter, W: int, H: int) -> None:  # noqa: C901 - one picture
     _outline(p, sun, lw, hide_behind=False)
     for cx, cy, s in ((W * 0.22, 11 * u, 1.0), (W * 0.55, 7 * u, 0.8)):
         cloud = QPainterPath()
+        cloud.setFillRule(Qt.FillRule.WindingFill)   # so simplified() unites the puffs
         for dx, dy, r in ((0, 0, 4), (5, -2.5, 5), (10, 0, 4), (5, 1, 4)):
             cloud.addEllipse(QPointF(cx + dx * u * s, cy + dy * u * s), r * u * s, r * u * s)
         _outline(p, cloud.simplified(), lw, hide_behind=False)
