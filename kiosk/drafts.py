@@ -36,6 +36,7 @@ class StoreLike(Protocol):
     def add(self, sub: Submission) -> None: ...
     def get(self, submission_id: str) -> Submission | None: ...
     def add_notice(self, kind: str, message: str, path: str | None = None) -> None: ...
+    # optional: withhold(submission_id, reason) keeps a recovered draft from syncing until staff release it
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,9 @@ def recover_draft(data_dir: Path, store: StoreLike) -> Submission | None:
     sub = draft_submission(draft)
     if store.get(sub.id) is None:
         store.add(sub)
+        withhold = getattr(store, "withhold", None)
+        if withhold is not None:  # staff decide: release (then it syncs like any other) or discard
+            withhold(sub.id, "recovered draft after a crash; keep or discard")
         store.add_notice("recovered_draft", "A drawing in progress was recovered after the kiosk stopped "
                          "unexpectedly; it is stored as unfinished for staff to keep or discard.", sub.id)
         log.info("recovered drawing draft %s as unfinished", sub.id)

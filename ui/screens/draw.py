@@ -310,11 +310,14 @@ class DrawStudio(QWidget):
         top.addWidget(self.done)
         grid = QGridLayout(self)
         if portrait:
-            self.colours.set_columns(7)
-            self.tools.set_columns(4)
-            self.stamps.set_columns(9)
-            grid.setContentsMargins(20, 20, 20, 20)
-            grid.setSpacing(14)
+            # 1080 px wide: 7 colours beside 4 tools only fit at 80 px a button
+            self.colours.set_columns(7, 80, 8)
+            self.tools.set_columns(4, 80, 8)
+            self.stamps.set_columns(9, 80, 8)
+            for panel in self._panels:
+                panel.layout().setContentsMargins(10, 10, 10, 10)
+            grid.setContentsMargins(16, 16, 16, 16)
+            grid.setSpacing(12)
             grid.addLayout(top, 0, 0, 1, 2)
             grid.addWidget(self.frame, 1, 0, 1, 2)
             grid.addWidget(colours_f, 2, 0)
@@ -326,6 +329,8 @@ class DrawStudio(QWidget):
             self.colours.set_columns(2)
             self.tools.set_columns(3)
             self.stamps.set_columns(3)
+            for panel in self._panels:
+                panel.layout().setContentsMargins(14, 14, 14, 14)
             grid.setContentsMargins(24, 20, 24, 24)
             grid.setSpacing(18)
             grid.addLayout(top, 0, 0, 1, 3)
@@ -338,7 +343,7 @@ class DrawStudio(QWidget):
             grid.addWidget(colours_f, 1, 2, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(1, 1)
             grid.setRowStretch(1, 1)
-            self.prompt.setWordWrap(False)
+            self.prompt.setWordWrap(True)   # never let the prompt hold the window wide
 
 
 class DrawScreen(QWidget):
@@ -437,6 +442,11 @@ class DrawScreen(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         self.studio.set_portrait(portrait)
         self.done_page.set_portrait(portrait)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # both pages switch before the stack lays out, so the hidden one cannot hold the width
+        self.set_portrait(event.size().height() > event.size().width())
+        super().resizeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001
         self.saver.close()

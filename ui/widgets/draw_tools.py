@@ -117,6 +117,15 @@ def drop_layout(widget: QWidget) -> None:
         shiboken6.delete(old)
 
 
+def set_target(buttons: list[QWidget], px: int) -> None:
+    """Resize tool buttons (never below :data:`MIN_TARGET`)."""
+    px = max(MIN_TARGET, px)
+    for b in buttons:
+        b.setFixedSize(px, px)
+        if isinstance(b, QToolButton):
+            b.setIconSize(QSize(int(px * 0.58), int(px * 0.58)))
+
+
 def _grid(widget: QWidget, buttons: list[QWidget], columns: int, spacing: int = 10) -> QGridLayout:
     layout = widget.layout()
     if layout is None:
@@ -155,8 +164,9 @@ class ColourPanel(QWidget):
         self.set_columns(columns)
         self.retranslate("de")
 
-    def set_columns(self, columns: int) -> None:
-        _grid(self, self.buttons, columns)
+    def set_columns(self, columns: int, target: int = TARGET, spacing: int = 10) -> None:
+        set_target(self.buttons, target)
+        _grid(self, self.buttons, columns, spacing)
 
     def select(self, color: str) -> None:
         for b in self.buttons:
@@ -191,8 +201,9 @@ class StampPanel(QWidget):
         self.set_columns(columns)
         self.retranslate("de")
 
-    def set_columns(self, columns: int) -> None:
-        _grid(self, self.buttons, columns)
+    def set_columns(self, columns: int, target: int = TARGET, spacing: int = 10) -> None:
+        set_target(self.buttons, target)
+        _grid(self, self.buttons, columns, spacing)
 
     def _chosen(self, kind: str) -> None:
         self.select(kind)
@@ -268,8 +279,9 @@ class ToolPanel(QWidget):
         self.set_columns(columns)
         self.retranslate("de")
 
-    def set_columns(self, columns: int) -> None:
-        _grid(self, self.buttons, columns)
+    def set_columns(self, columns: int, target: int = TARGET, spacing: int = 10) -> None:
+        set_target(self.buttons, target)
+        _grid(self, self.buttons, columns, spacing)
 
     def set_color(self, color: str) -> None:
         for b in self.sizes:
