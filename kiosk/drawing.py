@@ -69,10 +69,24 @@ class Stroke:
     width: float
     tool: str = "brush"
     points: list[Point] = field(default_factory=list)
+    _json: str | None = field(default=None, repr=False, compare=False)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "stroke", "tool": self.tool, "color": self.color, "width": self.width,
-                "points": [[x, y, t] for x, y, t in self.points]}
+    def json_text(self) -> str:
+        """This stroke as compact JSON; cached once :meth:`seal` was called."""
+        if self._json is not None:
+            return self._json
+        return json.dumps(self.to_json(lists=False), separators=(",", ":"))
+
+    def seal(self) -> None:
+        """The stroke is finished: encode it now, while that costs ~20 us, not all at once on save."""
+        self._json = None
+        self._json = self.json_text()
+
+    def to_json(self, lists: bool = True) -> dict[str, Any]:
+        """``lists=False`` keeps the point tuples (JSON arrays all the same): no new objects
+        for the garbage collector to scan while a big drawing is being saved."""
+        points = [[x, y, t] for x, y, t in self.points] if lists else self.points
+        return {"type": "stroke", "tool": self.tool, "color": self.color, "width": self.width, "points": points}
 
     @property
     def paint_color(self) -> str:
@@ -97,8 +111,18 @@ class Stamp:
     size: float
     color: str
     t: int = 0
+    _json: str | None = field(default=None, repr=False, compare=False)
 
-    def to_json(self) -> dict[str, Any]:
+    def json_text(self) -> str:
+        if self._json is not None:
+            return self._json
+        return json.dumps(self.to_json(), separators=(",", ":"))
+
+    def seal(self) -> None:
+        self._json = None
+        self._json = self.json_text()
+
+    def to_json(self, lists: bool = True) -> dict[str, Any]:
         return {"type": "stamp", "kind": self.kind, "x": self.x, "y": self.y, "size": self.size,
                 "color": self.color, "t": self.t}
 
@@ -143,7 +167,7 @@ class Drawing:
         hold the GIL for hundreds of ms and freeze the GUI thread while a worker saves."""
         head = self.to_json()
         head.pop("items")
-        parts = [json.dumps(i.to_json(), separators=(",", ":")) for i in self.items]
+        parts = [i.json_text() for i in self.items]
         text = json.dumps(head, separators=(",", ":"))[:-1] + ',"items":[' + ",".join(parts) + "]}"
         return text.encode("utf-8")
 

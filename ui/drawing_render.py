@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QTransform
 
 from kiosk.drawing import PAPER, Drawing, Item, Segment, Stamp, Stroke, paint_steps
@@ -161,14 +161,32 @@ def render(drawing: Drawing) -> QImage:
     return compose(render_layer(drawing), drawing.background)
 
 
+COMPOSE_BAND = 64
+"""Rows per step in :func:`compose`: PySide6 holds the GIL during a QImage copy or
+blend, so a full-screen one (15-25 ms) on the saver thread would freeze the GUI
+thread for that long; band by band, the GUI thread gets the GIL back every ~1 ms."""
+
+
 def compose(layer: QImage, background: str) -> QImage:
-    """A copy of the colour layer with the colouring page (if any) painted in front."""
-    out = layer.copy()
+    """The picture to save: the colour layer with the colouring page (if any) in front.
+
+    Blank paper returns ``layer`` itself (implicitly shared, nothing copied).
+    """
     overlay = background_overlay(background, layer.width(), layer.height())
-    if overlay is not None:
-        p = QPainter(out)
-        p.drawImage(0, 0, overlay)
-        p.end()
+    if overlay is None:
+        return QImage(layer)
+    out = QImage(layer.size(), IMAGE_FORMAT)
+    w, h = layer.width(), layer.height()
+    p = QPainter(out)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+    for y in range(0, h, COMPOSE_BAND):
+        band = QRect(0, y, w, min(COMPOSE_BAND, h - y))
+        p.drawImage(band, layer, band)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+    for y in range(0, h, COMPOSE_BAND):
+        band = QRect(0, y, w, min(COMPOSE_BAND, h - y))
+        p.drawImage(band, overlay, band)
+    p.end()
     return out
 
 

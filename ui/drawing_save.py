@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -29,11 +30,21 @@ from ui import drawing_render as R
 
 log = logging.getLogger("kiosk.ui.drawing")
 
+SWITCH_INTERVAL_S = 0.001
+
 
 def finished_blobs(drawing: Drawing, layer: QImage) -> tuple[Blob, Blob]:
     """The PNG (colour layer with the colouring page in front) and the stroke JSON."""
     png = R.encode_png(R.compose(layer, drawing.background))
     return Blob("png", png), Blob("strokes", drawing.to_bytes())
+
+
+def _warm_up() -> None:
+    """Import what the thank-you page needs here, not on the GUI thread at the worst moment."""
+    try:
+        import qrcode  # noqa: F401, PLC0415
+    except ImportError:  # pragma: no cover
+        pass
 
 
 class DrawingSaver(QObject):
@@ -63,6 +74,7 @@ class DrawingSaver(QObject):
         self._jobs: queue.Queue[tuple[Callable[..., None], tuple[Any, ...]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="drawing-saver", daemon=True)
         self._thread.start()
+        self._jobs.put((_warm_up, ()))
 
     # ---- GUI thread
 
@@ -98,10 +110,17 @@ class DrawingSaver(QObject):
             if job is None:
                 break
             fn, args = job
+            # While this thread holds the GIL in Python code (the stroke JSON), the GUI
+            # thread waits up to the switch interval for it; 1 ms instead of 5 keeps
+            # every such wait well inside one frame.
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, SWITCH_INTERVAL_S))
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001 - a failed job must not end the worker
                 log.exception("drawing saver job failed")
+            finally:
+                sys.setswitchinterval(interval)
         if self._store is not None and hasattr(self._store, "close"):
             self._store.close()
 

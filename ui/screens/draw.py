@@ -13,6 +13,7 @@ config and language from there.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -346,6 +347,24 @@ class DrawStudio(QWidget):
             self.prompt.setWordWrap(True)   # never let the prompt hold the window wide
 
 
+def _freeze_gc(_item: object = None) -> None:
+    """Keep full garbage collections out of the drawing's hot path.
+
+    A drawing of thousands of strokes is thousands of long-lived objects; a
+    generation-2 collection then pauses the GUI thread for tens of ms, in the
+    middle of a touch move or while the saver thread encodes. After each
+    finished stroke everything alive is moved to the permanent generation
+    (O(1)); :func:`_release_gc` gives it back when the visitor is gone.
+    """
+    gc.freeze()
+
+
+def _release_gc() -> None:
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+
+
 class DrawScreen(QWidget):
     """The drawing flow as one screen of the shell: draw, then Done, then thank you.
 
@@ -408,6 +427,7 @@ class DrawScreen(QWidget):
 
     def _connect(self) -> None:
         self.canvas.changed.connect(self._changed)
+        self.canvas.item_added.connect(_freeze_gc)
         self.studio.done_requested.connect(self._to_done_page)
         self.studio.home_requested.connect(self._home)
         self.done_page.back_requested.connect(self._back_to_drawing)
@@ -431,6 +451,7 @@ class DrawScreen(QWidget):
         self.stack.setCurrentWidget(self.studio)
         self._meta = None
         self.saver.clear_draft()
+        _release_gc()
 
     def retranslate(self) -> None:
         self.studio.retranslate(self.lang)

@@ -383,6 +383,7 @@ class CanvasWidget(QWidget):
         self._input(ops, t)
 
     def _committed(self, item: Item) -> None:
+        item.seal()
         self._maybe_checkpoint()
         self.item_added.emit(item)
         self.changed.emit()
