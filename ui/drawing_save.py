@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +28,6 @@ from kiosk.model import Blob, Submission
 from ui import drawing_render as R
 
 log = logging.getLogger("kiosk.ui.drawing")
-
-SWITCH_INTERVAL_S = 0.001
 
 
 def finished_blobs(drawing: Drawing, layer: QImage) -> tuple[Blob, Blob]:
@@ -110,17 +107,10 @@ class DrawingSaver(QObject):
             if job is None:
                 break
             fn, args = job
-            # While this thread holds the GIL in Python code (the stroke JSON), the GUI
-            # thread waits up to the switch interval for it; 1 ms instead of 5 keeps
-            # every such wait well inside one frame.
-            interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(interval, SWITCH_INTERVAL_S))
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001 - a failed job must not end the worker
                 log.exception("drawing saver job failed")
-            finally:
-                sys.setswitchinterval(interval)
         if self._store is not None and hasattr(self._store, "close"):
             self._store.close()
 
