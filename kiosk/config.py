@@ -200,7 +200,7 @@ class ConfigError(Exception):
     """The configuration cannot be used. ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[ConfigProblem]) -> None:
-        self.problems = problems
+        self.problems = sorted(problems, key=lambda p: p.warning)  # errors first
         super().__init__("\n".join(str(p) for p in problems))
 
 
