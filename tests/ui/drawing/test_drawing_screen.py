@@ -1,0 +1,234 @@
+"""The drawing screen: tools wired to the canvas, confirmations, Done flow, reset, autosave."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QWidget
+
+from kiosk import drafts
+from kiosk.config import DEFAULT_CONFIG
+from kiosk.drawing import Drawing
+from tests.ui.drawing.conftest import drag, ink_bounds, touch
+from tests.ui.drawing.fakes import DiskFullError, FakeStore
+from ui import drawing_render as R
+from ui.screens.draw import DrawScreen
+
+# The offscreen platform cannot pass a top-level window's size hints on; harmless here.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def store():
+    return FakeStore()
+
+
+@pytest.fixture
+def screen(qtbot, store, tmp_path):
+    s = DrawScreen(config=DEFAULT_CONFIG, open_store=lambda: store, data_dir=tmp_path)
+    qtbot.add_widget(s)
+    s.resize(1920, 1080)
+    s.show()
+    qtbot.wait_exposed(s)
+    yield s
+    s.saver.close()
+
+
+def click(screen, name):
+    w = screen.findChild(QWidget, name)
+    assert w is not None, name
+    QTest.mouseClick(w, Qt.MouseButton.LeftButton)
+
+
+def interactive(screen):
+    return [w for w in screen.findChildren(QWidget)
+            if isinstance(w, (QAbstractButton, QLineEdit, QCheckBox)) or w.objectName() == "draw_canvas"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_interactive_widget_is_named(screen, lang):
+    screen._lang = lang
+    screen.retranslate()
+    widgets = interactive(screen)
+    assert len(widgets) > 40
+    for w in widgets:
+        assert w.objectName(), w
+        assert w.accessibleName(), w.objectName()
+    names = [w.objectName() for w in widgets]
+    assert len(names) == len(set(names))
+
+
+def test_tool_targets_are_big_enough_for_small_hands(screen):
+    for w in screen.studio.findChildren(QAbstractButton):
+        if w.isVisible():
+            assert w.width() >= 72 and w.height() >= 72, w.objectName()
+    screen.resize(1080, 1920)
+    QTest.qWait(10)
+    for w in screen.studio.findChildren(QAbstractButton):
+        if w.isVisible():
+            assert w.width() >= 72 and w.height() >= 72, w.objectName()
+
+
+def test_toolbar_drives_the_canvas(screen):
+    c = screen.canvas
+    click(screen, "draw_colour_blue")
+    assert c.color == "#0072b2"
+    click(screen, "draw_size_large")
+    assert (c.tool, c.size_index) == ("brush", 2)
+    click(screen, "draw_stamp_wind_turbine")
+    assert (c.tool, c.stamp_kind) == ("stamp", "wind-turbine")
+    QTest.mouseClick(c, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+    assert c.drawing.items[-1].kind == "wind-turbine" and c.drawing.items[-1].color == "#0072b2"
+    click(screen, "draw_eraser")
+    assert c.tool == "eraser"
+    click(screen, "draw_colour_orange")
+    assert c.tool == "brush"
+    click(screen, "draw_colouring_page")
+    assert c.background == "city"
+
+
+def test_undo_redo_buttons_follow_the_history(screen):
+    undo = screen.findChild(QWidget, "draw_undo")
+    redo = screen.findChild(QWidget, "draw_redo")
+    done = screen.findChild(QWidget, "draw_done")
+    assert not undo.isEnabled() and not redo.isEnabled() and not done.isEnabled()
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    assert undo.isEnabled() and done.isEnabled()
+    click(screen, "draw_undo")
+    assert screen.canvas.is_empty() and redo.isEnabled() and not undo.isEnabled()
+    click(screen, "draw_redo")
+    assert len(screen.canvas.drawing.items) == 1
+
+
+def test_new_picture_asks_first(screen):
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_new_picture")
+    assert screen.studio.confirm.isVisible()
+    click(screen, "draw_confirm_no")
+    assert not screen.studio.confirm.isVisible() and not screen.canvas.is_empty()
+    click(screen, "draw_new_picture")
+    click(screen, "draw_confirm_yes")
+    assert screen.canvas.is_empty() and not screen.canvas.can_redo()
+    assert ink_bounds(screen.canvas.layer().scaled(60, 40)) is None
+
+
+def test_home_on_empty_canvas_leaves_at_once(qtbot, screen):
+    with qtbot.wait_signal(screen.finished):
+        click(screen, "draw_home")
+
+
+def test_home_with_a_picture_asks_then_leaves_and_forgets(qtbot, screen):
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_home")
+    with qtbot.assert_not_emitted(screen.finished):
+        click(screen, "draw_confirm_no")
+    click(screen, "draw_home")
+    with qtbot.wait_signal(screen.finished):
+        click(screen, "draw_confirm_yes")
+    assert screen.canvas.is_empty()
+
+
+def test_done_flow_stores_drawing_then_thanks(qtbot, screen, store, tmp_path, touch_device):
+    screen.canvas.set_color("#009e73")
+    touch(screen.canvas, touch_device, [("press", 0, (100, 100)), ("press", 1, (500, 100))],
+          [("move", 0, (200, 300)), ("move", 1, (600, 300))], [("release", 0, (200, 300)), ("release", 1, (600, 300))])
+    expected = screen.canvas.image()
+    click(screen, "draw_done")
+    assert screen.stack.currentWidget() is screen.done_page
+    assert screen.idle_timeout() == DEFAULT_CONFIG.idle.timeout_s
+    screen.findChild(QLineEdit, "draw_done_name").setText("  Mia ")
+    click(screen, "draw_done_age_under_12")
+    click(screen, "draw_done_consent")
+    with qtbot.wait_signal(screen.saved, timeout=10000) as blocker:
+        click(screen, "draw_done_send")
+    (sub,) = blocker.args
+    assert store.get(sub.id) == sub and store.threads == {"drawing-saver"}
+    assert (sub.kind, sub.author_name, sub.age_group, sub.consent_given) == ("drawing", "Mia", "under-12", True)
+    assert sub.consent_version == DEFAULT_CONFIG.consent.version and not sub.unfinished
+    assert sub.topic_id == DEFAULT_CONFIG.flows.drawing_topic
+    assert R.decode_png(sub.blob("png").data) == expected
+    assert R.render(Drawing.from_bytes(sub.blob("strokes").data)) == expected
+    assert len(Drawing.from_bytes(sub.blob("strokes").data).strokes) == 2
+    page = screen.done_page
+    assert page.showing_thanks() and page.code.text() == sub.reference_code
+    assert page.qr.data() == DEFAULT_CONFIG.event.idea_url_template.format(code=sub.reference_code)
+    assert screen.idle_timeout() == DEFAULT_CONFIG.idle.thanks_timeout_s
+    assert screen.canvas.is_empty() and not screen.canvas.can_undo()
+    screen.saver.wait_idle()
+    assert drafts.load_draft(tmp_path) is None
+    with qtbot.wait_signal(screen.finished):
+        click(screen, "draw_thanks_finish")
+    assert screen.stack.currentWidget() is screen.studio and not page.showing_thanks()
+
+
+def test_consent_is_optional_and_recorded_as_not_given(qtbot, screen, store):
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_done")
+    with qtbot.wait_signal(screen.saved, timeout=10000) as blocker:
+        click(screen, "draw_done_send")
+    sub = blocker.args[0]
+    assert not sub.consent_given and sub.consent_version == "" and sub.author_name is None and sub.age_group is None
+
+
+def test_full_disk_says_so_and_keeps_the_picture(qtbot, screen, store):
+    store.fail = DiskFullError("full")
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_done")
+    with qtbot.wait_signal(screen.saver.failed, timeout=10000):
+        click(screen, "draw_done_send")
+    page = screen.done_page
+    assert page.error.isVisible() and "Team" in page.error.text() and not page.showing_thanks()
+    assert page.send.isEnabled() and not screen.canvas.is_empty()
+    click(screen, "draw_done_back")
+    assert screen.stack.currentWidget() is screen.studio
+
+
+def test_reset_forgets_everything(qtbot, screen, tmp_path):
+    click(screen, "draw_colouring_page")
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    screen.flush_draft()
+    screen.saver.wait_idle()
+    assert drafts.load_draft(tmp_path) is not None
+    click(screen, "draw_done")
+    screen.findChild(QLineEdit, "draw_done_name").setText("Mia")
+    screen.reset()
+    screen.saver.wait_idle()
+    assert screen.stack.currentWidget() is screen.studio
+    assert screen.canvas.is_empty() and not screen.canvas.can_undo() and not screen.canvas.can_redo()
+    assert screen.canvas.background == "blank" and not screen.findChild(QWidget, "draw_colouring_page").isChecked()
+    assert screen.findChild(QLineEdit, "draw_done_name").text() == ""
+    assert drafts.load_draft(tmp_path) is None
+    assert screen.idle_timeout() == DEFAULT_CONFIG.idle.drawing_timeout_s
+
+
+def test_autosave_writes_a_draft_after_activity(qtbot, screen, tmp_path, monkeypatch):
+    screen._autosave.setInterval(50)
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    with qtbot.wait_signal(screen.saver.draft_saved, timeout=5000):
+        pass
+    d = drafts.load_draft(tmp_path)
+    assert d is not None and len(Drawing.from_bytes(d.strokes).items) == 1
+    assert R.decode_png(d.png) == screen.canvas.image()
+
+
+def test_portrait_layout_fits(qtbot, screen):
+    screen.resize(1080, 1920)
+    qtbot.wait(10)
+    assert screen.studio.portrait
+    assert screen.width() == 1080 and screen.minimumSizeHint().width() <= 1080
+    c = screen.canvas
+    assert c.width() > 900 and c.height() > 1000
+    for w in screen.studio.findChildren(QAbstractButton):
+        if w.isVisible():
+            tl = w.mapTo(screen, QPoint(0, 0))
+            assert 0 <= tl.x() and tl.x() + w.width() <= 1080 and tl.y() + w.height() <= 1920, w.objectName()
+
+
+def test_language_switch_relabels(screen):
+    screen._lang = "en"
+    screen.retranslate()
+    assert screen.findChild(QWidget, "draw_undo").accessibleName() == "Undo"
+    assert "Done" in screen.findChild(QWidget, "draw_done").text()
+    assert QColor(screen.canvas.color).name() == "#000000"
