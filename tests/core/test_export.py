@@ -245,3 +245,13 @@ def test_progress_reports_to_the_end(filled, tmp_path):
     seen = []
     export_store(store, CONFIG, usb(tmp_path), progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (5, 5)
+
+
+def test_removable_drives_are_found_in_proc_mounts():
+    from kiosk.drives import parse_mounts
+
+    mounts = ("/dev/sda1 / ext4 rw 0 0\n"
+              "/dev/sdb1 /media/kiosk/STICK vfat rw 0 0\n"
+              "/dev/sdc1 /run/media/anna/My\\040Files exfat rw 0 0\n"
+              "tmpfs /run/user/1000 tmpfs rw 0 0\n")
+    assert [str(p) for p in parse_mounts(mounts)] == ["/media/kiosk/STICK", "/run/media/anna/My Files"]
