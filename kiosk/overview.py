@@ -79,19 +79,30 @@ def per_hour_of_day(hours: Iterable[HourBucket], tz: tzinfo | None = None) -> li
     return out
 
 
-def timeline(hours: Iterable[HourBucket], tz: tzinfo | None = None) -> list[tuple[datetime, int]]:
-    """Contributions per local hour from the first to the last, gaps filled with 0."""
+def timeline(hours: Iterable[HourBucket], tz: tzinfo | None = None,
+             max_points: int = 96) -> list[tuple[datetime, int]]:
+    """Contributions per local hour from the first to the last, gaps filled with 0.
+
+    Longer than ``max_points`` hours (a kiosk lent to several events): per day instead.
+    """
     totals: dict[datetime, int] = {}
     for b in hours:
         key = _local_hour(b.hour_utc, tz)
         totals[key] = totals.get(key, 0) + b.n
     if not totals:
         return []
+    step = timedelta(hours=1)
+    if max(totals) - min(totals) > step * max_points:
+        days: dict[datetime, int] = {}
+        for t, n in totals.items():
+            day = t.replace(hour=0)
+            days[day] = days.get(day, 0) + n
+        totals, step = days, timedelta(days=1)
     start, end = min(totals), max(totals)
     out, t = [], start
-    while t <= end:
+    while t <= end and len(out) < 10 * max_points:
         out.append((t, totals.get(t, 0)))
-        t += timedelta(hours=1)
+        t += step
     return out
 
 

@@ -59,3 +59,8 @@ def test_overview_numbers_equal_the_store(tmp_path):
     assert sorted((b.hour_utc, b.kind, b.n) for b in ov.hours) == [
         ("2022-07-03T08", "idea", 1), ("2022-07-03T09", "drawing", 1), ("2022-07-03T09", "idea", 1)]
     store.close()
+
+
+def test_timeline_over_a_long_span_goes_per_day():
+    line = timeline([HourBucket("2022-07-03T08", "idea", 3), HourBucket("2022-07-20T11", "idea", 2)], CEST)
+    assert len(line) == 18 and line[0][1] == 3 and line[-1][1] == 2

@@ -15,6 +15,11 @@ from kiosk.export import export_store, verify_bundle
 from ui.screens.staff_common import Job, StaffScreen, button, card, human_bytes, label
 
 
+def breakable(path: Path) -> str:
+    """A path a word-wrapping label may break after each '/' (zero-width spaces)."""
+    return str(path).replace("/", "/\u200b").replace("_", "_\u200b")
+
+
 class ExportScreen(StaffScreen):
     """Args:
         store_factory: opens a new store connection for the export thread (SQLite connections
@@ -103,7 +108,7 @@ class ExportScreen(StaffScreen):
         self._show_target()
 
     def _show_target(self) -> None:
-        self.target_label.setText(self.tr("export_target", path=self.target) if self.target
+        self.target_label.setText(self.tr("export_target", path=breakable(self.target)) if self.target
                                   else self.tr("export_no_target"))
         self.start.setEnabled(self.target is not None and self.job is None)
 
@@ -148,7 +153,7 @@ class ExportScreen(StaffScreen):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.status.setText(self.tr("export_done", items=r.items, ideas=r.ideas, drawings=r.drawings,
-                                    size=human_bytes(r.bytes), path=r.path))
+                                    size=human_bytes(r.bytes), path=breakable(r.path)))
         ok = self.report.ok
         self.verify_label.setText(self.tr("export_verified", files=self.report.files) if ok
                                   else self.tr("export_verify_failed", problem=self.report.problems[0]))

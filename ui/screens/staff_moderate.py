@@ -109,10 +109,9 @@ class ModerateScreen(StaffScreen):
         self._fill_reasons()
         self.refresh()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
-        self.body.setDirection(QHBoxLayout.Direction.LeftToRight if self.width() >= 1200
+    def set_landscape(self, landscape: bool) -> None:
+        self.body.setDirection(QHBoxLayout.Direction.LeftToRight if landscape
                                else QHBoxLayout.Direction.TopToBottom)
-        super().resizeEvent(event)
 
     def _fill_reasons(self) -> None:
         current = self.reason.currentIndex()

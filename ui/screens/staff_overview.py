@@ -93,11 +93,10 @@ class OverviewScreen(StaffScreen):
                 self.grid.addWidget(w, row, 0, 1, 2)
         self._landscape = landscape
 
-    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
-        landscape = self.width() >= 1200
+    def set_landscape(self, landscape: bool) -> None:
+        """Two columns on a landscape screen, one on a portrait one (the panel decides)."""
         if landscape != getattr(self, "_landscape", None):
             self._arrange(landscape)
-        super().resizeEvent(event)
 
     def _legend(self) -> QWidget:
         row = QWidget()
@@ -195,7 +194,9 @@ class OverviewScreen(StaffScreen):
                 for topic_id, n in sorted(d.by_topic.items(), key=lambda kv: (-kv[1], kv[0]))]
         self.topics_chart.set_data(rows)
         self.hours_chart.set_data([(h["idea"], h["drawing"]) for h in ov.per_hour_of_day(d.hours)])
-        self.timeline.set_data([(t.strftime("%d.%m. %Hh"), n) for t, n in ov.timeline(d.hours)])
+        line = ov.timeline(d.hours)
+        daily = len(line) > 1 and (line[1][0] - line[0][0]).days >= 1
+        self.timeline.set_data([(t.strftime("%d.%m." if daily else "%d.%m. %Hh"), n) for t, n in line])
 
     def _show_sync(self) -> None:
         snap = self.sync.snapshot() if self.sync is not None else SyncSnapshot("disabled")

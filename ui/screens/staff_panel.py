@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from kiosk.drives import removable_drives
 from ui.screens.staff_browse import BrowseScreen
@@ -84,6 +85,8 @@ class StaffPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.setObjectName("staff_stack")
         for page in PAGES:
+            # the stack must not take the widest page's minimum: each page fits the width it gets
+            self.screens[page].setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.stack.addWidget(self.screens[page])
             self.screens[page].changed.connect(self._data_changed)
         lay.addWidget(self.stack, 1)
@@ -115,6 +118,13 @@ class StaffPanel(QWidget):
 
     def current_page(self) -> str:
         return next(p for p, s in self.screens.items() if s is self.stack.currentWidget())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        landscape = event.size().width() > event.size().height()
+        for screen in self.screens.values():
+            if hasattr(screen, "set_landscape"):
+                screen.set_landscape(landscape)
+        super().resizeEvent(event)
 
     def _data_changed(self) -> None:
         for page in ("overview", "sync", "browse", "moderate"):
