@@ -7,6 +7,10 @@ on recovered drafts, per-hour counts, search, ``VACUUM``. Those live in
 through :func:`connection` and :func:`write` here, so when the store grows a
 public API for them, this file is the only one to change.
 
+Two covering indexes (``staff_submissions_hour_kind``, ``staff_sync_state_status``)
+keep the overview's per-hour and per-state queries index-only; they belong in
+a storage migration, and are created here until one exists.
+
 Staff tables are created ``IF NOT EXISTS`` on first use and carry a
 ``staff_`` prefix so they can never clash with a table of the store's own
 migrations. They hold no visitor text: ids, kinds, topics, times, reasons
@@ -45,6 +49,8 @@ CREATE TABLE IF NOT EXISTS staff_purged (
     delivered     INTEGER NOT NULL,
     purged_at     TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS staff_submissions_hour_kind ON submissions (created_key, kind);
+CREATE INDEX IF NOT EXISTS staff_sync_state_status ON sync_state (status, updated_at);
 CREATE TABLE IF NOT EXISTS staff_draft_decisions (
     submission_id TEXT PRIMARY KEY NOT NULL,
     decision      TEXT NOT NULL CHECK (decision IN ('keep', 'discard')),
@@ -93,7 +99,8 @@ def ensure_tables(store: Any) -> None:
     conn = connection(store)
     if not conn.in_transaction:
         if conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN "
-                        "('staff_tombstones', 'staff_purged', 'staff_draft_decisions')").fetchone()[0] < 3:
+                        "('staff_tombstones', 'staff_purged', 'staff_draft_decisions', "
+                        "'staff_submissions_hour_kind', 'staff_sync_state_status')").fetchone()[0] < 5:
             with write(store):
                 pass
     _ready[store] = True
