@@ -1,0 +1,561 @@
+"""The export bundle: everything a kiosk holds, in one ZIP that staff carry home.
+
+``docs/export-format.md`` describes the bundle; :data:`FORMAT_VERSION` is its
+version. In short::
+
+    submissions.jsonl          one line per submission: {"submission": <wire form>, "sync": {...}}
+    ideas.csv                  UTF-8 with BOM, ';'-separated, one row per idea, topic titles
+    drawings/<id>.png          a drawing as the child saw it
+    drawings/<id>.strokes.json the strokes it was painted with
+    manifest.json              format version, kiosk, event, time, counts, sha256+size of every file
+
+Writing is crash- and stick-safe: the ZIP goes to a temporary name beside the
+target, is fsynced, renamed into place and the directory fsynced. A full or
+vanished drive raises :class:`ExportError` with a message for staff, and
+nothing is left under the final name. :func:`verify_bundle` reads a bundle
+back and checks every digest, size and count.
+
+:func:`write_bundle` takes plain :class:`BundleItem` values, so the receiver
+can write the same format from what it stored. No Qt here.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kiosk import __version__
+from kiosk.model import Submission, SchemaError, canonical_json, submission_from_wire, utc_now
+
+FORMAT_NAME = "smart-city-kiosk-bundle"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SUBMISSIONS = "submissions.jsonl"
+IDEAS_CSV = "ideas.csv"
+DRAWINGS_DIR = "drawings/"
+BLOB_SUFFIX = {"png": ".png", "strokes": ".strokes.json"}
+
+CSV_DIALECT = {"delimiter": ";", "quotechar": '"', "doublequote": True,
+               "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
+"""Exactly how ideas.csv is written; read it back with ``csv.reader(f, **CSV_DIALECT)``
+from a file opened with ``encoding="utf-8-sig", newline=""``."""
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is prefixed with ``'`` so spreadsheets show it as text."""
+
+PROGRESS_EVERY = 100
+_SPOOL_BYTES = 64 * 1024 * 1024
+_VANISHED = {errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO, errno.ESTALE, errno.EROFS,
+             errno.EACCES, errno.EPERM, errno.ENOTDIR}
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: items written so far, of how many."""
+
+
+class ExportError(Exception):
+    """The export could not be written; the message is for staff, in plain words.
+
+    Nothing is left under the final file name when this is raised.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class BundleMeta:
+    kiosk_id: str
+    event_id: str
+    exported_at: str = field(default_factory=utc_now)
+    app_version: str = __version__
+    source: str = "kiosk"
+
+
+@dataclass(frozen=True, slots=True)
+class BundleItem:
+    """One submission and what the exporter knows about its delivery."""
+
+    submission: Submission
+    status: str = "pending"
+    withheld_reason: str | None = None
+    receipt: dict | None = None
+
+    def line(self) -> bytes:
+        sync = {"status": self.status, "withheld_reason": self.withheld_reason, "receipt": self.receipt}
+        return canonical_json({"submission": self.submission.to_wire(), "sync": sync}) + b"\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Titles:
+    """Topic and goal titles per language, for the CSV. Empty for a receiver without config."""
+
+    languages: tuple[str, ...] = ()
+    topics: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    goals: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Any) -> Titles:
+        topics = {t.id: dict(t.title) for t in config.topics}
+        goals = {(t.id, g.id): dict(g.title) for t in config.topics for g in t.goals}
+        return cls(tuple(config.kiosk.languages), topics, goals)
+
+    def topic(self, topic_id: str, lang: str) -> str:
+        return self.topics.get(topic_id, {}).get(lang, "")
+
+    def goal(self, topic_id: str, goal_id: str | None, lang: str) -> str:
+        return self.goals.get((topic_id, goal_id or ""), {}).get(lang, "")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    items: int
+    ideas: int
+    drawings: int
+    withheld: int
+    samples: int
+    files: int
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """What :func:`verify_bundle` found. ``ok`` only when ``problems`` is empty."""
+
+    path: Path
+    problems: tuple[str, ...]
+    counts: Mapping[str, int]
+    files: int
+    bytes: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def failed_file(self) -> str | None:
+        """The bundle member named by the first problem, if any."""
+        return self.problems[0].split(":", 1)[0] if self.problems else None
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+def bundle_name(meta: BundleMeta) -> str:
+    """``<kiosk>_<event>_<UTC time>.zip``, safe on FAT-formatted sticks (no ':')."""
+    stamp = meta.exported_at[:19].replace("-", "").replace(":", "")
+    return f"{meta.kiosk_id}_{meta.event_id}_{stamp}Z.zip"
+
+
+def blob_member(submission_id: str, role: str) -> str:
+    return f"{DRAWINGS_DIR}{submission_id}{BLOB_SUFFIX[role]}"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, -, @ would start a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def local_time(created_at: str) -> str:
+    """``created_at`` in this machine's time zone, as a spreadsheet reads it."""
+    when = datetime.fromisoformat(created_at.replace("Z", "+00:00")).astimezone()
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def csv_header(titles: Titles) -> list[str]:
+    head = ["id", "reference_code", "created_at_utc", "created_local", "topic_id"]
+    head += [f"topic_title_{lang}" for lang in titles.languages]
+    head += ["goal_id"] + [f"goal_title_{lang}" for lang in titles.languages]
+    head += ["title", "text", "author_name", "age_group", "district", "lives_here", "locale",
+             "consent_given", "consent_version", "is_sample", "unfinished", "sync_status",
+             "withheld_reason", "kiosk_id", "event_id"]
+    return head
+
+
+def csv_row(item: BundleItem, titles: Titles) -> list[str]:
+    s = item.submission
+    row = [s.id, s.reference_code, s.created_at, local_time(s.created_at), s.topic_id]
+    row += [titles.topic(s.topic_id, lang) for lang in titles.languages]
+    row += [s.goal_id or ""] + [titles.goal(s.topic_id, s.goal_id, lang) for lang in titles.languages]
+    row += [s.title or "", s.text, s.author_name or "", s.age_group or "", s.district or "",
+            _yes_no(s.lives_here), s.locale, _yes_no(s.consent_given), s.consent_version,
+            _yes_no(s.is_sample), _yes_no(s.unfinished), item.status, item.withheld_reason or "",
+            s.kiosk_id, s.event_id]
+    return [spreadsheet_safe(cell) for cell in row]
+
+
+def new_counts() -> dict[str, int]:
+    return {"submissions": 0, "ideas": 0, "drawings": 0, "withheld": 0, "samples": 0,
+            "unfinished": 0, "blobs": 0}
+
+
+def count_item(counts: dict[str, int], item: BundleItem) -> None:
+    s = item.submission
+    counts["submissions"] += 1
+    counts["ideas" if s.kind == "idea" else "drawings"] += 1
+    counts["withheld"] += item.status == "withheld"
+    counts["samples"] += s.is_sample
+    counts["unfinished"] += s.unfinished
+    counts["blobs"] += len(s.blobs)
+
+
+def describe_os_error(exc: OSError, directory: Path, name: str, needed: int | None = None) -> str:
+    """A plain sentence for staff about why writing to ``directory`` failed."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        need = f" The export needs about {human_bytes(needed)}." if needed else ""
+        return (f"The drive at {directory} is full.{need} Nothing was saved as {name}; "
+                "free some space or use a bigger stick, then export again.")
+    if exc.errno in _VANISHED:
+        return (f"The drive at {directory} was removed or cannot be written "
+                f"({exc.strerror or exc}). Nothing was saved as {name}; "
+                "plug it in again and export once more.")
+    return f"Writing to {directory} failed ({exc.strerror or exc}). Nothing was saved as {name}."
+
+
+def human_bytes(n: int | None) -> str:
+    if n is None:
+        return "?"
+    value = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} bytes"
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _HashingWriter:
+    """Copies into a zip member while hashing and counting."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self.target = target
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.size += len(data)
+        self.target.write(data)
+
+
+def _fsync_dir(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _drop_cache(fh: Any) -> None:
+    """Ask the kernel to forget the file's pages, so the read-back reads the drive."""
+    advise = getattr(os, "posix_fadvise", None)
+    try:
+        if advise is not None:
+            advise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def resolve_target(out: Path, meta: BundleMeta) -> Path:
+    """The final file: ``out`` itself if it names a .zip, else a generated name inside it."""
+    out = Path(out)
+    if out.suffix.lower() == ".zip" and not out.is_dir():
+        return out
+    return out / bundle_name(meta)
+
+
+def write_bundle(out: Path, items: Iterable[BundleItem], *, meta: BundleMeta, titles: Titles,
+                 total: int = 0, tombstones: Iterable[Mapping[str, Any]] = (),
+                 extra_counts: Mapping[str, int] | None = None, needed_bytes: int | None = None,
+                 progress: Progress | None = None,
+                 opener: Callable[[Path], BinaryIO] | None = None) -> ExportResult:
+    """Write a bundle of ``items`` to ``out`` (a directory or a ``.zip`` path), atomically.
+
+    Args:
+        total: how many items to expect, for ``progress`` only.
+        tombstones: records of deleted submissions (id, deleted_at, reason, ...), listed in the manifest.
+        extra_counts: further counts for the manifest (e.g. ``purged``).
+        needed_bytes: an estimate of the bundle size; refused up front when the drive has less free.
+        opener: opens the temporary file for writing (tests pass one that fails like a full drive).
+
+    Raises:
+        ExportError: the drive is missing, full, or was pulled; nothing is left under the final name.
+    """
+    target = resolve_target(out, meta)
+    directory = target.parent
+    if not directory.is_dir():
+        raise ExportError(f"The folder {directory} does not exist (is the stick plugged in?).")
+    if target.exists():
+        raise ExportError(f"{target} already exists; choose another name or folder.")
+    if needed_bytes:
+        try:
+            free = shutil.disk_usage(directory).free
+        except OSError as exc:
+            raise ExportError(describe_os_error(exc, directory, target.name)) from None
+        if free < needed_bytes:
+            raise ExportError(f"The drive at {directory} has {human_bytes(free)} free, but the export "
+                              f"needs about {human_bytes(needed_bytes)}. Nothing was saved.")
+    tmp = directory / f".{target.name}.partial-{os.getpid()}"
+    open_file = opener or (lambda p: open(p, "xb"))  # noqa: SIM115 - closed below
+    try:
+        fh = open_file(tmp)
+        try:
+            result = _write_zip(fh, items, meta=meta, titles=titles, total=total, tombstones=tombstones,
+                                extra_counts=extra_counts or {}, progress=progress)
+            fh.flush()
+            os.fsync(fh.fileno())
+            _drop_cache(fh)
+        finally:
+            fh.close()
+        if target.exists():  # someone else wrote it meanwhile: never replace a bundle
+            raise FileExistsError(errno.EEXIST, "exists", str(target))
+        os.rename(tmp, target)
+        _fsync_dir(directory)
+    except BaseException as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # the drive is gone; the temporary name is all that could remain
+        if isinstance(exc, FileExistsError):
+            raise ExportError(f"{target} already exists; choose another name or folder.") from None
+        if isinstance(exc, OSError):
+            raise ExportError(describe_os_error(exc, directory, target.name, needed_bytes)) from exc
+        raise
+    size = target.stat().st_size
+    return ExportResult(path=target, items=result["submissions"], ideas=result["ideas"],
+                        drawings=result["drawings"], withheld=result["withheld"],
+                        samples=result["samples"], files=result["files"], bytes=size)
+
+
+def _write_zip(fh: BinaryIO, items: Iterable[BundleItem], *, meta: BundleMeta, titles: Titles, total: int,
+               tombstones: Iterable[Mapping[str, Any]], extra_counts: Mapping[str, int],
+               progress: Progress | None) -> dict[str, int]:
+    counts = new_counts()
+    files: list[dict[str, Any]] = []
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf, \
+            tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as jsonl, \
+            tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as csv_bytes:
+        csv_text = io.TextIOWrapper(csv_bytes, encoding="utf-8", newline="", write_through=True)
+        csv_text.write("\ufeff")
+        writer = csv.writer(csv_text, **CSV_DIALECT)
+        writer.writerow(csv_header(titles))
+        for n, item in enumerate(items, 1):
+            jsonl.write(item.line())
+            count_item(counts, item)
+            sub = item.submission
+            if sub.kind == "idea":
+                writer.writerow(csv_row(item, titles))
+            for blob in sub.blobs:
+                name = blob_member(sub.id, blob.role)
+                method = zipfile.ZIP_STORED if blob.role == "png" else zipfile.ZIP_DEFLATED
+                zf.writestr(name, blob.data, compress_type=method)
+                files.append({"path": name, "sha256": blob.sha256, "size": blob.size})
+            if progress is not None and n % PROGRESS_EVERY == 0:
+                progress(n, max(total, n))
+        csv_text.flush()
+        for name, spool in ((SUBMISSIONS, jsonl), (IDEAS_CSV, csv_bytes)):
+            spool.seek(0)
+            with zf.open(name, "w") as member:
+                sink = _HashingWriter(member)
+                while chunk := spool.read(1024 * 1024):
+                    sink.write(chunk)
+            files.append({"path": name, "sha256": sink.sha.hexdigest(), "size": sink.size})
+        csv_text.detach()
+        files.sort(key=lambda f: f["path"])
+        stones = [dict(t) for t in tombstones]
+        manifest = {
+            "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "source": meta.source,
+            "kiosk_id": meta.kiosk_id, "event_id": meta.event_id, "exported_at": meta.exported_at,
+            "app_version": meta.app_version, "csv_dialect": "utf-8-sig;semicolon;quote-minimal;crlf",
+            "counts": {**counts, "files": len(files), "tombstones": len(stones), **extra_counts},
+            "files": files, "tombstones": stones,
+        }
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True))
+    if progress is not None:
+        progress(counts["submissions"], max(total, counts["submissions"]))
+    counts["files"] = len(files) + 1
+    return counts
+
+
+# ---------------------------------------------------------------- from the store
+
+
+def store_items(store: Any) -> Iterator[BundleItem]:
+    """Every submission of ``store``, oldest first, with its sync status, withheld reason and receipt."""
+    from kiosk import staff_db
+
+    states = {row[0]: row[1:] for row in staff_db.read(
+        store, "SELECT submission_id, status, withheld_reason, receipt FROM sync_state")}
+    for sub in store.iter_submissions():
+        status, reason, receipt = states.get(sub.id, ("pending", None, None))
+        yield BundleItem(sub, status, reason, json.loads(receipt) if receipt else None)
+
+
+def estimate_bytes(store: Any) -> int:
+    """A lower bound of the bundle's size: blob bytes plus a little per submission."""
+    from kiosk import staff_db
+
+    rows = staff_db.read(store, "SELECT coalesce(sum(size), 0) FROM blobs")
+    return (rows[0][0] if rows else 0) + 200 * store.count()
+
+
+def export_store(store: Any, config: Any, out: Path, *, progress: Progress | None = None,
+                 opener: Callable[[Path], BinaryIO] | None = None, now: str | None = None) -> ExportResult:
+    """Export everything ``store`` holds (withheld and samples too, marked) to ``out``.
+
+    Raises:
+        ExportError: the drive is missing, full, or was pulled; nothing is left under the final name.
+    """
+    from kiosk import moderation
+
+    meta = BundleMeta(kiosk_id=config.kiosk.id, event_id=config.event.id, exported_at=now or utc_now())
+    stones = [t.as_dict() for t in moderation.tombstones(store)]
+    purged = moderation.purged_count(store)
+    return write_bundle(out, store_items(store), meta=meta, titles=Titles.from_config(config),
+                        total=store.count(), tombstones=stones, extra_counts={"purged": purged},
+                        needed_bytes=estimate_bytes(store), progress=progress, opener=opener)
+
+
+# ---------------------------------------------------------------- reading back
+
+
+def read_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
+    manifest = json.loads(zf.read(MANIFEST))
+    if manifest.get("format") != FORMAT_NAME:
+        raise ValueError(f"not a {FORMAT_NAME}")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"format version {manifest.get('format_version')} is not supported "
+                         f"(this app reads {FORMAT_VERSION})")
+    return manifest
+
+
+def iter_bundle(path: Path) -> Iterator[BundleItem]:
+    """The items of a bundle, rebuilt and validated (blobs from ``drawings/``).
+
+    Raises:
+        ValueError, SchemaError, zipfile.BadZipFile: the bundle is damaged; verify it first.
+    """
+    with zipfile.ZipFile(path) as zf:
+        read_manifest(zf)
+        names = set(zf.namelist())
+        with zf.open(SUBMISSIONS) as lines:
+            for raw in lines:
+                yield _item_from_line(raw, zf, names)
+
+
+def _item_from_line(raw: bytes, zf: zipfile.ZipFile, names: set[str]) -> BundleItem:
+    line = json.loads(raw)
+    wire, sync = line["submission"], line["sync"]
+    blobs = {}
+    for ref in wire.get("blobs", []):
+        member = blob_member(wire.get("id", ""), ref.get("role", "png")) if ref.get("role") in BLOB_SUFFIX else ""
+        if member in names:
+            data = zf.read(member)
+            blobs[hashlib.sha256(data).hexdigest()] = data
+    sub = submission_from_wire(wire, blobs)
+    return BundleItem(sub, sync["status"], sync.get("withheld_reason"), sync.get("receipt"))
+
+
+def verify_bundle(path: Path) -> VerifyReport:
+    """Read a bundle back and check every file's digest and size, and every count.
+
+    Each problem starts with the name of the file it is about (``ideas.csv: ...``).
+    """
+    path = Path(path)
+    problems: list[str] = []
+    counts = new_counts()
+    files = total_bytes = 0
+
+    def report() -> VerifyReport:
+        return VerifyReport(path, tuple(problems), counts, files, total_bytes)
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        problems.append(f"{path.name}: cannot be opened as a ZIP file ({exc})")
+        return report()
+    with zf:
+        try:
+            manifest = read_manifest(zf)
+        except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+            problems.append(f"{MANIFEST}: missing or unreadable ({exc})")
+            return report()
+        listed = {f["path"]: f for f in manifest.get("files", [])}
+        present = set(zf.namelist()) - {MANIFEST}
+        for name in sorted(present - set(listed)):
+            problems.append(f"{name}: in the ZIP but not in the manifest")
+        for name in sorted(set(listed) - present):
+            problems.append(f"{name}: listed in the manifest but missing")
+        for name in sorted(set(listed) & present):
+            digest, size, error = _digest_member(zf, name)
+            if error:
+                problems.append(f"{name}: damaged ({error})")
+            elif size != listed[name]["size"]:
+                problems.append(f"{name}: size {size}, manifest says {listed[name]['size']}")
+            elif digest != listed[name]["sha256"]:
+                problems.append(f"{name}: sha256 {digest}, manifest says {listed[name]['sha256']}")
+            else:
+                files += 1
+                total_bytes += size
+        if not problems:
+            _check_contents(zf, present, counts, problems)
+        expected = manifest.get("counts", {})
+        if not problems:
+            for key, value in counts.items():
+                if expected.get(key) != value:
+                    where = IDEAS_CSV if key == "csv_rows" else SUBMISSIONS
+                    problems.append(f"{where}: {value} {key}, manifest says {expected.get(key)}")
+    return report()
+
+
+def _digest_member(zf: zipfile.ZipFile, name: str) -> tuple[str, int, str | None]:
+    sha, size = hashlib.sha256(), 0
+    try:
+        with zf.open(name) as member:
+            while chunk := member.read(1024 * 1024):
+                sha.update(chunk)
+                size += len(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        return "", size, str(exc)
+    except Exception as exc:  # zlib.error and friends: still a damaged member, not a bug
+        return "", size, f"{exc.__class__.__name__}: {exc}"
+    return sha.hexdigest(), size, None
+
+
+def _check_contents(zf: zipfile.ZipFile, present: set[str], counts: dict[str, int], problems: list[str]) -> None:
+    """Every line rebuilds into a valid submission whose blobs are the files beside it; CSV rows count."""
+    ideas = 0
+    with zf.open(SUBMISSIONS) as lines:
+        for number, raw in enumerate(lines, 1):
+            try:
+                item = _item_from_line(raw, zf, present)
+            except (ValueError, KeyError, TypeError, SchemaError) as exc:
+                problems.append(f"{SUBMISSIONS}: line {number}: {exc}")
+                return
+            count_item(counts, item)
+            ideas += item.submission.kind == "idea"
+    with zf.open(IDEAS_CSV) as raw_csv:
+        text = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
+        try:
+            rows = sum(1 for _ in csv.reader(text, **CSV_DIALECT)) - 1
+        except (csv.Error, UnicodeDecodeError) as exc:
+            problems.append(f"{IDEAS_CSV}: unreadable ({exc})")
+            return
+    if rows != ideas:
+        problems.append(f"{IDEAS_CSV}: {rows} rows, but {SUBMISSIONS} has {ideas} ideas")

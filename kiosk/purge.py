@@ -1,0 +1,143 @@
+"""Wiping a terminal after the event: remove what the receiver verifiably has.
+
+:func:`plan_purge` sorts every held submission into *safe* (sent, with a
+receipt whose digest matches the local content) and *at risk* (pending,
+failed, withheld, or sent without a matching receipt). :func:`purge` removes
+the safe ones; it refuses while anything is at risk unless ``confirm`` is the
+exact phrase :func:`confirmation_phrase` names, which states how many
+contributions would be lost. Then it runs ``VACUUM`` and truncates the WAL, so
+the purged text is gone from the database file, not only marked.
+
+What stays: counts per kind/topic/hour and every receipt (``staff_purged``),
+tombstones, notices. No Qt here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk import staff_db
+from kiosk.model import utc_now
+
+log = logging.getLogger("kiosk.purge")
+
+
+class PurgeRefused(Exception):
+    """Something would be lost and the confirmation phrase was not given (message says what)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PurgePlan:
+    safe: tuple[str, ...]
+    at_risk: dict[str, int] = field(default_factory=dict)  # pending / failed / withheld / unverified -> n
+    at_risk_ids: tuple[str, ...] = ()
+
+    @property
+    def lost(self) -> int:
+        return len(self.at_risk_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    purged: int
+    lost: int
+    bytes_before: int
+    bytes_after: int
+
+
+def confirmation_phrase(lost: int) -> str:
+    """What staff must type to purge although ``lost`` contributions were never verified delivered."""
+    return f"LOSE {lost}"
+
+
+def plan_purge(store: Any) -> PurgePlan:
+    """Which submissions the receiver verifiably has (safe) and which would be lost."""
+    states = staff_db.read(store, "SELECT submission_id, status, receipt FROM sync_state")
+    safe: list[str] = []
+    risk: dict[str, int] = {}
+    risk_ids: list[str] = []
+    for sid, status, receipt in states:
+        verdict = status
+        if status == "sent":
+            verdict = "safe" if _verified(store, sid, receipt) else "unverified"
+        if verdict == "safe":
+            safe.append(sid)
+        else:
+            risk[verdict] = risk.get(verdict, 0) + 1
+            risk_ids.append(sid)
+    return PurgePlan(tuple(safe), risk, tuple(risk_ids))
+
+
+def _verified(store: Any, submission_id: str, receipt: str | None) -> bool:
+    if not receipt:
+        return False
+    sub = store.get(submission_id)
+    try:
+        return sub is not None and json.loads(receipt).get("sha256") == sub.digest()
+    except (ValueError, AttributeError):
+        return False
+
+
+def refusal(plan: PurgePlan) -> str:
+    parts = ", ".join(f"{n} {what}" for what, n in sorted(plan.at_risk.items()))
+    return (f"{plan.lost} contributions are not verified at the receiver ({parts}). Sync or reconcile first; "
+            f"to purge anyway and lose them, confirm with: {confirmation_phrase(plan.lost)}")
+
+
+def purge(store: Any, *, confirm: str | None = None, plan: PurgePlan | None = None) -> PurgeResult:
+    """Remove verified submissions (and, confirmed, the at-risk ones); VACUUM the file.
+
+    Raises:
+        PurgeRefused: something would be lost and ``confirm`` is not the phrase.
+    """
+    plan = plan or plan_purge(store)
+    if plan.lost and (confirm or "").strip() != confirmation_phrase(plan.lost):
+        raise PurgeRefused(refusal(plan))
+    before = _file_bytes(store)
+    now = utc_now()
+    with staff_db.write(store) as conn:
+        for sid in plan.safe + plan.at_risk_ids:
+            _record_and_remove(conn, sid, sid in plan.safe, now)
+    vacuum(store)
+    after = _file_bytes(store)
+    log.info("purged %d submissions (%d of them not verified delivered); %d -> %d bytes",
+             len(plan.safe) + plan.lost, plan.lost, before, after)
+    return PurgeResult(len(plan.safe) + plan.lost, plan.lost, before, after)
+
+
+def _record_and_remove(conn: Any, sid: str, delivered: bool, now: str) -> None:
+    from kiosk.moderation import _remove_rows
+
+    conn.execute(
+        "INSERT OR REPLACE INTO staff_purged (submission_id, kind, topic_id, is_sample, created_key, sha256, "
+        "receipt, delivered, purged_at) "
+        "SELECT s.id, s.kind, s.topic_id, s.is_sample, s.created_key, "
+        "coalesce(json_extract(st.receipt, '$.sha256'), ''), st.receipt, ?, ? "
+        "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ?",
+        (int(delivered), now, sid))
+    _remove_rows(conn, sid)
+
+
+def vacuum(store: Any) -> None:
+    """Rewrite the file without free pages, and empty the WAL, so deleted text is really gone."""
+    conn = staff_db.connection(store)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _file_bytes(store: Any) -> int:
+    path = getattr(store, "path", None)
+    if path is None:
+        return 0
+    return sum(os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}"))
+
+
+def receipts(store: Any) -> list[dict]:
+    """The receipts kept for purged submissions."""
+    return [json.loads(r[0]) for r in staff_db.read(
+        store, "SELECT receipt FROM staff_purged WHERE receipt IS NOT NULL ORDER BY purged_at")]

@@ -1,0 +1,217 @@
+"""Staff overview: how much was collected, per field of action and hour, sync state, disk, notices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk import overview as ov
+from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label)
+from ui.widgets.staff_charts import HBarChart, HourChart, Timeline
+
+
+class OverviewScreen(StaffScreen):
+    """Counts read from the store on :meth:`refresh`; sync state from a :class:`SyncSource`.
+
+    Args:
+        store: the kiosk's :class:`~kiosk.storage.Store` (GUI thread).
+        config: the kiosk's config (topic titles).
+        sync: the sync adapter, or None when sync is off.
+    """
+
+    def __init__(self, store: Any, config: Any, sync: SyncSource | None = None, lang: str = "de",
+                 load: Callable[[Any], ov.Overview] = ov.load_overview) -> None:
+        super().__init__(lang)
+        self.setObjectName("staff_overview")
+        self.store, self.config, self.sync, self._load = store, config, sync, load
+        self.data: ov.Overview | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("staff_body")
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(40, 32, 40, 32)
+        lay.setSpacing(22)
+
+        head = QHBoxLayout()
+        head.addWidget(self.text(label("staff_overview_title", "screen_title"), "ov_title"), 1)
+        self.refresh_button = self.text(button("staff_overview_refresh"), "refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        head.addWidget(self.refresh_button)
+        lay.addLayout(head)
+
+        self.grid = QGridLayout()
+        self.grid.setSpacing(22)
+        lay.addLayout(self.grid)
+        self.counts_card = self._counts_card()
+        self.sync_card = self._sync_card()
+        topics, tl = card("staff_overview_topics_card")
+        tl.addWidget(self.text(label(role="section"), "ov_by_topic"))
+        self.topics_chart = HBarChart("staff_overview_topics_chart", "Contributions per field of action")
+        tl.addWidget(self.topics_chart)
+        tl.addWidget(self._legend())
+        self.topics_card = topics
+        hours, hl = card("staff_overview_hours_card")
+        hl.addWidget(self.text(label(role="section"), "ov_by_hour"))
+        self.hours_chart = HourChart("staff_overview_hours_chart", "Contributions per hour of the day")
+        hl.addWidget(self.hours_chart)
+        hl.addWidget(self.text(label(role="section"), "ov_timeline"))
+        self.timeline = Timeline("staff_overview_timeline", "Contributions over time")
+        hl.addWidget(self.timeline)
+        self.hours_card = hours
+        self.disk_card = self._disk_card()
+        lay.addStretch(1)
+        self._arrange(landscape=True)
+        if sync is not None:
+            sync.status_changed.connect(lambda _snap: self._show_sync())
+        self.refresh()
+
+    # -- layout ----------------------------------------------------------
+
+    def _arrange(self, landscape: bool) -> None:
+        for w in (self.counts_card, self.sync_card, self.topics_card, self.hours_card, self.disk_card):
+            self.grid.removeWidget(w)
+        if landscape:
+            self.grid.addWidget(self.counts_card, 0, 0)
+            self.grid.addWidget(self.sync_card, 0, 1)
+            self.grid.addWidget(self.topics_card, 1, 0)
+            self.grid.addWidget(self.hours_card, 1, 1)
+            self.grid.addWidget(self.disk_card, 2, 0, 1, 2)
+            self.grid.setColumnStretch(0, 1)
+            self.grid.setColumnStretch(1, 1)
+        else:
+            for row, w in enumerate((self.counts_card, self.sync_card, self.topics_card, self.hours_card,
+                                     self.disk_card)):
+                self.grid.addWidget(w, row, 0, 1, 2)
+        self._landscape = landscape
+
+    def set_landscape(self, landscape: bool) -> None:
+        """Two columns on a landscape screen, one on a portrait one (the panel decides)."""
+        if landscape != getattr(self, "_landscape", None):
+            self._arrange(landscape)
+
+    def _legend(self) -> QWidget:
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for key, color in (("chart_ideas", "#004a87"), ("chart_drawings", "#e5a000")):
+            swatch = QLabel()
+            swatch.setFixedSize(22, 22)
+            swatch.setStyleSheet(f"background: {color}; border-radius: 4px;")
+            lay.addWidget(swatch)
+            lay.addWidget(self.text(label(role="muted", wrap=False), key))
+            lay.addSpacing(24)
+        lay.addStretch(1)
+        return row
+
+    def _counts_card(self):
+        frame, lay = card("staff_overview_counts_card")
+        row = QHBoxLayout()
+        self.ideas = label("staff_overview_ideas", "big")
+        self.drawings = label("staff_overview_drawings", "big")
+        for value, key in ((self.ideas, "ov_ideas"), (self.drawings, "ov_drawings")):
+            col = QVBoxLayout()
+            col.addWidget(value)
+            col.addWidget(self.text(label(role="muted"), key))
+            row.addLayout(col)
+        lay.addLayout(row)
+        self.total = label("staff_overview_total", "value")
+        self.deleted = label("staff_overview_deleted", "muted")
+        lay.addWidget(self.total)
+        lay.addWidget(self.deleted)
+        return frame
+
+    def _sync_card(self):
+        frame, lay = card("staff_overview_sync_card")
+        lay.addWidget(self.text(label(role="section"), "ov_sync"))
+        self.sync_state = label("staff_overview_sync_state", "value")
+        self.last_sync = label("staff_overview_last_sync", "muted")
+        lay.addWidget(self.sync_state)
+        lay.addWidget(self.last_sync)
+        grid = QGridLayout()
+        self.state_values = {}
+        for i, state in enumerate(("pending", "sent", "failed", "withheld")):
+            value = label(f"staff_overview_{state}", "big")
+            value.setProperty("role", "value")
+            value.setStyleSheet("font-size: 40px; font-weight: 700;")
+            grid.addWidget(value, 0, i)
+            grid.addWidget(self.text(label(role="muted"), f"ov_{state}"), 1, i)
+            self.state_values[state] = value
+        lay.addLayout(grid)
+        self.failures = label("staff_overview_failures", "muted")
+        lay.addWidget(self.failures)
+        return frame
+
+    def _disk_card(self):
+        frame, lay = card("staff_overview_disk_card")
+        lay.addWidget(self.text(label(role="section"), "ov_disk"))
+        self.free = label("staff_overview_free_disk", "value")
+        self.notices = label("staff_overview_notices", "muted")
+        lay.addWidget(self.free)
+        lay.addWidget(self.notices)
+        return frame
+
+    # -- data ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.data = d = self._load(self.store)
+        self.ideas.setText(str(d.ideas))
+        self.drawings.setText(str(d.drawings))
+        self.ideas.setAccessibleName(f"{self.tr('ov_ideas')} {d.ideas}")
+        self.drawings.setAccessibleName(f"{self.tr('ov_drawings')} {d.drawings}")
+        total = str(d.total) + (f" ({self.tr('ov_samples', n=d.samples)})" if d.samples else "")
+        self.total.setText(f"{self.tr('ov_total')}: {total}")
+        self.deleted.setText(self.tr("ov_deleted", n=d.deleted, p=d.purged))
+        for state, value in self.state_values.items():
+            value.setText(str(d.by_state.get(state, 0)))
+            value.setAccessibleName(f"{state} {d.by_state.get(state, 0)}")
+        reasons = [self.tr("ov_failed_reason", n=n, why=why) for why, n in d.failures[:4]]
+        reasons += [self.tr("ov_withheld_reason", n=n, why=why) for why, n in d.withheld[:3]]
+        self.failures.setText("\n".join(reasons))
+        self.failures.setVisible(bool(reasons))
+        self.free.setText(self.tr("ov_free", free=human_bytes(d.free_bytes)))
+        notes = [f"⚠ {n.message}" + (f" ({n.path})" if n.path else "") for n in d.notices[-5:]]
+        self.notices.setText("\n".join(notes) or self.tr("ov_no_notices"))
+        self.notices.setProperty("role", "warning" if notes else "muted")
+        self.notices.style().unpolish(self.notices)
+        self.notices.style().polish(self.notices)
+        self._show_charts(d)
+        self._show_sync()
+
+    def _show_charts(self, d: ov.Overview) -> None:
+        titles = {t.id: t.title.get_text(self.lang) for t in self.config.topics}
+        drawing_topic = self.config.flows.drawing_topic
+        titles.setdefault(drawing_topic, self.tr("chart_drawings"))
+        rows = [(titles.get(topic_id, topic_id), (0, n) if topic_id == drawing_topic else (n, 0))
+                for topic_id, n in sorted(d.by_topic.items(), key=lambda kv: (-kv[1], kv[0]))]
+        self.topics_chart.set_data(rows)
+        self.hours_chart.set_data([(h["idea"], h["drawing"]) for h in ov.per_hour_of_day(d.hours)])
+        line = ov.timeline(d.hours)
+        daily = len(line) > 1 and (line[1][0] - line[0][0]).days >= 1
+        self.timeline.set_data([(t.strftime("%d.%m." if daily else "%d.%m. %Hh"), n) for t, n in line])
+
+    def _show_sync(self) -> None:
+        snap = self.sync.snapshot() if self.sync is not None else SyncSnapshot("disabled")
+        key = f"state_{snap.state}"
+        try:
+            text = self.tr(key, msg=snap.message) if snap.state == "error" else self.tr(key)
+        except KeyError:
+            text = snap.state
+        self.sync_state.setText(("● " if snap.state in ("online", "syncing") else "○ ") + text)
+        last = snap.last_success or (self.data.last_sent_at if self.data else None)
+        self.last_sync.setText(self.tr("ov_last_sync", t=_short_time(last) if last else self.tr("ov_never")))
+
+
+def _short_time(rfc3339: str) -> str:
+    from datetime import datetime
+
+    when = datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).astimezone()
+    return when.strftime("%d.%m.%Y %H:%M")

@@ -1,0 +1,178 @@
+"""Simple charts for the staff overview, drawn with QPainter: bars that read at a glance.
+
+:class:`HBarChart` (one row per field of action, stacked ideas + drawings),
+:class:`HourChart` (24 columns, stacked) and :class:`Timeline` (contributions
+per hour across the event). Data goes in through ``set_data``; nothing here
+reads the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+SERIES_COLORS = ("#004a87", "#e5a000")
+TEXT = QColor("#1b1f24")
+MUTED = QColor("#5d6167")
+GRID = QColor("#e4e1da")
+
+
+def _font(px: int, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setFamilies(["Inter", "DejaVu Sans", "Noto Sans"])
+    f.setPixelSize(px)
+    f.setBold(bold)
+    return f
+
+
+def nice_max(value: int) -> int:
+    """The axis maximum: ``value`` rounded up to 1, 2 or 5 times a power of ten."""
+    if value <= 0:
+        return 1
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if value <= step * m:
+                return step * m
+        step *= 10
+
+
+class _Chart(QWidget):
+    def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName(accessible)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.colors = [QColor(c) for c in SERIES_COLORS]
+
+
+class HBarChart(_Chart):
+    """Horizontal stacked bars: ``[(label, (ideas, drawings)), ...]``, largest first."""
+
+    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(name, accessible, parent)
+        self.rows: list[tuple[str, tuple[int, ...]]] = []
+
+    def set_data(self, rows: Sequence[tuple[str, tuple[int, ...]]]) -> None:
+        self.rows = list(rows)
+        self.setMinimumHeight(max(120, 46 * len(self.rows)))
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(600, max(120, 46 * len(self.rows)))
+
+    def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, h = self.width(), self.height()
+        if not self.rows:
+            return
+        label_w = min(int(w * 0.42), 420)
+        row_h = h / len(self.rows)
+        top = max((sum(v) for _, v in self.rows), default=0)
+        scale = (w - label_w - 90) / max(top, 1)
+        for i, (text, values) in enumerate(self.rows):
+            y = i * row_h
+            p.setPen(TEXT)
+            p.setFont(_font(20))
+            elided = p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, label_w - 16)
+            p.drawText(QRectF(0, y, label_w - 16, row_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                       elided)
+            x = float(label_w)
+            for value, color in zip(values, self.colors):
+                width = value * scale
+                p.fillRect(QRectF(x, y + row_h * 0.18, width, row_h * 0.64), color)
+                x += width
+            p.setPen(MUTED)
+            p.setFont(_font(20, bold=True))
+            p.drawText(QRectF(x + 10, y, 80, row_h), Qt.AlignmentFlag.AlignVCenter, str(sum(values)))
+        p.end()
+
+
+class HourChart(_Chart):
+    """24 stacked columns, local hours 0..23 (hours without data shown as a thin gap)."""
+
+    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(name, accessible, parent)
+        self.hours: list[tuple[int, ...]] = [(0, 0)] * 24
+        self.setMinimumHeight(200)
+
+    def set_data(self, hours: Sequence[tuple[int, ...]]) -> None:
+        self.hours = list(hours)
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, h = self.width(), self.height()
+        base, top_pad = h - 32, 28
+        col = w / 24
+        top = nice_max(max((sum(v) for v in self.hours), default=0))
+        p.setPen(QPen(GRID, 2))
+        p.drawLine(0, base, w, base)
+        p.setFont(_font(16))
+        p.setPen(MUTED)
+        p.drawText(QRectF(0, 0, w, top_pad), Qt.AlignmentFlag.AlignLeft, f"max {top}")
+        for hour, values in enumerate(self.hours):
+            x = hour * col + col * 0.15
+            y = float(base)
+            for value, color in zip(values, self.colors):
+                height = (base - top_pad) * value / top
+                p.fillRect(QRectF(x, y - height, col * 0.7, height), color)
+                y -= height
+            if hour % 3 == 0:
+                p.setPen(MUTED)
+                p.drawText(QRectF(hour * col, base + 4, col * 2, 26), Qt.AlignmentFlag.AlignLeft, f"{hour}h")
+        p.end()
+
+
+class Timeline(_Chart):
+    """Contributions per hour from the first to the last: a filled line with day marks."""
+
+    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(name, accessible, parent)
+        self.points: list[tuple[str, int]] = []
+        self.setMinimumHeight(160)
+
+    def set_data(self, points: Sequence[tuple[str, int]]) -> None:
+        """``points``: (label such as "03.07. 14h", count) per hour, in order."""
+        self.points = list(points)
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, h = self.width(), self.height()
+        base, top_pad = h - 32, 24
+        p.setPen(QPen(GRID, 2))
+        p.drawLine(0, base, w, base)
+        if not self.points:
+            p.end()
+            return
+        top = nice_max(max(n for _, n in self.points))
+        step = w / max(len(self.points) - 1, 1)
+        path = QPainterPath()
+        path.moveTo(0, base)
+        for i, (_, n) in enumerate(self.points):
+            path.lineTo(i * step, base - (base - top_pad) * n / top)
+        path.lineTo((len(self.points) - 1) * step, base)
+        path.closeSubpath()
+        fill = QColor(self.colors[0])
+        fill.setAlpha(60)
+        p.fillPath(path, fill)
+        p.setPen(QPen(self.colors[0], 3))
+        for i in range(1, len(self.points)):
+            p.drawLine(int((i - 1) * step), int(base - (base - top_pad) * self.points[i - 1][1] / top),
+                       int(i * step), int(base - (base - top_pad) * self.points[i][1] / top))
+        p.setFont(_font(16))
+        p.setPen(MUTED)
+        p.drawText(QRectF(0, 0, w, top_pad), Qt.AlignmentFlag.AlignLeft, f"max {top}")
+        every = max(1, -(-len(self.points) * 120 // max(w, 1)))  # one label per 120 px at most
+        for i in range(0, len(self.points), every):
+            if i * step > w - 110:
+                break
+            p.drawText(QRectF(i * step, base + 4, 110, 26), Qt.AlignmentFlag.AlignLeft, self.points[i][0])
+        p.end()
