@@ -33,9 +33,9 @@ def fill(store: Store, config, ideas: int, drawings: int, seed: int) -> None:
     for s in subs:
         batch.append(s)
         if len(batch) == 5000:
-            store._add_many(batch)
+            store.add_many(batch)
             batch = []
-    store._add_many(batch)
+    store.add_many(batch)
 
 
 def bench_export(config, ideas: int, drawings: int, tmp: Path) -> None:

@@ -204,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_optional_commands(sub, common: argparse.ArgumentParser) -> None:
     """Commands that live with their own packages (sync, receiver, export)."""
+    from kiosk.staff_cli import add_staff_parsers
+
+    add_staff_parsers(sub, common)
     try:
         from sync import cli as sync_cli
     except ImportError:

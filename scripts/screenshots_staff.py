@@ -46,7 +46,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="staff-shots-"))
     store = Store.open_in(tmp / "data")
     subs = list(sample_submissions(config, ideas=340, drawings=60, rng=random.Random(7)))
-    store._add_many(subs)
+    store.add_many(subs)
     png, strokes = sample_drawing(random.Random(99))
     store.add(Submission(kind="drawing", topic_id=config.flows.drawing_topic, unfinished=True, consent_given=True,
                          created_at="2022-07-03T14:12:09.000Z",

@@ -238,7 +238,26 @@ def add_receiver_parser(subparsers: Any, common: argparse.ArgumentParser | None 
     s = sub.add_parser("set-staff-password", parents=[nested], help="set the password of the staff page")
     s.add_argument("--stdin", action="store_true", help="read it from standard input (scripts)")
     s.set_defaults(func=cmd_set_staff_password)
+    i = sub.add_parser("import", parents=[nested],
+                       help="import a kiosk's USB export bundle (idempotent: twice adds nothing twice)")
+    i.add_argument("bundle", metavar="PATH", help="the .zip written by 'kiosk export'")
+    i.add_argument("--include-withheld", action="store_true",
+                   help="also import items staff withheld at the kiosk (default: skip them)")
+    i.set_defaults(func=cmd_import_bundle)
     return p
+
+
+def cmd_import_bundle(args: argparse.Namespace) -> int:
+    from kiosk.cli import CommandError
+    from sync.receiver.bundle_import import ImportRefused, format_result, import_into_data_dir
+
+    path = Path(args.bundle)
+    try:
+        result = import_into_data_dir(_receiver_dir(args), path, include_withheld=args.include_withheld)
+    except ImportRefused as exc:
+        raise CommandError(f"{path}: not imported: {exc}") from None
+    print(format_result(result, path))
+    return EXIT_OK if result.ok else EXIT_FAILURE
 
 
 # ------------------------------------------------------------------ kiosk demo

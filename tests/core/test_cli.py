@@ -121,3 +121,32 @@ def test_windowed_before_or_after_run():
     assert build_parser().parse_args(["run", "--windowed"]).windowed is True
     assert build_parser().parse_args(["run"]).windowed is False
     assert build_parser().parse_args([]).windowed is False
+
+
+def test_export_verify_and_import_into_a_receiver_twice(tmp_path, capsys):
+    from dataclasses import replace
+
+    from kiosk.config import BUNDLED_CONFIG, load_config
+    from kiosk.seed import sample_submissions
+    from kiosk.storage import Store
+    import random
+
+    config = load_config(BUNDLED_CONFIG)
+    with Store.open_in(tmp_path / "kiosk") as store:
+        store.add_many(replace(s, is_sample=False) for s in
+                       sample_submissions(config, ideas=6, drawings=2, rng=random.Random(2)))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    assert main(["export", "--data-dir", str(tmp_path / "kiosk"), "--out", str(stick)]) == 0
+    (bundle,) = stick.glob("*.zip")
+    assert main(["verify-bundle", str(bundle)]) == 0
+    receiver = ["receiver", "import", "--data-dir", str(tmp_path / "receiver"), str(bundle)]
+    capsys.readouterr()
+    assert main(receiver) == 0
+    assert "8 new, 0 already there" in capsys.readouterr().out
+    assert main(receiver) == 0
+    assert "0 new, 8 already there" in capsys.readouterr().out
+    bundle.write_bytes(b"PK not really a zip")
+    assert main(["verify-bundle", str(bundle)]) == 1
+    assert main(receiver) == 1
+    assert "not imported" in capsys.readouterr().err

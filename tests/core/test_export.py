@@ -45,7 +45,8 @@ def test_round_trip_keeps_every_submission_and_passes_verify(filled, tmp_path):
     store, subs = filled
     result = export_store(store, CONFIG, usb(tmp_path))
     assert result.path.name.startswith(CONFIG.kiosk.id) and result.path.suffix == ".zip"
-    assert (result.items, result.ideas, result.drawings, result.withheld, result.samples) == (5, 3, 2, 1, 1)
+    # the sample is withheld too: samples never sync
+    assert (result.items, result.ideas, result.drawings, result.withheld, result.samples) == (5, 3, 2, 2, 1)
     assert result.bytes == result.path.stat().st_size
     assert [p.name for p in result.path.parent.iterdir()] == [result.path.name]  # no temp file left
 
@@ -62,7 +63,7 @@ def test_round_trip_keeps_every_submission_and_passes_verify(filled, tmp_path):
     assert {f"drawings/{subs[3].id}.png", f"drawings/{subs[3].id}.strokes.json"} <= names
     assert manifest["kiosk_id"] == CONFIG.kiosk.id and manifest["event_id"] == CONFIG.event.id
     assert manifest["format_version"] == export.FORMAT_VERSION
-    assert manifest["counts"]["withheld"] == 1 and manifest["counts"]["samples"] == 1
+    assert manifest["counts"]["withheld"] == 2 and manifest["counts"]["samples"] == 1
     assert all(len(f["sha256"]) == 64 and f["size"] > 0 for f in manifest["files"])
 
 

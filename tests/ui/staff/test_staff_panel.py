@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
 from kiosk import moderation
 from kiosk.drives import Drive
 import random
+from dataclasses import replace
 
 from kiosk.seed import sample_submissions
 from staff_helpers import CONFIG, drawing, idea, open_store
@@ -42,8 +43,10 @@ class FakeSync(SyncSource):
 @pytest.fixture
 def store(tmp_path):
     s = open_store(tmp_path / "data")
-    subs = sample_submissions(CONFIG, ideas=12, drawings=3, rng=random.Random(3))
-    s._add_many(subs) if hasattr(s, "_add_many") else [s.add(x) for x in subs]  # one commit: faster setup
+    # Realistic content, but as visitors' contributions: seeded samples start withheld.
+    subs = [replace(x, is_sample=False)
+            for x in sample_submissions(CONFIG, ideas=12, drawings=3, rng=random.Random(3))]
+    s.add_many(subs)  # one commit: faster setup
     s.add(drawing(9, unfinished=True))
     yield s
     s.close()
