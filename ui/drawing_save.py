@@ -25,6 +25,7 @@ from PySide6.QtGui import QImage
 from kiosk import drafts
 from kiosk.drawing import Drawing
 from kiosk.model import Blob, Submission
+from kiosk.storage import DiskFullError
 from ui import drawing_render as R
 
 log = logging.getLogger("kiosk.ui.drawing")
@@ -124,7 +125,7 @@ class DrawingSaver(QObject):
                 self._store = self._open_store()
             self._store.add(sub)
         except Exception as exc:  # noqa: BLE001 - reported to the screen, which stays usable
-            kind = "disk_full" if type(exc).__name__ == "DiskFullError" else "error"
+            kind = "disk_full" if isinstance(exc, DiskFullError) else "error"
             log.error("could not store drawing: %s", exc, exc_info=kind == "error")
             self.failed.emit(kind, str(exc))
             return

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QProgressBar, QStackedW
 from kiosk.config import Config
 from kiosk.idea_draft import IdeaDraft, idea_url, to_submission
 from kiosk.model import Submission
+from kiosk.storage import DiskFullError
 from ui.ideas_i18n import translate
 from ui.ideas_theme import stylesheet
 from ui.screens.about import AboutScreen
@@ -61,9 +62,8 @@ def clear_clipboard() -> None:
 
 
 def error_kind(exc: BaseException) -> str:
-    """``"disk"`` for the store's DiskFullError (by class name, so the flow does
-    not need kiosk.storage to import), ``"other"`` for anything else."""
-    return "disk" if any(c.__name__ == "DiskFullError" for c in type(exc).__mro__) else "other"
+    """``"disk"`` for the store's DiskFullError, ``"other"`` for anything else."""
+    return "disk" if isinstance(exc, DiskFullError) else "other"
 
 
 class IdeaFlow(QWidget):

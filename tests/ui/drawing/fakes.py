@@ -1,8 +1,6 @@
-"""A minimal stand-in for kiosk.storage.Store (not on main yet).
+"""A store that can fail on demand and records which thread wrote, for the screen tests.
 
-TODO(#4): when kiosk/storage.py is on main, the kill test uses the real Store
-(it already tries to import it first); this stand-in then only serves the
-screen tests that need a store that can fail on demand.
+The kill test and the whole-app tests use the real kiosk.storage.Store.
 """
 
 from __future__ import annotations
@@ -12,14 +10,14 @@ import threading
 from kiosk.model import Submission
 
 
-class DiskFullError(Exception):
-    """Named like kiosk.storage.DiskFullError, which the saver recognises by name."""
+from kiosk.storage import DiskFullError  # noqa: F401 - the tests raise the real one
 
 
 class FakeStore:
     def __init__(self, fail: Exception | None = None) -> None:
         self.subs: dict[str, Submission] = {}
         self.notices: list[tuple[str, str, str | None]] = []
+        self.withheld: dict[str, str] = {}
         self.fail = fail
         self.threads: set[str] = set()
         self.lock = threading.Lock()
@@ -36,6 +34,9 @@ class FakeStore:
 
     def add_notice(self, kind: str, message: str, path: str | None = None) -> None:
         self.notices.append((kind, message, path))
+
+    def withhold(self, submission_id: str, reason: str) -> None:
+        self.withheld[submission_id] = reason
 
     def close(self) -> None:
         pass

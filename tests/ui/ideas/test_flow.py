@@ -18,24 +18,7 @@ from ui.screens.ideas import STEPS, IdeaFlow
 from ui.widgets.keyboard import ENTER, LAYERS, SHIFT, SPACE, TO_LETTERS, TO_SYMBOLS, KeyboardWidget, object_name
 from ui.widgets.limited_text import LimitedLineEdit, LimitedTextEdit
 
-try:  # the real store, once the storage branch has landed
-    from kiosk.storage import DiskFullError, Store
-except ImportError:  # pragma: no cover - until then, a stand-in with the same two calls
-    Store = None
-
-    class DiskFullError(Exception):  # type: ignore[no-redef]
-        pass
-
-
-class MemoryStore:
-    def __init__(self) -> None:
-        self.items: dict = {}
-
-    def add(self, sub) -> None:  # noqa: ANN001
-        self.items[sub.id] = sub
-
-    def get(self, sub_id: str):  # noqa: ANN201
-        return self.items.get(sub_id)
+from kiosk.storage import DiskFullError, Store
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +28,9 @@ def config():
 
 @pytest.fixture
 def store(tmp_path):
-    if Store is None:
-        yield MemoryStore()
-        return
     s = Store.open_in(tmp_path)
     yield s
-    close = getattr(s, "close", None)
-    if close:
-        close()
+    s.close()
 
 
 def make_flow(qtbot, config, store, lang="de", size=(1920, 1080)) -> IdeaFlow:
@@ -327,9 +305,11 @@ def test_five_megabyte_paste_does_not_freeze(qtbot, config, store):
     assert flow.write.notice.isVisible()
 
 
-class FailingStore(MemoryStore):
-    def __init__(self, exc: Exception) -> None:
-        super().__init__()
+class FailingStore(Store):
+    """The real store, failing on add while ``exc`` is set."""
+
+    def __init__(self, data_dir, exc: Exception) -> None:  # noqa: ANN001
+        super().__init__(data_dir / "kiosk.db")
         self.exc: Exception | None = exc
 
     def add(self, sub) -> None:  # noqa: ANN001
@@ -339,8 +319,8 @@ class FailingStore(MemoryStore):
 
 
 @pytest.mark.parametrize("exc, kind", [(DiskFullError("disk full"), "disk"), (OSError("boom"), "other")])
-def test_store_failure_is_friendly_and_keeps_the_text(qtbot, config, exc, kind):
-    store = FailingStore(exc)
+def test_store_failure_is_friendly_and_keeps_the_text(qtbot, config, exc, kind, tmp_path):
+    store = FailingStore(tmp_path, exc)
     flow = make_flow(qtbot, config, store)
     walk_to_write(flow)
     flow.write.text.insert_text("Meine Idee bleibt.")
@@ -356,9 +336,10 @@ def test_store_failure_is_friendly_and_keeps_the_text(qtbot, config, exc, kind):
     assert "Traceback" not in error.text()
     assert flow.write.idea_text() == "Meine Idee bleibt." and flow.draft.text == "Meine Idee bleibt."
     store.exc = None  # staff freed space: sending again works
-    with qtbot.wait_signal(flow.submitted):
+    with qtbot.wait_signal(flow.submitted) as sent:
         tap(flow, "ideas_review_send")
-    assert next(iter(store.items.values())).text == "Meine Idee bleibt."
+    assert store.get(sent.args[0]).text == "Meine Idee bleibt."
+    store.close()
 
 
 def test_skip_about_gives_no_details(qtbot, config, store):
