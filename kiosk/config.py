@@ -114,6 +114,10 @@ class ConsentConfig:
     full: Localized = field(default_factory=lambda: _l(
         "Ihr Beitrag wird auf der Beteiligungsplattform veröffentlicht.",
         "Your contribution will be published on the participation platform."))
+    drawing_short: Localized = field(default_factory=lambda: _l(
+        "Ein Elternteil ist einverstanden, dass das Bild veröffentlicht wird.",
+        "A parent agrees that the picture may be published."))
+    """The parent's consent on the drawing form (a child's picture, not "your idea")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,21 @@ def test_bundled_config_is_valid_real_content():
     assert [w.key for w in warnings] == ["staff.pin_hash"]
 
 
+def test_drawing_consent_asks_a_parent_about_the_picture(tmp_path):
+    bundled = load_config(BUNDLED_CONFIG).consent
+    default = load_config(write(tmp_path, "")).consent
+    for consent in (bundled, default):
+        assert "Elternteil" in consent.drawing_short["de"] and "Bild" in consent.drawing_short["de"]
+        assert "parent" in consent.drawing_short["en"] and "picture" in consent.drawing_short["en"]
+        assert "Idee" not in consent.drawing_short["de"] and "idea" not in consent.drawing_short["en"]
+    probs = problems(write(tmp_path, """\
+        [consent]
+        drawing_short = { de = "Ein Elternteil ist einverstanden." }
+        """))
+    problem = only(probs, "consent.drawing_short")
+    assert problem.line == 2 and "en" in problem.message
+
+
 def test_top_level_and_bundled_config_are_the_same_file():
     top = Path(__file__).resolve().parents[2] / "kiosk.toml"
     assert top.read_bytes() == BUNDLED_CONFIG.read_bytes()
