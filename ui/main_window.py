@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         touch_focus(screen)
         if screen.name == HOME:
             screen.painted_once.connect(self._on_first_paint)
+        screen.idle_timeout_changed.connect(lambda s=screen: self._screen_timeout_changed(s))
         return screen
 
     def set_pin_pad(self, pad: PinPad) -> None:
@@ -166,6 +167,11 @@ class MainWindow(QMainWindow):
         if timeout is None and self.pin_pad is not None and self.pin_pad.isVisible():
             timeout = self.config.idle.timeout_s
         return timeout
+
+    def _screen_timeout_changed(self, screen: Screen) -> None:
+        """A screen's sub-page changed (e.g. drawing → form → thanks): use its timeout from now on."""
+        if screen is self.current_screen and not self.idle_overlay.isVisible():
+            self.idle.set_timeout(self._current_timeout())
 
     def _update_idle(self) -> None:
         self.idle_overlay.stop()

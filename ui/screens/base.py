@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -27,18 +28,30 @@ class ScreenContext:
         language: the live language switch.
         staff_status: returns a fresh snapshot for the staff screen
             (:class:`ui.screens.staff.StaffStatus`).
+        store: the GUI thread's store (``add``, ``get``, ``can_accept()``, ...).
+        open_store: opens another connection to the same store; for worker
+            threads (an SQLite connection belongs to the thread that made it).
+        data_dir: the kiosk's data dir (drawing drafts live there).
     """
 
     config: Any
     language: Language
     staff_status: Callable[[], Any] | None = None
+    store: Any = None
+    open_store: Callable[[], Any] | None = None
+    data_dir: Path | None = None
 
 
 def clear_inputs(root: QWidget) -> int:
-    """Empty every text input under ``root``. Returns how many were cleared."""
+    """Empty every text input under ``root``, undo history included. Returns how many.
+
+    ``QLineEdit.clear()`` is itself an undoable edit: Ctrl+Z would bring the
+    previous visitor's text back. ``setText("")`` resets the line edit's
+    history; a text document's stacks are dropped explicitly.
+    """
     n = 0
     for w in root.findChildren(QLineEdit):
-        w.clear(); n += 1
+        w.setText(""); n += 1
     for w in root.findChildren(QTextEdit) + root.findChildren(QPlainTextEdit):
         w.clear(); w.document().clearUndoRedoStacks(); n += 1
     for w in root.findChildren(QAbstractSpinBox):
@@ -57,10 +70,13 @@ class Screen(QWidget):
             returns to the attract screen.
         painted_once(): the first paint (emitted by the home screen only,
             which marks the end of cold start).
+        idle_timeout_changed(): :meth:`idle_timeout` now answers differently
+            (a screen with sub-pages moved on); the window re-reads it.
     """
 
     finished = Signal()
     painted_once = Signal()
+    idle_timeout_changed = Signal()
 
     name: ClassVar[str] = ""
     idle_kind: ClassVar[str | None] = "default"
@@ -86,6 +102,9 @@ class Screen(QWidget):
 
     def entered(self) -> None:
         """Called each time the screen becomes the current one."""
+
+    def shutdown(self) -> None:
+        """The window closes for good: stop threads, flush what must not be lost."""
 
     def set_portrait(self, portrait: bool) -> None:
         """Switch layout between landscape and portrait. Base: a QSS property only."""
