@@ -30,6 +30,9 @@ from ui import drawing_render as R
 
 log = logging.getLogger("kiosk.ui.drawing")
 
+NO_CONSENT = "no consent"
+"""Why a drawing handed in without a parent's consent is withheld from sync."""
+
 
 def finished_blobs(drawing: Drawing, layer: QImage) -> tuple[Blob, Blob]:
     """The PNG (colour layer with the colouring page in front) and the stroke JSON."""
@@ -54,7 +57,7 @@ class DrawingSaver(QObject):
         data_dir: where ``drafts/`` lives; None disables autosave.
 
     Signals:
-        saved(object): the Submission is durably stored.
+        saved(object): the Submission is durably stored (and withheld, without consent).
         failed(str, str): ("disk_full" | "error", message) - nothing was stored.
         draft_saved(): a draft was written.
     """
@@ -124,6 +127,8 @@ class DrawingSaver(QObject):
                     raise RuntimeError("no store to save into")
                 self._store = self._open_store()
             self._store.add(sub)
+            if not sub.consent_given:  # stored for staff, never published
+                self._store.withhold(sub.id, NO_CONSENT)
         except Exception as exc:  # noqa: BLE001 - reported to the screen, which stays usable
             kind = "disk_full" if isinstance(exc, DiskFullError) else "error"
             log.error("could not store drawing: %s", exc, exc_info=kind == "error")

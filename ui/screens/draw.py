@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 import kiosk
@@ -30,6 +30,8 @@ from kiosk.drafts import DraftMeta
 from kiosk.model import new_id, new_reference_code, utc_now
 from ui.drawing_i18n import t
 from ui.drawing_save import DrawingSaver
+from ui.i18n import Language
+from ui.screens.base import Screen, ScreenContext
 from ui.screens.draw_done import DrawDonePage
 from ui.widgets.canvas import CanvasWidget
 from ui.widgets.draw_tools import ColourPanel, IconButton, StampPanel, ToolPanel, _icon, drop_layout
@@ -365,11 +367,12 @@ def _release_gc() -> None:
         gc.collect()
 
 
-class DrawScreen(QWidget):
+class DrawScreen(Screen):
     """The drawing flow as one screen of the shell: draw, then Done, then thank you.
 
     Args:
-        ctx: the shell's ScreenContext (config, language); optional.
+        ctx: the shell's ScreenContext (config, language, open_store, data_dir);
+            None to build the screen alone from the keyword arguments.
         config: used when there is no ctx.
         open_store: called once on the saver thread, returns a Store (see DrawingSaver).
         data_dir: the kiosk's data dir, for autosaved drafts; None disables autosave.
@@ -378,26 +381,25 @@ class DrawScreen(QWidget):
     Signals:
         finished(): the visitor is done (thank-you closed, or home); show the attract screen.
         saved(object): a finished drawing was stored (the Submission).
+        idle_timeout_changed(): moved between studio, form and thank-you.
     """
 
-    finished = Signal()
     saved = Signal(object)
 
     name = "drawing"
     idle_kind = "drawing"
 
-    def __init__(self, ctx: Any = None, *, config: Any = None, open_store: Callable[[], Any] | None = None,
-                 data_dir: Path | None = None, lang: str = "de") -> None:
-        super().__init__()
-        self.setObjectName(self.name)
+    def __init__(self, ctx: ScreenContext | None = None, *, config: Any = None,
+                 open_store: Callable[[], Any] | None = None, data_dir: Path | None = None,
+                 lang: str = "de") -> None:
+        standalone = ctx is None
+        if ctx is None:
+            cfg = config or DEFAULT_CONFIG
+            ctx = ScreenContext(config=cfg, language=Language(cfg.kiosk.languages, lang),
+                                open_store=open_store, data_dir=data_dir)
+        super().__init__(ctx)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.ctx = ctx
-        self.config = getattr(ctx, "config", None) or config or DEFAULT_CONFIG
-        self.language = getattr(ctx, "language", None)
-        self._lang = lang
-        open_store = open_store or getattr(ctx, "open_store", None)
-        data_dir = data_dir or getattr(ctx, "data_dir", None)
-        self.saver = DrawingSaver(open_store, data_dir, self)
+        self.saver = DrawingSaver(open_store or ctx.open_store, data_dir or ctx.data_dir, self)
         self.studio = DrawStudio(self.config, self.lang, self)
         self.done_page = DrawDonePage(self.config, self.lang, self)
         self.stack = QStackedWidget(self)
@@ -405,6 +407,8 @@ class DrawScreen(QWidget):
         self.stack.addWidget(self.done_page)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        # The page being left must not hold a top-level DrawScreen at its old minimum while it turns.
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         lay.addWidget(self.stack)
         self.setStyleSheet(studio_qss(self.config.branding))
         self._meta: DraftMeta | None = None
@@ -413,7 +417,7 @@ class DrawScreen(QWidget):
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self._write_draft)
         self._connect()
-        if self.language is not None and hasattr(self.language, "changed"):
+        if standalone:  # in the shell the window retranslates every screen
             self.language.changed.connect(lambda _code: self.retranslate())
         self.retranslate()
 
@@ -423,7 +427,7 @@ class DrawScreen(QWidget):
 
     @property
     def lang(self) -> str:
-        return getattr(self.language, "code", None) or self._lang
+        return self.language.code
 
     def _connect(self) -> None:
         self.canvas.changed.connect(self._changed)
@@ -435,8 +439,10 @@ class DrawScreen(QWidget):
         self.done_page.finished.connect(self._home)
         self.saver.saved.connect(self._saved)
         self.saver.failed.connect(self.done_page.show_error)
+        self.stack.currentChanged.connect(self.idle_timeout_changed)
+        self.done_page.pages.currentChanged.connect(self.idle_timeout_changed)
 
-    # ---- shell interface (see ui/screens/base.py on the ui branch)
+    # ---- shell interface (ui/screens/base.py)
     def idle_timeout(self) -> float | None:
         idle = self.config.idle
         if self.stack.currentWidget() is self.studio:
@@ -451,6 +457,7 @@ class DrawScreen(QWidget):
         self.stack.setCurrentWidget(self.studio)
         self._meta = None
         self.saver.clear_draft()
+        super().reset()
         _release_gc()
 
     def retranslate(self) -> None:
@@ -461,8 +468,14 @@ class DrawScreen(QWidget):
         self.stack.setCurrentWidget(self.studio)
 
     def set_portrait(self, portrait: bool) -> None:
+        super().set_portrait(portrait)
         self.studio.set_portrait(portrait)
         self.done_page.set_portrait(portrait)
+
+    def shutdown(self) -> None:
+        """The kiosk exits: finish the queued saves (a draft stays for the next start)."""
+        self._autosave.stop()
+        self.saver.close()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # both pages switch before the stack lays out, so the hidden one cannot hold the width
@@ -470,7 +483,7 @@ class DrawScreen(QWidget):
         super().resizeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001
-        self.saver.close()
+        self.shutdown()
         super().closeEvent(event)
 
     # ---- autosave
@@ -513,6 +526,8 @@ class DrawScreen(QWidget):
         if self._meta is None:
             return
         cfg, m = self.config, self._meta
+        if not consent:  # without a parent's consent nothing about the child is kept
+            author_name, age_group = "", ""
         fields = dict(kind="drawing", topic_id=cfg.flows.drawing_topic, author_name=author_name or None,
                       age_group=age_group or None, consent_given=consent,
                       consent_version=cfg.consent.version if consent else "", locale=self.lang,
@@ -524,7 +539,7 @@ class DrawScreen(QWidget):
     def _saved(self, sub: Any) -> None:
         self._meta = None
         url = self.config.event.idea_url_template.format(code=sub.reference_code)
-        self.done_page.show_thanks(sub.reference_code, url)
+        self.done_page.show_thanks(sub.reference_code, url, published=sub.consent_given)
         self.studio.reset()          # nothing of this picture stays on the canvas
         self.saved.emit(sub)
 

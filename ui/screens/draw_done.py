@@ -11,76 +11,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from assets import ASSETS_DIR
 from kiosk.model import AGE_GROUPS
 from ui.drawing_i18n import t
 from ui.widgets.draw_tools import _icon, drop_layout
-
-try:  # the ideas flow's QR view (issue 3); a small stand-in until it is on main
-    from ui.widgets.qr_view import QrView
-except ImportError:  # pragma: no cover - depends on what is merged
-    QrView = None  # type: ignore[assignment,misc]
+from ui.widgets.keyboard import KeyboardWidget
+from ui.widgets.limited_text import LimitedLineEdit
+from ui.widgets.qr_view import QrView
 
 NAME_LIMIT = 40
 CHECK_SVG = (ASSETS_DIR / "drawing" / "check.svg").as_posix()
 
 
-class _QrFallback(QWidget):
-    """A crisp QR code from the ``qrcode`` module matrix, whole pixels per module."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("qr_view")
-        self._data = ""
-        self._matrix: list[list[bool]] = []
-        self.setMinimumSize(200, 200)
-
-    def data(self) -> str:
-        return self._data
-
-    def set_data(self, data: str) -> None:
-        if data == self._data:
-            return
-        self._data = data
-        self._matrix = []
-        if data:
-            import qrcode  # noqa: PLC0415 - lazy, keeps start-up fast
-            from qrcode.constants import ERROR_CORRECT_M  # noqa: PLC0415
-
-            code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-            code.add_data(data)
-            code.make(fit=True)
-            self._matrix = [[bool(m) for m in row] for row in code.get_matrix()]
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(260, 260)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        n = len(self._matrix)
-        if not n:
-            return
-        side = min(self.width(), self.height())
-        size = max(1, side // (n + 8))
-        total = size * (n + 8)
-        x0 = (self.width() - total) // 2
-        y0 = (self.height() - total) // 2
-        p = QPainter(self)
-        p.fillRect(QRect(x0, y0, total, total), QColor("white"))
-        for r, row in enumerate(self._matrix):
-            for c, dark in enumerate(row):
-                if dark:
-                    p.fillRect(x0 + (c + 4) * size, y0 + (r + 4) * size, size, size, QColor("black"))
-        p.end()
-
-
-def make_qr_view(parent: QWidget) -> QWidget:
-    view = QrView(parent) if QrView is not None else _QrFallback(parent)
+def make_qr_view(parent: QWidget) -> QrView:
+    view = QrView(parent)
     view.setObjectName("draw_qr")
     return view
 
@@ -189,9 +138,11 @@ class DrawDonePage(QWidget):
         self.sub.setWordWrap(True)
         self.name_label = QLabel()
         self.name_label.setProperty("role", "field")
-        self.name = QLineEdit()
+        self.name = LimitedLineEdit(NAME_LIMIT)
         self.name.setObjectName("draw_done_name")
         self.name.setMaxLength(NAME_LIMIT)
+        self.name.installEventFilter(self)
+        self.name.enter_pressed.connect(self._hide_keyboard)
         self.age_label = QLabel()
         self.age_label.setProperty("role", "field")
         self.age_group = QButtonGroup(self)
@@ -225,25 +176,12 @@ class DrawDonePage(QWidget):
         self.send.setIconSize(QSize(40, 40))
         self.back.clicked.connect(self.back_requested)
         self.send.clicked.connect(self._send)
-        self.keyboard = self._keyboard()
+        # The ideas flow's on-screen keyboard, shown while the name field has focus.
+        self.keyboard = KeyboardWidget(self.lang)
+        self.keyboard.setObjectName("draw_done_keyboard")
+        self.keyboard.key_pressed.connect(self.name.press_key)
+        self.keyboard.hide()
         self.pages.addWidget(self.form)
-
-    def _keyboard(self) -> QWidget | None:
-        """The ideas flow's on-screen keyboard for the name, when it is there."""
-        try:
-            from ui.widgets.keyboard import KeyboardWidget  # noqa: PLC0415
-        except ImportError:
-            return None
-        kb = KeyboardWidget(self.lang)
-        kb.setObjectName("draw_done_keyboard")
-
-        def key(k: str) -> None:
-            if k == "⌫":
-                self.name.backspace()
-            elif k != "⏎":
-                self.name.insert(k)
-        kb.key_pressed.connect(key)
-        return kb
 
     def _build_thanks(self) -> None:
         self.thanks = QWidget()
@@ -274,7 +212,9 @@ class DrawDonePage(QWidget):
         self.portrait = portrait
         for page in (self.form, self.thanks):
             drop_layout(page)
-        # form
+        # form: in portrait the keyboard opens right under the name field (the
+        # column is the screen's width); in landscape the fields column is too
+        # narrow for 64 px keys, so it opens under the preview, beside the field.
         fields = QVBoxLayout()
         fields.setSpacing(16)
         fields.addWidget(self.title)
@@ -282,6 +222,8 @@ class DrawDonePage(QWidget):
         fields.addSpacing(10)
         fields.addWidget(self.name_label)
         fields.addWidget(self.name)
+        if portrait:
+            fields.addWidget(self.keyboard)
         fields.addSpacing(10)
         fields.addWidget(self.age_label)
         ages = QGridLayout()
@@ -299,20 +241,23 @@ class DrawDonePage(QWidget):
         buttons.addWidget(self.back)
         buttons.addStretch(1)
         buttons.addWidget(self.send)
+        self.keyboard.setFixedHeight(340 if portrait else 330)
         if portrait:
             lay = QVBoxLayout(self.form)
-            lay.setContentsMargins(56, 48, 56, 48)
+            lay.setContentsMargins(48, 40, 48, 40)
             lay.setSpacing(24)
             lay.addWidget(self.preview, 5)
             lay.addLayout(fields, 6)
         else:
             lay = QHBoxLayout(self.form)
-            lay.setContentsMargins(64, 56, 64, 56)
-            lay.setSpacing(56)
-            lay.addWidget(self.preview, 11)
-            lay.addLayout(fields, 10)
-        if self.keyboard is not None:
-            fields.addWidget(self.keyboard)
+            lay.setContentsMargins(56, 48, 56, 48)
+            lay.setSpacing(48)
+            left = QVBoxLayout()
+            left.setSpacing(20)
+            left.addWidget(self.preview, 1)
+            left.addWidget(self.keyboard)
+            lay.addLayout(left, 6)
+            lay.addLayout(fields, 5)
         fields.addLayout(buttons)
         # thanks
         self.qr_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -344,12 +289,22 @@ class DrawDonePage(QWidget):
         lay2.addWidget(self.finish, 0, Qt.AlignmentFlag.AlignHCenter)
 
     # ---- behaviour
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.name and event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
+            self.keyboard.show()
+        return False
+
+    def _hide_keyboard(self) -> None:
+        self.keyboard.hide()
+        self.name.clearFocus()
+
     def _age_clicked(self, group: str, checked: bool) -> None:
         for g, b in self.ages.items():
             if g != group:
                 b.setChecked(False)
 
     def _send(self) -> None:
+        self._hide_keyboard()
         self.error.hide()
         self.send.setEnabled(False)
         self.back.setEnabled(False)
@@ -363,17 +318,19 @@ class DrawDonePage(QWidget):
         self.preview.set_image(preview)
         self.thanks_preview.set_image(preview)
         self.pages.setCurrentWidget(self.form)
+        self._hide_keyboard()  # it opens when the child taps the name field, not before
         self._ready()
 
-    def show_thanks(self, code: str, url: str) -> None:
+    def show_thanks(self, code: str, url: str, published: bool = True) -> None:
+        """The picture is stored. Without a parent's consent it stays at the stand: no QR link."""
+        self._published = published
         self.code.setText(code)
         self.code.setAccessibleName(f"{t('thanks.code', self.lang)}: {' '.join(code)}")
-        self.qr.set_data(url)
+        self.qr.set_data(url if published else "")
+        self.qr.setVisible(published)
+        self.qr_text.setText(t("thanks.qr" if published else "thanks.kept", self.lang))
         self.pages.setCurrentWidget(self.thanks)
-        self.name.clear()
-        self.consent.setChecked(False)
-        for b in self.ages.values():
-            b.setChecked(False)
+        self._clear_form()
         self._ready()
 
     def show_error(self, kind: str, message: str = "") -> None:
@@ -385,11 +342,18 @@ class DrawDonePage(QWidget):
     def showing_thanks(self) -> bool:
         return self.pages.currentWidget() is self.thanks
 
-    def reset(self) -> None:
-        self.name.clear()
+    def _clear_form(self) -> None:
+        self.name.clear_all()  # setText(""): no undo history for the next visitor
         self.consent.setChecked(False)
         for b in self.ages.values():
             b.setChecked(False)
+        self._hide_keyboard()
+        self.keyboard.reset()
+
+    def reset(self) -> None:
+        self._clear_form()
+        self._published = True
+        self.qr.show()
         self.error.hide()
         self.preview.clear_image()
         self.thanks_preview.clear_image()
@@ -397,8 +361,6 @@ class DrawDonePage(QWidget):
         self.qr.set_data("")
         self.pages.setCurrentWidget(self.form)
         self._ready()
-        if self.keyboard is not None and hasattr(self.keyboard, "reset"):
-            self.keyboard.reset()
 
     def _ready(self) -> None:
         self.send.setEnabled(True)
@@ -407,7 +369,7 @@ class DrawDonePage(QWidget):
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
-        short = self.config.consent.short
+        short = self.config.consent.drawing_short
         short_text = short.get_text(lang) if hasattr(short, "get_text") else str(short)
         self.title.setText(t("done.title", lang))
         self.sub.setText(t("done.sub", lang))
@@ -420,7 +382,7 @@ class DrawDonePage(QWidget):
             b.setAccessibleName(t("done.age.a11y", lang, g=t(f"done.age.{g}", lang)))
         self.consent.setText(t("done.consent", lang))
         self.consent.setAccessibleName(f"{t('done.consent', lang)} {short_text}")
-        self.consent_note.setText(short_text)
+        self.consent_note.setText(f"{short_text} {t('done.consent.without', lang)}")
         self.back.setText(" " + t("done.back", lang))
         self.back.setAccessibleName(t("done.back.a11y", lang))
         if self.send.isEnabled():
@@ -431,11 +393,10 @@ class DrawDonePage(QWidget):
         self.thanks_preview.setAccessibleName(t("thanks.preview.a11y", lang))
         self.code_label.setText(t("thanks.code", lang))
         self.qr.setAccessibleName(t("thanks.qr.a11y", lang))
-        self.qr_text.setText(t("thanks.qr", lang))
+        self.qr_text.setText(t("thanks.qr" if getattr(self, "_published", True) else "thanks.kept", lang))
         self.finish.setText(" " + t("thanks.finish", lang))
         self.finish.setAccessibleName(t("thanks.finish.a11y", lang))
-        if self.keyboard is not None and hasattr(self.keyboard, "set_language"):
-            self.keyboard.set_language(lang)
+        self.keyboard.set_language(lang)
 
     def set_portrait(self, portrait: bool) -> None:
         if portrait != self.portrait:

@@ -12,6 +12,7 @@ from kiosk import drafts
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.drawing import Drawing
 from tests.ui.drawing.conftest import drag, ink_bounds, touch
+from kiosk.storage import Store
 from tests.ui.drawing.fakes import DiskFullError, FakeStore
 from ui import drawing_render as R
 from ui.screens.draw import DrawScreen
@@ -49,8 +50,7 @@ def interactive(screen):
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_every_interactive_widget_is_named(screen, lang):
-    screen._lang = lang
-    screen.retranslate()
+    screen.language.set(lang)
     widgets = interactive(screen)
     assert len(widgets) > 40
     for w in widgets:
@@ -163,13 +163,50 @@ def test_done_flow_stores_drawing_then_thanks(qtbot, screen, store, tmp_path, to
     assert screen.stack.currentWidget() is screen.studio and not page.showing_thanks()
 
 
-def test_consent_is_optional_and_recorded_as_not_given(qtbot, screen, store):
+def test_without_consent_the_picture_is_kept_but_withheld(qtbot, tmp_path):
+    """No parent's tick: stored for staff, withheld so it never syncs, no name or age kept, no QR link."""
+    screen = DrawScreen(config=DEFAULT_CONFIG, open_store=lambda: Store.open_in(tmp_path / "db"),
+                        data_dir=tmp_path)
+    qtbot.add_widget(screen)
+    screen.resize(1920, 1080)
+    screen.show()
     drag(screen.canvas, [(100, 100), (300, 300)])
     click(screen, "draw_done")
+    screen.findChild(QLineEdit, "draw_done_name").setText("Mia")
+    click(screen, "draw_done_age_under_12")
+    assert "Elternteil" in screen.findChild(QWidget, "draw_done_consent").accessibleName()
     with qtbot.wait_signal(screen.saved, timeout=10000) as blocker:
         click(screen, "draw_done_send")
     sub = blocker.args[0]
-    assert not sub.consent_given and sub.consent_version == "" and sub.author_name is None and sub.age_group is None
+    screen.saver.close()
+    with Store.open_in(tmp_path / "db") as store:
+        stored = store.get(sub.id)
+        assert stored is not None and not stored.consent_given and stored.consent_version == ""
+        assert stored.author_name is None and stored.age_group is None
+        state = store.sync_state(sub.id)
+        assert (state.status, state.withheld_reason) == ("withheld", "no consent")
+        assert store.pending_ids() == []
+    page = screen.done_page
+    assert page.showing_thanks() and page.code.text() == sub.reference_code
+    assert not page.qr.isVisible() and page.qr.data() == "" and "Stand" in page.qr_text.text()
+
+
+def test_with_consent_the_picture_is_pending_for_sync(qtbot, tmp_path):
+    screen = DrawScreen(config=DEFAULT_CONFIG, open_store=lambda: Store.open_in(tmp_path / "db"),
+                        data_dir=tmp_path)
+    qtbot.add_widget(screen)
+    screen.resize(1920, 1080)
+    screen.show()
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_done")
+    click(screen, "draw_done_consent")
+    with qtbot.wait_signal(screen.saved, timeout=10000) as blocker:
+        click(screen, "draw_done_send")
+    sub = blocker.args[0]
+    screen.saver.close()
+    with Store.open_in(tmp_path / "db") as store:
+        assert store.sync_state(sub.id).status == "pending" and store.get(sub.id).consent_given
+    assert screen.done_page.qr.isVisible() and screen.done_page.qr.data()
 
 
 def test_full_disk_says_so_and_keeps_the_picture(qtbot, screen, store):
@@ -226,9 +263,34 @@ def test_portrait_layout_fits(qtbot, screen):
             assert 0 <= tl.x() and tl.x() + w.width() <= 1080 and tl.y() + w.height() <= 1920, w.objectName()
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_done_form_with_keyboard_fits(qtbot, screen, size):
+    """The name keyboard (64 px keys) opens on focus and nothing leaves the screen, either way round."""
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_done")
+    screen.resize(*size)
+    name = screen.findChild(QLineEdit, "draw_done_name")
+    QTest.mouseClick(name, Qt.MouseButton.LeftButton)
+    keyboard = screen.findChild(QWidget, "draw_done_keyboard")
+    qtbot.waitUntil(keyboard.isVisible)
+    qtbot.wait(10)
+    assert screen.size().toTuple() == size and screen.minimumSizeHint().width() <= size[0]
+    for key in ("kb_shift", "kb_m", "kb_q", "kb_backspace", "kb_i", "kb_a"):
+        QTest.mouseClick(keyboard.findChild(QAbstractButton, key), Qt.MouseButton.LeftButton)
+    assert name.text() == "Mia"
+    for w in screen.done_page.findChildren(QWidget):
+        if w.isVisible() and (isinstance(w, (QAbstractButton, QLineEdit)) or w is keyboard):
+            tl = w.mapTo(screen, QPoint(0, 0))
+            assert tl.x() >= 0 and tl.y() >= 0, w.objectName()
+            assert tl.x() + w.width() <= size[0] and tl.y() + w.height() <= size[1], w.objectName()
+            if w.objectName().startswith("kb_"):
+                assert min(w.width(), w.height()) >= 64, w.objectName()
+    QTest.mouseClick(keyboard.findChild(QAbstractButton, "kb_enter"), Qt.MouseButton.LeftButton)
+    assert not keyboard.isVisible() and name.text() == "Mia"
+
+
 def test_language_switch_relabels(screen):
-    screen._lang = "en"
-    screen.retranslate()
+    screen.language.set("en")
     assert screen.findChild(QWidget, "draw_undo").accessibleName() == "Undo"
     assert "Done" in screen.findChild(QWidget, "draw_done").text()
     assert QColor(screen.canvas.color).name() == "#000000"
