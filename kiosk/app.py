@@ -39,7 +39,9 @@ from ui.lock import KioskLock
 from ui.main_window import MainWindow
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen, ScreenContext
-from ui.screens.placeholder import DrawingPlaceholderScreen, IdeasPlaceholderScreen
+from ui.screens.draw import DrawScreen
+from ui.screens.ideas_screen import IdeasScreen
+from ui.screens.lazy import LazyScreen, lazy
 from ui.screens.staff import StaffScreen, StaffStatus
 from ui.screens.unavailable import UnavailableScreen
 from ui.staff_gesture import StaffGesture
@@ -49,8 +51,8 @@ log = logging.getLogger("kiosk.app")
 
 SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
     AttractScreen,
-    IdeasPlaceholderScreen,      # issue 3 replaces this line with the ideas flow
-    DrawingPlaceholderScreen,    # issue 4 replaces this line with the drawing flow
+    lazy(IdeasScreen),           # the flows are built after the attract screen has painted
+    lazy(DrawScreen),
     UnavailableScreen,
     StaffScreen,
 )
@@ -66,7 +68,10 @@ HEADLESS_HINT = ("kiosk: no display found (DISPLAY and WAYLAND_DISPLAY are unset
 
 
 class StoreLike(Protocol):
-    """What the shell needs of ``kiosk.storage.Store``."""
+    """What the shell needs of ``kiosk.storage.Store``.
+
+    The flows also call ``add(sub)``; draft recovery ``get``, ``add_notice``, ``withhold``.
+    """
 
     notices: list[Any]
 
@@ -102,6 +107,44 @@ def _open_store(data_dir: Path, config: Config) -> StoreLike:
         log.error("kiosk.storage not importable: %s", exc)
         return _MissingStore(str(exc))
     return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
+
+
+@dataclass
+class _Borrowed:
+    """A store handed to a worker thread that must not close it (a store passed into build())."""
+
+    store: Any
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def close(self) -> None:
+        pass
+
+
+def store_factory(store: StoreLike) -> Callable[[], Any]:
+    """Opens another connection to ``store`` for a worker thread (SQLite connections are per thread).
+
+    A ``kiosk.storage.Store`` is opened again on its file with its reserve; any other
+    object (a test's fake) is shared, and not closed by the worker.
+    """
+    path = getattr(store, "path", None)
+    if path is not None and hasattr(type(store), "open_in"):
+        return partial(type(store), path, min_free_bytes=getattr(store, "min_free_bytes", 0))
+    return partial(_Borrowed, store)
+
+
+def recover_drawing_draft(data_dir: Path, store: StoreLike) -> None:
+    """A drawing left by a crash goes into the store as unfinished, before any visitor comes."""
+    from kiosk.drafts import recover_draft  # noqa: PLC0415
+
+    try:
+        sub = recover_draft(data_dir, store)  # type: ignore[arg-type]
+    except Exception:  # the kiosk must start; the draft stays on disk for the next try
+        log.exception("could not recover the drawing draft in %s", data_dir)
+        return
+    if sub is not None:
+        log.warning("recovered an unfinished drawing %s left by a crash", sub.id)
 
 
 def format_notice(notice: Any) -> str:
@@ -192,6 +235,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
     data = resolve_data_dir(str(data_dir) if data_dir else None, config)
     if store is None:
         store = _open_store(data, config)
+    recover_drawing_draft(data, store)
 
     theme.load_fonts()
     app.setFont(theme.base_font())
@@ -201,7 +245,8 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
                         stylesheet=partial(theme.stylesheet, config.branding))
     idle.setParent(window)
     ctx = ScreenContext(config=config, language=language,
-                        staff_status=partial(staff_status, config, store, data))
+                        staff_status=partial(staff_status, config, store, data),
+                        store=store, open_store=store_factory(store), data_dir=data)
     for make in SCREENS:
         window.add_screen(make(ctx))
 
@@ -240,6 +285,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     attract.flow_chosen.connect(partial(_open_flow, window, parts.store))
     for screen in screens.values():
         screen.finished.connect(window.go_home)
+        window.closed.connect(screen.shutdown)
     # language
     attract.language_chosen.connect(parts.language.set)
     parts.language.changed.connect(window.retranslate)
@@ -257,6 +303,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     # lifecycle
     window.first_painted.connect(parts.install_filters)
     window.first_painted.connect(partial(QTimer.singleShot, 0, _after_first_paint))
+    window.first_painted.connect(partial(_build_deferred, window))
     window.closed.connect(partial(dispose, parts))
 
 
@@ -267,6 +314,22 @@ def _open_flow(window: MainWindow, store: StoreLike, flow: str) -> None:
         log.exception("store.can_accept failed")
         accepting = False
     window.show_screen(flow if accepting else "unavailable")
+
+
+def _build_deferred(window: MainWindow) -> None:
+    """Build the lazy screens one per event-loop turn, so a tap on the attract screen is never kept waiting."""
+    waiting = [s for s in window.screens.values() if isinstance(s, LazyScreen) and not s.built]
+    if waiting:
+        waiting[0].ensure()
+        QTimer.singleShot(0, partial(_build_deferred, window))
+
+
+def finish_building(window: MainWindow) -> MainWindow:
+    """Build every screen that build() deferred until after the first paint; for tools and tests."""
+    for screen in window.screens.values():
+        if isinstance(screen, LazyScreen):
+            screen.ensure()
+    return window
 
 
 def _gesture_follows(gesture: StaffGesture) -> Callable[[str], None]:

@@ -21,13 +21,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "attract.lang.de.a11y": {"de": "Sprache: Deutsch", "en": "Switch language to German"},
     "attract.lang.en.a11y": {"de": "Sprache auf Englisch umstellen", "en": "Language: English"},
     "attract.lang.group": {"de": "Sprache wählen", "en": "Choose language"},
-    # placeholder flows (replaced by issues 3 and 4)
-    "placeholder.ideas.body": {
-        "de": "Erzählen Sie unserem Team am Stand von Ihrer Idee – wir schreiben sie gern für Sie auf.",
-        "en": "Tell our team at the stand about your idea – we will gladly write it down for you."},
-    "placeholder.drawing.body": {
-        "de": "Unser Team am Stand freut sich darauf, mit dir zu malen.",
-        "en": "Our team at the stand looks forward to drawing with you."},
     "common.back_to_start": {"de": "Zurück zum Start", "en": "Back to start"},
     # unavailable
     "unavailable.title": {"de": "Gerade können wir hier keine neuen Beiträge annehmen",

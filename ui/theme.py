@@ -189,7 +189,7 @@ EntryButton QLabel#entry_subtitle {{ font-size: {px(27)}; font-weight: 500; }}
 #language_toggle QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; }}
 #language_toggle QPushButton:focus {{ border-color: {p.accent}; }}
 
-/* plain screens (placeholders, unavailable, staff) */
+/* plain screens (unavailable, staff) */
 QLabel[role="screen_title"] {{ font-family: {disp}; color: {p.primary}; font-size: {px(72)}; font-weight: 700; }}
 QLabel[role="screen_body"] {{ font-size: {px(36)}; color: {p.text}; }}
 QLabel[role="section"] {{ font-size: {px(24)}; font-weight: 700; color: {p.muted}; letter-spacing: {px(2)}; }}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import build, dispose
+from kiosk.app import build, dispose, finish_building
 from kiosk.config import BUNDLED_CONFIG, Config, IdleConfig, load_config
 from ui.main_window import MainWindow
 
@@ -53,7 +53,10 @@ def store() -> FakeStore:
 @pytest.fixture
 def make_window(qtbot, jena_config: Config, store: FakeStore, tmp_path: Path
                 ) -> Iterator[Callable[..., MainWindow]]:
-    """Build the real app (fast idle timers, fake store), show it, tear it down after."""
+    """Build the real app (fast idle timers, fake store), show it, tear it down after.
+
+    The fake store has no ``add``: tests that hand something in use a real Store (``real_window``).
+    """
     made: list[MainWindow] = []
 
     def make(config: Config | None = None, *, size: tuple[int, int] = (1280, 720), **replace: Any) -> MainWindow:
@@ -65,7 +68,7 @@ def make_window(qtbot, jena_config: Config, store: FakeStore, tmp_path: Path
         with qtbot.waitSignal(window.first_painted, timeout=5000):
             window.show()
         assert window.parts.filters_installed
-        return window
+        return finish_building(window)  # the flows are otherwise built a moment after the first paint
 
     yield make
     for window in made:

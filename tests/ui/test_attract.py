@@ -34,8 +34,8 @@ def test_language_switch_retranslates_live(qtbot, window: MainWindow, jena_confi
     after = texts(attract) | texts(ideas)
     assert jena_config.event.name["en"] in after and jena_config.event.name["de"] not in after
     assert jena_config.flows.ideas_label["en"] in after
-    assert ideas.back.text() == "Back to start"  # a screen not visible yet
-    assert ideas.back.accessibleName() == "Back to start"
+    back = ideas.findChild(QAbstractButton, "ideas_back")  # a screen not visible yet
+    assert back.text().endswith("Back") and back.accessibleName() == "Back to the start screen"
     assert any("3 July 2022" in t for t in after)
     assert attract.ideas.accessibleName() == jena_config.flows.ideas_label["en"]
     assert attract.toggle.buttons["en"].isChecked() and not attract.toggle.buttons["de"].isChecked()
@@ -54,12 +54,13 @@ def test_entries_hidden_when_flow_off(make_window, jena_config, ideas, drawing) 
     assert attract.prompt.isVisible() is (ideas or drawing)
 
 
-@pytest.mark.parametrize("entry, screen", [("attract_ideas", "ideas"), ("attract_drawing", "drawing")])
-def test_entries_lead_to_their_flow(qtbot, window: MainWindow, entry, screen) -> None:
+@pytest.mark.parametrize("entry, screen, back", [("attract_ideas", "ideas", "ideas_back"),
+                                                 ("attract_drawing", "drawing", "draw_home")])
+def test_entries_lead_to_their_flow(qtbot, window: MainWindow, entry, screen, back) -> None:
     button = window.findChild(QAbstractButton, entry)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.current_name == screen
-    qtbot.mouseClick(window.findChild(QAbstractButton, f"{screen}_back"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.findChild(QAbstractButton, back), Qt.MouseButton.LeftButton)
     assert window.current_name == "attract"
 
 

@@ -1,6 +1,6 @@
 """A calm centred screen: an icon, a title, a paragraph, one large button.
 
-Base of the flow placeholders and the "unavailable" screen.
+Base of plain message screens such as "unavailable".
 """
 
 from __future__ import annotations
