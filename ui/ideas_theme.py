@@ -23,6 +23,27 @@ def _mix(a: str, b: str, t: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ra, rb))
 
 
+def keyboard_qss(branding: BrandingConfig, scope: str) -> str:
+    """The on-screen keyboard's look under ``scope`` (a QSS selector): the ideas flow's, or the drawing form's."""
+    p = branding.primary_color
+    a = branding.accent_color
+    bg = branding.background_color
+    fg = branding.text_color
+    muted = _mix(fg, bg, 0.28)
+    pressed = _mix(p, "#000000", 0.25)
+    return f"""
+{scope} QWidget[role="keyboard"] {{ background: {_mix(fg, bg, 0.85)}; border-radius: 18px; }}
+{scope} QWidget[role="keyboard"] QPushButton {{ background: #ffffff; color: {fg}; border: none; border-bottom: 3px solid {_mix(fg, bg, 0.6)};
+    border-radius: 10px; font-size: 30px; font-weight: 500; padding: 0; min-height: 64px; min-width: 64px; }}
+{scope} QWidget[role="keyboard"] QPushButton:pressed {{ background: {p}; color: #ffffff; border-bottom-color: {pressed}; }}
+{scope} QWidget[role="keyboard"] QPushButton[role="special"] {{ background: {_mix(fg, bg, 0.72)}; font-size: 28px; font-weight: 700; }}
+{scope} QWidget[role="keyboard"] QPushButton[role="special"]:pressed {{ background: {p}; color: #ffffff; }}
+{scope} QWidget[role="keyboard"] QPushButton#kb_space, {scope} QWidget[role="keyboard"] QPushButton#kb_sym_space {{ font-size: 22px; font-weight: 500;
+    color: {muted}; }}
+{scope} QWidget[role="keyboard"] QPushButton[role="special"]:checked {{ background: {a}; color: {fg}; border-bottom-color: {_mix(a, '#000000', 0.3)}; }}
+"""
+
+
 def stylesheet(branding: BrandingConfig) -> str:
     p = branding.primary_color
     a = branding.accent_color
@@ -93,13 +114,5 @@ def stylesheet(branding: BrandingConfig) -> str:
 #ideas_flow QLabel[role="code"] {{ font-size: 64px; font-weight: 800; letter-spacing: 8px; color: {p};
     font-family: 'DejaVu Sans Mono', monospace; }}
 
-#ideas_flow QWidget[role="keyboard"] {{ background: {_mix(fg, bg, 0.85)}; border-radius: 18px; }}
-#ideas_flow QWidget[role="keyboard"] QPushButton {{ background: #ffffff; color: {fg}; border: none; border-bottom: 3px solid {_mix(fg, bg, 0.6)};
-    border-radius: 10px; font-size: 30px; font-weight: 500; padding: 0; min-height: 64px; min-width: 64px; }}
-#ideas_flow QWidget[role="keyboard"] QPushButton:pressed {{ background: {p}; color: #ffffff; border-bottom-color: {pressed}; }}
-#ideas_flow QWidget[role="keyboard"] QPushButton[role="special"] {{ background: {_mix(fg, bg, 0.72)}; font-size: 28px; font-weight: 700; }}
-#ideas_flow QWidget[role="keyboard"] QPushButton[role="special"]:pressed {{ background: {p}; color: #ffffff; }}
-#ideas_flow QWidget[role="keyboard"] QPushButton#kb_space, #ideas_flow QWidget[role="keyboard"] QPushButton#kb_sym_space {{ font-size: 22px; font-weight: 500;
-    color: {muted}; }}
-#ideas_flow QWidget[role="keyboard"] QPushButton[role="special"]:checked {{ background: {a}; color: {fg}; border-bottom-color: {_mix(a, '#000000', 0.3)}; }}
+{keyboard_qss(branding, "#ideas_flow")}
 """

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout
 from assets import ASSETS_DIR
 from kiosk.model import AGE_GROUPS
 from ui.drawing_i18n import t
+from ui.ideas_theme import keyboard_qss
 from ui.widgets.draw_tools import _icon, drop_layout
 from ui.widgets.keyboard import KeyboardWidget
 from ui.widgets.limited_text import LimitedLineEdit
@@ -179,6 +180,7 @@ class DrawDonePage(QWidget):
         # The ideas flow's on-screen keyboard, shown while the name field has focus.
         self.keyboard = KeyboardWidget(self.lang)
         self.keyboard.setObjectName("draw_done_keyboard")
+        self.keyboard.setStyleSheet(keyboard_qss(self.config.branding, ""))
         self.keyboard.key_pressed.connect(self.name.press_key)
         self.keyboard.hide()
         self.pages.addWidget(self.form)
