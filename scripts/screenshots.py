@@ -1,10 +1,18 @@
-"""Render every screen offscreen into docs/screenshots/<screen>-<lang>-<orientation>.png.
+"""Render every screen of the built kiosk offscreen into docs/screenshots/.
 
-Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--config kiosk.toml] [--out DIR]
+Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--config kiosk.toml] [--out DIR] [--only NAMES]
 
-Builds the real app with ``kiosk.app.build`` (an empty temporary data dir) at
-1920x1080 and at 1080x1920, and grabs each screen and overlay in German and
-English. Re-run it whenever a screen changes, and look at every picture.
+Builds the real app with ``kiosk.app.build`` (an empty temporary data dir, the
+real store) at 1920x1080 and at 1080x1920 and, in German and English, grabs
+the whole window on: the attract screen, every step of the ideas flow
+(driven by ``scripts/screenshots_ideas.drive_ideas``), every page of the
+drawing studio (``scripts/screenshots_drawing.drive_drawing``), the
+unavailable screen, the idle overlay, the PIN pad and the staff screen.
+
+Files: ``<screen>-<lang>-<orientation>.png`` for the shell's screens,
+``ideas-<step>-<orientation>-<lang>.png`` and
+``drawing-<page>-<orientation>-<lang>.png`` for the flows. Re-run it whenever
+a screen changes, and look at every picture.
 """
 
 from __future__ import annotations
@@ -17,13 +25,17 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from kiosk.app import build, dispose  # noqa: E402
+from kiosk.app import build, dispose, finish_building  # noqa: E402
+from screenshots_drawing import drive_drawing  # noqa: E402
+from screenshots_ideas import drive_ideas  # noqa: E402
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
-SCREENS = ("attract", "ideas", "drawing", "unavailable", "staff")
+SCREENS = ("attract", "unavailable", "staff")
+FLOWS = ("ideas", "drawing")
 OVERLAYS = ("idle", "pin")
 
 
@@ -55,6 +67,31 @@ def shoot(window, name: str, lang: str, orientation: str, out: Path) -> Path:  #
     return path
 
 
+def shoot_flow(window, flow: str, lang: str, orientation: str, out: Path) -> list[Path]:  # noqa: ANN001
+    """Drive one flow inside the window and grab the whole window at each step."""
+    written: list[Path] = []
+    window.idle_overlay.stop()
+    window.pin_pad.reset()  # closes the pad a previous shot left open
+    window.show_screen(flow)
+    window.parts.idle.stop()
+    screen = window.screens[flow].ensure()
+
+    def shot(step: str) -> None:
+        window.parts.idle.stop()
+        settle(window.parts.app)
+        path = out / f"{flow}-{step}-{orientation}-{lang}.png"
+        window.grab().save(str(path))
+        written.append(path)
+
+    if flow == "ideas":
+        drive_ideas(screen.flow, window.config, lang, shot)
+    else:
+        drive_drawing(screen, window.config, shot)
+    window.reset_session()
+    window.language.set(lang)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=None)
@@ -64,17 +101,21 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
-    names = tuple(args.only.split(",")) if args.only else SCREENS + OVERLAYS
+    names = tuple(args.only.split(",")) if args.only else SCREENS + OVERLAYS + FLOWS
     with tempfile.TemporaryDirectory() as data:
         for orientation, (w, h) in SIZES.items():
-            window = build(args.config, data, windowed=True)
+            window = finish_building(build(args.config, data, windowed=True))
             window.resize(w, h)
             window.show()
             settle(app)
             for lang in window.language.languages:
                 window.language.set(lang)
                 for name in names:
-                    print(shoot(window, name, lang, orientation, out))
+                    if name in FLOWS:
+                        for path in shoot_flow(window, name, lang, orientation, out):
+                            print(path)
+                    else:
+                        print(shoot(window, name, lang, orientation, out))
             window.exit_kiosk()
             dispose(window.parts)
             window.deleteLater()

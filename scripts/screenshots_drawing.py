@@ -95,13 +95,46 @@ def _paint_city(screen, colouring: bool) -> None:
     studio.colours.select("#009e73")
 
 
+def drive_drawing(screen, config, shot) -> None:  # noqa: ANN001
+    """Walk a DrawScreen (alone or inside the built app) through its pages, calling ``shot(name)``."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.model import Submission
+
+    app = QApplication.instance()
+    screen.reset()
+    shot("empty")
+    _paint_city(screen, colouring=False)
+    shot("with-drawing")
+    screen.studio.tools.new_picture_clicked.emit()
+    app.processEvents()
+    shot("confirm-new")
+    screen.studio.confirm.yes.click()
+    _paint_city(screen, colouring=True)
+    shot("colouring-page")
+    screen.studio.done.click()
+    screen.done_page.name.setText("Mia")
+    screen.done_page.ages["under-12"].setChecked(True)
+    screen.done_page.consent.setChecked(True)
+    shot("done-form")
+    screen.done_page.name.setFocus()
+    screen.done_page.keyboard.show()
+    shot("done-keyboard")
+    screen.done_page._hide_keyboard()
+    sub = Submission(kind="drawing", topic_id="drawing", unfinished=True)
+    screen.done_page.show_thanks(sub.reference_code, config.event.idea_url_template.format(code=sub.reference_code))
+    shot("thanks")
+    screen.done_page.show_thanks(sub.reference_code, "", published=False)
+    shot("thanks-no-consent")
+    screen.reset()
+
+
 def render_drawing_screens(out_dir: Path, prefix: str = "drawing") -> list[Path]:
-    """Render every drawing screen at both orientations; returns the PNG paths."""
+    """Render a stand-alone DrawScreen at both orientations and languages; returns the PNG paths."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     from kiosk.config import DEFAULT_CONFIG, load_config
-    from kiosk.model import Submission
     from ui.screens.draw import DrawScreen
 
     bundled = Path(__file__).resolve().parent.parent / "kiosk" / "kiosk.toml"
@@ -110,7 +143,7 @@ def render_drawing_screens(out_dir: Path, prefix: str = "drawing") -> list[Path]
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         for orient, (w, h) in SIZES.items():
-            for lang in ("de",):
+            for lang in config.kiosk.languages:
                 screen = DrawScreen(config=config, data_dir=Path(tmp), lang=lang)
                 screen.resize(w, h)
                 screen.show()
@@ -118,28 +151,11 @@ def render_drawing_screens(out_dir: Path, prefix: str = "drawing") -> list[Path]
 
                 def shot(name: str) -> None:
                     app.processEvents()
-                    path = out_dir / f"{prefix}-{name}-{orient}.png"
+                    path = out_dir / f"{prefix}-{name}-{orient}-{lang}.png"
                     screen.grab().save(str(path))
                     written.append(path)
 
-                shot("empty")
-                _paint_city(screen, colouring=False)
-                shot("with-drawing")
-                screen.studio.tools.new_picture_clicked.emit()
-                app.processEvents()
-                shot("confirm-new")
-                screen.studio.confirm.yes.click()
-                _paint_city(screen, colouring=True)
-                shot("colouring-page")
-                screen.studio.done.click()
-                screen.done_page.name.setText("Mia")
-                screen.done_page.ages["under-12"].setChecked(True)
-                screen.done_page.consent.setChecked(True)
-                shot("done-form")
-                sub = Submission(kind="drawing", topic_id="drawing", unfinished=True)
-                screen.done_page.show_thanks(sub.reference_code,
-                                             config.event.idea_url_template.format(code=sub.reference_code))
-                shot("thanks")
+                drive_drawing(screen, config, shot)
                 screen.saver.close()
                 screen.close()
                 screen.deleteLater()

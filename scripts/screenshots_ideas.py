@@ -2,8 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_ideas.py [OUT_DIR]
 
-Landscape 1920x1080 and portrait 1080x1920, German and English. The shell's
-screenshot script can call :func:`render_ideas` with its own app and config.
+Landscape 1920x1080 and portrait 1080x1920, German and English, of the flow
+alone. ``scripts/screenshots.py`` drives the flow inside the built app with
+:func:`drive_ideas` (the same steps) and is the one to run for docs/.
 """
 
 from __future__ import annotations
@@ -27,76 +28,78 @@ SAMPLE_TEXT = {
 SAMPLE_TITLE = {"de": "Wie voll ist die nächste Bahn?", "en": "How full is the next tram?"}
 
 
-class _MemoryStore:
-    def __init__(self) -> None:
-        self.items = {}
-
-    def add(self, sub) -> None:  # noqa: ANN001
-        self.items[sub.id] = sub
+def drive_ideas(flow, config, lang: str, shot) -> None:  # noqa: ANN001
+    """Walk ``flow`` (an IdeaFlow, alone or inside the built app) through every step, calling ``shot(step)``."""
+    topic = config.topics[2] if len(config.topics) > 2 else config.topics[0]
+    flow.start()
+    shot("1-topics")
+    flow.topics.cards[topic.id].click()
+    if flow.current_step() == "goals":
+        shot("2-goals")
+        first = next(iter(flow.goals.cards.values()), flow.goals.own)
+        first.click()
+    flow.write.title.insert_text(SAMPLE_TITLE[lang])
+    flow.write.text.setFocus()
+    flow.write.text.insert_text(SAMPLE_TEXT[lang])
+    shot("3-write")
+    flow.write.text.insert_text("x" * config.flows.text_limit)
+    shot("3b-write-cut")
+    flow.write.text.clear_all()
+    flow.write.text.insert_text(SAMPLE_TEXT[lang])
+    flow.write.keyboard.button("?123").click()
+    shot("3c-write-symbols")
+    flow.write.keyboard.button("ABC").click()
+    flow.write.next.click()
+    shot("4-about")
+    flow.about.age.chips["30-49"].click()
+    flow.about.lives.chips[True].click()
+    if config.about.districts:
+        flow.about.district.chips[config.about.districts[6 % len(config.about.districts)]].click()
+    flow.about.name.setFocus()
+    flow.about.keyboard.show()
+    flow.about.name.insert_text("Anna M.")
+    shot("4b-about-name")
+    flow.about.next.click()
+    shot("5-consent")
+    flow.consent.more.click()
+    flow.consent.check.click()
+    shot("5b-consent-more")
+    flow.consent.next.click()
+    shot("6-review")
+    flow.review.show_error("disk")
+    shot("6b-review-error")
+    flow.review.show_error("")
+    flow.review.send.click()
+    shot("7-thanks")
 
 
 def render_ideas(config, out_dir: Path, store=None) -> list[Path]:  # noqa: ANN001
-    """Render each step in each orientation and language; return the files written."""
+    """Render each step of a stand-alone IdeaFlow in each orientation and language; return the files."""
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
+    from kiosk.storage import Store  # noqa: PLC0415
     from ui.screens.ideas import IdeaFlow  # noqa: PLC0415
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for orient, (w, h) in SIZES.items():
-        for lang in config.kiosk.languages:
-            flow = IdeaFlow(config, store or _MemoryStore(), lang)
-            flow.resize(w, h)
-            flow.show()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = store or Store.open_in(Path(tmp))
+        for orient, (w, h) in SIZES.items():
+            for lang in config.kiosk.languages:
+                flow = IdeaFlow(config, store, lang)
+                flow.resize(w, h)
+                flow.show()
 
-            def shot(step: str) -> None:
-                QApplication.processEvents()
-                path = out_dir / f"ideas-{step}-{orient}-{lang}.png"
-                flow.grab().save(str(path))
-                written.append(path)
+                def shot(step: str) -> None:
+                    QApplication.processEvents()
+                    path = out_dir / f"ideas-{step}-{orient}-{lang}.png"
+                    flow.grab().save(str(path))
+                    written.append(path)
 
-            topic = config.topics[2] if len(config.topics) > 2 else config.topics[0]
-            flow.start()
-            shot("1-topics")
-            flow.topics.cards[topic.id].click()
-            if flow.current_step() == "goals":
-                shot("2-goals")
-                first = next(iter(flow.goals.cards.values()), flow.goals.own)
-                first.click()
-            flow.write.title.insert_text(SAMPLE_TITLE[lang])
-            flow.write.text.setFocus()
-            flow.write.text.insert_text(SAMPLE_TEXT[lang])
-            shot("3-write")
-            flow.write.text.insert_text("x" * config.flows.text_limit)
-            shot("3b-write-cut")
-            flow.write.text.clear_all()
-            flow.write.text.insert_text(SAMPLE_TEXT[lang])
-            flow.write.keyboard.button("?123").click()
-            shot("3c-write-symbols")
-            flow.write.next.click()
-            shot("4-about")
-            flow.about.age.chips["30-49"].click()
-            flow.about.lives.chips[True].click()
-            if config.about.districts:
-                flow.about.district.chips[config.about.districts[6 % len(config.about.districts)]].click()
-            flow.about.name.setFocus()
-            flow.about.keyboard.show()
-            flow.about.name.insert_text("Anna M.")
-            shot("4b-about-name")
-            flow.about.next.click()
-            shot("5-consent")
-            flow.consent.more.click()
-            flow.consent.check.click()
-            shot("5b-consent-more")
-            flow.consent.next.click()
-            shot("6-review")
-            flow.review.show_error("disk")
-            shot("6b-review-error")
-            flow.review.show_error("")
-            flow.review.send.click()
-            shot("7-thanks")
-            flow.close()
-            flow.deleteLater()
+                drive_ideas(flow, config, lang, shot)
+                flow.close()
+                flow.deleteLater()
+        store.close()
     return written
 
 
@@ -108,8 +111,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
     config = load_config(BUNDLED_CONFIG)
-    with tempfile.TemporaryDirectory():
-        files = render_ideas(config, out)
+    files = render_ideas(config, out)
     for f in files:
         print(f)
     app.quit()
