@@ -39,8 +39,6 @@ from ui.lock import KioskLock
 from ui.main_window import MainWindow
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen, ScreenContext
-from ui.screens.draw import DrawScreen
-from ui.screens.ideas_screen import IdeasScreen
 from ui.screens.lazy import LazyScreen, lazy
 from ui.screens.staff import StaffScreen, StaffStatus
 from ui.screens.unavailable import UnavailableScreen
@@ -51,8 +49,9 @@ log = logging.getLogger("kiosk.app")
 
 SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
     AttractScreen,
-    lazy(IdeasScreen),           # the flows are built after the attract screen has painted
-    lazy(DrawScreen),
+    # the flows are imported and built after the attract screen has painted
+    lazy("ui.screens.ideas_screen:IdeasScreen", "ideas"),
+    lazy("ui.screens.draw:DrawScreen", "drawing", idle_kind="drawing"),
     UnavailableScreen,
     StaffScreen,
 )
@@ -303,7 +302,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     # lifecycle
     window.first_painted.connect(parts.install_filters)
     window.first_painted.connect(partial(QTimer.singleShot, 0, _after_first_paint))
-    window.first_painted.connect(partial(_build_deferred, window))
+    window.first_painted.connect(partial(QTimer.singleShot, 0, partial(_build_deferred, window)))
     window.closed.connect(partial(dispose, parts))
 
 

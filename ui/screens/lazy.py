@@ -14,6 +14,7 @@ Attributes the stand-in does not have are looked up on the real screen
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QVBoxLayout
@@ -24,7 +25,8 @@ from ui.screens.base import Screen, ScreenContext
 class LazyScreen(Screen):
     """Holds the place of ``target`` in the window's stack until it is needed."""
 
-    target: ClassVar[type[Screen]]
+    target: ClassVar[str]
+    """``"package.module:ClassName"`` of the real screen, imported only when it is built."""
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
@@ -43,7 +45,8 @@ class LazyScreen(Screen):
         if self.inner is None:
             from ui.main_window import touch_focus  # noqa: PLC0415 - main_window imports the screens' base
 
-            inner = self.target(self.ctx)
+            module, _, cls = self.target.partition(":")
+            inner = getattr(importlib.import_module(module), cls)(self.ctx)
             inner.finished.connect(self.finished)
             inner.idle_timeout_changed.connect(self.idle_timeout_changed)
             self._box.addWidget(inner)
@@ -86,8 +89,13 @@ class LazyScreen(Screen):
             self.inner.shutdown()
 
 
-def lazy(screen: type[Screen]) -> type[LazyScreen]:
-    """A registry entry for ``screen`` that builds it only when needed (same name, same idle kind)."""
-    return type(f"Lazy{screen.__name__}", (LazyScreen,),
-                {"name": screen.name, "idle_kind": screen.idle_kind, "target": screen,
-                 "__doc__": f"{screen.__name__}, built after the first paint."})
+def lazy(target: str, name: str, idle_kind: str | None = "default") -> type[LazyScreen]:
+    """A registry entry for the screen ``"module:Class"``, registered as ``name``.
+
+    Even its module is imported only when the screen is built: importing the
+    drawing studio alone costs about half a bare window's start.
+    """
+    cls = target.partition(":")[2]
+    return type(f"Lazy{cls}", (LazyScreen,),
+                {"name": name, "idle_kind": idle_kind, "target": target,
+                 "__doc__": f"{cls}, built after the first paint."})
