@@ -166,7 +166,7 @@ QPushButton[role="danger"] {{ color: {p.danger}; border-color: {p.danger}; }}
 #attract_tagline {{ font-size: {px(40)}; color: {p.text}; }}
 #attract_venue {{ font-size: {px(28)}; color: {p.muted}; font-weight: 500; }}
 #attract_prompt {{ font-size: {px(26)}; color: {p.muted}; font-weight: 600; letter-spacing: {px(1)}; }}
-#attract_status {{ font-size: {px(20)}; color: {p.muted}; }}
+#attract_status, #attract_sync_text {{ font-size: {px(20)}; color: {p.muted}; }}
 EntryButton {{
     border-radius: {px(28)}; border: none; padding: 0; text-align: left;
     min-height: {px(200)};
