@@ -347,7 +347,8 @@ def restart_process() -> None:
     """Replace this process with a fresh run of the same command line (``kiosk run``'s restart)."""
     argv = [sys.executable, *sys.orig_argv[1:]]
     log.info("restarting: %s", " ".join(argv))
-    logging.shutdown()
+    for handler in logging.getLogger().handlers:  # exec drops unwritten buffers
+        handler.flush()
     os.execv(sys.executable, argv)
 
 

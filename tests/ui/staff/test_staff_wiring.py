@@ -273,3 +273,24 @@ def test_without_a_usable_store_staff_can_still_leave(qtbot, make_window) -> Non
     with qtbot.waitSignal(window.closed, timeout=1000):
         click(window, "staff_exit")
     assert not window.isVisible()
+
+
+def test_kiosk_run_re_executes_itself_when_staff_chose_restart(monkeypatch, tmp_path) -> None:
+    import sys
+
+    import kiosk.app
+    from kiosk import cli
+
+    execs = []
+    monkeypatch.setattr(kiosk.app, "run_gui", lambda *a, **kw: kiosk.app.EXIT_RESTART)
+    monkeypatch.setattr("kiosk.logs.setup_logging", lambda *a, **kw: None)  # no handlers left behind
+    monkeypatch.setattr(kiosk.app.os, "execv", lambda path, argv: execs.append((path, argv)))
+    monkeypatch.setattr(sys, "orig_argv", ["python3", "-m", "kiosk", "run", "--windowed"])
+    assert cli.main(["--data-dir", str(tmp_path), "run"]) == kiosk.app.EXIT_RESTART
+    assert execs == [(sys.executable, [sys.executable, "-m", "kiosk", "run", "--windowed"])]
+
+    def cannot(path, argv):  # noqa: ANN001, ANN202
+        raise OSError("exec format error")
+
+    monkeypatch.setattr(kiosk.app.os, "execv", cannot)  # then the service manager restarts on the code
+    assert cli.main(["--data-dir", str(tmp_path), "run"]) == kiosk.app.EXIT_RESTART
