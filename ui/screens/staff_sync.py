@@ -25,6 +25,7 @@ class SyncScreen(StaffScreen):
         self.status = label("staff_sync_status", "value")
         cl.addWidget(self.status)
         self.progress = QProgressBar()
+        self.progress.setTextVisible(False)  # the status line says "x of y"; "0%" idle misleads
         self.progress.setObjectName("staff_sync_progress")
         self.progress.setAccessibleName("Sync progress")
         self.progress.setRange(0, 1)
