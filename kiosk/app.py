@@ -8,9 +8,10 @@ The only module outside ``ui/`` that imports PySide6. Two entry points:
 * :func:`run_gui` makes the QApplication, shows the window fullscreen (or
   windowed), runs the loop and returns an exit code.
 
-Signals are connected in one place, :func:`_connect_signals`. ``requests`` and
+Signals are connected in one place, :func:`_connect_signals` (staff and sync in
+their own section, :func:`_wire_staff` and :func:`_wire_sync`). ``requests`` and
 ``qrcode`` are imported only after the first paint, to keep cold start close to
-a bare window's.
+a bare window's; the sync worker starts then too.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config, ConfigError, find_config, load_config
 from kiosk.paths import APP_NAME, resolve_data_dir
@@ -40,9 +41,10 @@ from ui.main_window import MainWindow
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen, ScreenContext
 from ui.screens.lazy import LazyScreen, lazy
-from ui.screens.staff import StaffScreen, StaffStatus
+from ui.screens.staff_host import StaffHostScreen
 from ui.screens.unavailable import UnavailableScreen
 from ui.staff_gesture import StaffGesture
+from ui.sync_bridge import SyncBridge
 from ui.widgets.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.app")
@@ -53,9 +55,10 @@ SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
     lazy("ui.screens.ideas_screen:IdeasScreen", "ideas"),
     lazy("ui.screens.draw:DrawScreen", "drawing", idle_kind="drawing"),
     UnavailableScreen,
-    StaffScreen,
 )
-"""The screen registry: adding a screen is one module in ui/screens/ and one line here."""
+"""The screen registry: adding a screen is one module in ui/screens/ and one line here.
+
+The staff screen is not here: it needs the store and the sync adapter, see :func:`_add_staff`."""
 
 LAZY_AFTER_PAINT = ("qrcode", "requests")
 
@@ -146,42 +149,6 @@ def recover_drawing_draft(data_dir: Path, store: StoreLike) -> None:
         log.warning("recovered an unfinished drawing %s left by a crash", sub.id)
 
 
-def format_notice(notice: Any) -> str:
-    """One line for a StoreNotice(kind, message, at, path), or anything printable."""
-    if hasattr(notice, "message"):
-        parts = [str(getattr(notice, "at", "") or ""), str(notice.message)]
-        path = getattr(notice, "path", None)
-        if path:
-            parts.append(str(path))
-        return " · ".join(p for p in parts if p)
-    return str(notice)
-
-
-def format_counts(stats: Any) -> tuple[tuple[str, str], ...]:
-    """Flatten store.stats() (a dataclass or mapping, maybe nested) into label/value pairs."""
-    if is_dataclass(stats) and not isinstance(stats, type):
-        stats = asdict(stats)
-    if not isinstance(stats, dict):
-        return ((str(stats), ""),) if stats else ()
-    out = []
-    for key, value in stats.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "0"
-        out.append((str(key).replace("_", " "), str(value)))
-    return tuple(out)
-
-
-def staff_status(config: Config, store: StoreLike, data_dir: Path) -> StaffStatus:
-    try:
-        counts = format_counts(store.stats())
-    except Exception as exc:  # the staff panel must open even when stats fail
-        log.exception("stats failed")
-        counts = (("error", str(exc)),)
-    return StaffStatus(kiosk_id=config.kiosk.id, config_source=config.source, data_dir=str(data_dir),
-                       accepting=store.can_accept(), counts=counts,
-                       notices=tuple(format_notice(n) for n in store.notices))
-
-
 # ---------------------------------------------------------------- building
 
 
@@ -201,6 +168,11 @@ class Parts:
     cursor_hidden: bool = False
     filters_installed: bool = False
     disposed: bool = False
+    sync: SyncBridge = field(default_factory=lambda: SyncBridge(None))
+    """The sync worker's Qt adapter; disabled (no-op) unless ``[sync] enabled``. ``parts.sync.wake``
+    is the hook to call when a submission was committed (see :func:`_wire_sync`)."""
+    restart: bool = False
+    """Staff chose "restart": run_gui returns :data:`EXIT_RESTART`."""
 
     def install_filters(self) -> None:
         """Install the app-wide filters (kiosk lock, idle, staff gesture) once.
@@ -244,7 +216,6 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
                         stylesheet=partial(theme.stylesheet, config.branding))
     idle.setParent(window)
     ctx = ScreenContext(config=config, language=language,
-                        staff_status=partial(staff_status, config, store, data),
                         store=store, open_store=store_factory(store), data_dir=data)
     for make in SCREENS:
         window.add_screen(make(ctx))
@@ -271,6 +242,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
     if config.kiosk.hide_cursor:
         app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         parts.cursor_hidden = True
+    _add_staff(window, parts, ctx)
     _connect_signals(window, parts)
     window.go_home()
     return window
@@ -297,13 +269,15 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     parts.gesture.triggered.connect(window.open_pin_pad)
     parts.pin_pad.accepted.connect(partial(window.show_screen, "staff"))
     parts.pin_pad.cancelled.connect(window.pin_pad_closed)
-    screens["staff"].exit_requested.connect(window.exit_kiosk)
     window.screen_changed.connect(_gesture_follows(parts.gesture))
     # lifecycle
     window.first_painted.connect(parts.install_filters)
     window.first_painted.connect(partial(QTimer.singleShot, 0, _after_first_paint))
     window.first_painted.connect(partial(QTimer.singleShot, 0, partial(_build_deferred, window)))
     window.closed.connect(partial(dispose, parts))
+    # staff panel and sync: their own section below
+    _wire_staff(window, parts)
+    _wire_sync(window, parts)
 
 
 def _open_flow(window: MainWindow, store: StoreLike, flow: str) -> None:
@@ -346,6 +320,100 @@ def _after_first_paint() -> None:
             log.warning("optional module %s is not installed", name)
 
 
+# ---------------------------------------------------------------- staff panel and sync
+
+
+EXIT_RESTART = 3
+"""run_gui's exit code when staff chose "restart": ``kiosk run`` re-executes itself
+(:func:`restart_process`); a service manager can also restart on it
+(systemd: ``RestartForceExitStatus=3``)."""
+
+SYNC_STOP_TIMEOUT_S = 10.0
+"""How long closing the window waits for the sync worker's call in flight."""
+
+
+def _make_sync(config: Config, data_dir: Path) -> SyncBridge:
+    """The sync adapter: a worker factory when ``[sync] enabled``, else a disabled (no-op) bridge.
+
+    Nothing of ``sync`` (and so ``requests``) is imported here: the factory runs
+    in :meth:`SyncBridge.start`, after the first paint.
+    """
+    if not config.sync.enabled:
+        return SyncBridge(None)
+
+    def make_worker(**callbacks: Any) -> Any:
+        from sync.worker import SyncWorker  # noqa: PLC0415 - imports requests: after the first paint
+
+        return SyncWorker.from_config(config.sync, data_dir,
+                                      min_free_bytes=config.storage.min_free_mb * 1_000_000, **callbacks)
+
+    return SyncBridge(make_worker)
+
+
+def _add_staff(window: MainWindow, parts: Parts, ctx: ScreenContext) -> None:
+    """Make the sync adapter and the staff screen (the panel itself is built on first entry)."""
+    parts.sync = _make_sync(parts.config, parts.data_dir)
+    parts.sync.setParent(window)
+    window.add_screen(StaffHostScreen(ctx, partial(_make_staff_panel, parts)))
+
+
+def _make_staff_panel(parts: Parts, lang: str) -> QWidget:
+    from ui.screens.staff_panel import StaffPanel  # noqa: PLC0415 - staff only, never on cold start
+
+    sync = parts.sync if parts.sync.enabled else None
+    panel = StaffPanel(parts.store, parts.config, sync=sync, lang=lang,
+                       client_factory=partial(_receiver_client, parts.config, parts.data_dir))
+    for screen in panel.screens.values():
+        screen.changed.connect(parts.sync.wake)  # released, retried: deliver soon
+    return panel
+
+
+def _receiver_client(config: Config, data_dir: Path) -> Any:
+    """The panel's "test connection" and reconcile client, with the token file found
+    where the sync worker finds it (a relative path is inside the data dir)."""
+    from kiosk.reconcile import ReceiverClient  # noqa: PLC0415
+    from sync.client import resolve_token_file  # noqa: PLC0415
+
+    token_file = str(resolve_token_file(config.sync.token_file, data_dir)) if config.sync.token_file else ""
+    return ReceiverClient.from_config(replace(config, sync=replace(config.sync, token_file=token_file)))
+
+
+def _wire_staff(window: MainWindow, parts: Parts) -> None:
+    """PIN → staff panel; close → attract, exit → leave the kiosk, restart → EXIT_RESTART."""
+    staff = window.screens["staff"]
+    staff.exit_requested.connect(window.exit_kiosk)
+    staff.restart_requested.connect(partial(_restart, window, parts))
+
+
+def _restart(window: MainWindow, parts: Parts) -> None:
+    parts.restart = True
+    window.exit_kiosk()
+
+
+def _wire_sync(window: MainWindow, parts: Parts) -> None:
+    """Start the worker after the first paint; the attract indicator follows its status.
+
+    The flows wake it when they committed a submission: connect their
+    ``submitted(id)`` / ``saved(submission)`` signals to ``parts.sync.wake``.
+    The worker is stopped (joined) in :func:`dispose`.
+    """
+    bridge = parts.sync
+    attract = window.screens["attract"]
+    attract.set_sync(bridge.snapshot())
+    bridge.status_changed.connect(attract.set_sync)
+    if bridge.enabled:
+        window.first_painted.connect(partial(QTimer.singleShot, 0, bridge.start))
+
+
+def restart_process() -> None:
+    """Replace this process with a fresh run of the same command line (``kiosk run``'s restart)."""
+    argv = [sys.executable, *sys.orig_argv[1:]]
+    log.info("restarting: %s", " ".join(argv))
+    for handler in logging.getLogger().handlers:  # exec drops unwritten buffers
+        handler.flush()
+    os.execv(sys.executable, argv)
+
+
 def dispose(parts: Parts) -> None:
     """Undo build(): remove the app-wide filters, restore the cursor, close the store."""
     if parts.disposed:
@@ -356,6 +424,7 @@ def dispose(parts: Parts) -> None:
             parts.app.removeEventFilter(event_filter)
     if parts.cursor_hidden:
         parts.app.restoreOverrideCursor()
+    parts.sync.stop(timeout=SYNC_STOP_TIMEOUT_S)  # join the worker: no thread outlives the window
     try:
         parts.store.close()
     except Exception:
@@ -372,8 +441,13 @@ def has_display(environ: dict[str, str] | os._Environ[str] = os.environ, platfor
     return any(environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, windowed: bool = False) -> int:
-    """Run the kiosk until staff exit it. Returns the process exit code."""
+def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, windowed: bool = False,
+            quit_after_s: float | None = None) -> int:
+    """Run the kiosk until staff exit it. Returns the process exit code.
+
+    :data:`EXIT_RESTART` means staff chose "restart" (the caller re-runs or re-executes).
+    ``quit_after_s``: leave like "exit kiosk" after that many seconds (smoke runs).
+    """
     if not has_display():
         print(HEADLESS_HINT, file=sys.stderr)
         return 1
@@ -394,9 +468,13 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
     heartbeat = QTimer(window)
     heartbeat.start(300)
     heartbeat.timeout.connect(lambda: None)
+    if quit_after_s is not None:
+        QTimer.singleShot(int(quit_after_s * 1000), window.exit_kiosk)
     if windowed:
         window.resize(1280, 720)
         window.show()
     else:
         window.showFullScreen()
-    return int(app.exec())
+    code = int(app.exec())
+    dispose(window.parts)
+    return EXIT_RESTART if window.parts.restart else code

@@ -70,9 +70,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     setup_logging(directory, logging.DEBUG if args.verbose else logging.INFO)
     log.info("starting kiosk %s, config %s, data dir %s", __version__, config.source, directory)
-    from kiosk.app import run_gui
+    from kiosk.app import EXIT_RESTART, restart_process, run_gui
 
-    return run_gui(config, directory, windowed=args.windowed)
+    code = run_gui(config, directory, windowed=args.windowed)
+    if code == EXIT_RESTART:  # staff chose "restart" in the panel: start afresh, same command line
+        try:
+            restart_process()
+        except OSError as exc:
+            log.error("could not restart (%s); exiting with %d for the service manager", exc, code)
+    return code
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

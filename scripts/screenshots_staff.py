@@ -2,25 +2,64 @@
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_staff.py [--lang de|en]
 
-Uses a temporary data dir with sample contributions (kiosk seed), a fake
-sync source, and a temporary folder posing as a USB stick.
+The real thing, as staff see it after the PIN: the app from
+``kiosk.app.build`` with the real theme, a temporary data dir with sample
+contributions (kiosk seed), sync switched on against a real receiver on
+127.0.0.1 (kiosk demo's setup), and a temporary folder posing as a USB stick.
+Also renders the attract screen's sync indicator.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+PAGES = ("overview", "sync", "browse", "moderate", "export", "system")
+
+
+def seed(data: Path, config) -> None:  # noqa: ANN001
+    """Samples (kept from syncing), a few real ideas (two refused by the receiver, one withheld
+    by staff), and an unfinished drawing recovered after a crash (withheld until staff decide)."""
+    from kiosk.model import Blob, Submission
+    from kiosk.seed import sample_drawing, sample_submissions
+    from kiosk.storage import Store
+
+    store = Store.open_in(data)
+    subs = list(sample_submissions(config, ideas=340, drawings=60, rng=random.Random(7)))
+    store.add_many(subs)
+    for s in subs[:150]:
+        store.mark_sent(s.id, {"sha256": s.digest()})
+    topic = config.topics[2]
+    real = [Submission(kind="idea", topic_id=topic.id, goal_id=topic.goals[0].id, text=text, consent_given=True,
+                       consent_version=config.consent.version, kiosk_id=config.kiosk.id,
+                       event_id=config.event.id, created_at=f"2022-07-03T{hour}:05:00.000Z")
+            for hour, text in (("15", "Mehr Sitzbänke mit Schatten am Holzmarkt"),
+                               ("15", "Radweg an der Saale durchgehend beleuchten"),
+                               ("16", "Ruf mich an: 0151 2345678"),
+                               ("16", "Trinkbrunnen im Paradiespark"))]
+    store.add_many(real)
+    store.mark_failed(real[0].id, "422: text: contains control characters")
+    store.mark_failed(real[1].id, "413: blob is 9000000 bytes; the limit is 8388608")
+    store.withhold(real[2].id, "personal_data: Telefonnummer im Text")
+    png, strokes = sample_drawing(random.Random(99))
+    draft = Submission(kind="drawing", topic_id=config.flows.drawing_topic, unfinished=True, consent_given=False,
+                       created_at="2022-07-03T14:12:09.000Z", kiosk_id=config.kiosk.id, event_id=config.event.id,
+                       blobs=(Blob("png", png), Blob("strokes", strokes)))
+    store.add(draft)
+    store.withhold(draft.id, "recovered draft after a crash; keep or discard")  # as kiosk.drafts does
+    store.close()
 
 
 def main() -> int:
@@ -29,76 +68,72 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args()
     app = QApplication([])
-    from kiosk.config import BUNDLED_CONFIG, load_config
+    from kiosk.app import build, dispose
+    from kiosk.config import BUNDLED_CONFIG, IdleConfig, load_config
     from kiosk.drives import Drive
-    from kiosk.model import Blob, Submission
-    from kiosk.seed import sample_drawing, sample_submissions
-    from kiosk.storage import Store
-    from ui.screens.staff_common import SyncSnapshot, SyncSource, fallback_stylesheet
-    from ui.screens.staff_panel import StaffPanel
+    from sync.cli import demo_config, prepare_demo
+    from sync.receiver import ReceiverSettings, ReceiverThread
 
-    try:
-        from ui.theme import load_fonts
-        load_fonts()
-    except ImportError:
-        pass
     config = load_config(BUNDLED_CONFIG)
     tmp = Path(tempfile.mkdtemp(prefix="staff-shots-"))
-    store = Store.open_in(tmp / "data")
-    subs = list(sample_submissions(config, ideas=340, drawings=60, rng=random.Random(7)))
-    store.add_many(subs)
-    png, strokes = sample_drawing(random.Random(99))
-    store.add(Submission(kind="drawing", topic_id=config.flows.drawing_topic, unfinished=True, consent_given=True,
-                         created_at="2022-07-03T14:12:09.000Z",
-                         kiosk_id=config.kiosk.id, event_id=config.event.id,
-                         blobs=(Blob("png", png), Blob("strokes", strokes))))
-    for s in subs[:150]:
-        store.mark_sent(s.id, {"sha256": s.digest()})
-    store.mark_failed(subs[151].id, "422: text: contains control characters")
-    store.mark_failed(subs[152].id, "413: blob is 9000000 bytes; the limit is 8388608")
-    store.withhold(subs[153].id, "personal_data: Telefonnummer im Text")
+    setup = prepare_demo(tmp, config.kiosk.id)
+    seed(setup.kiosk_dir, config)
     stick = tmp / "media" / "kiosk" / "STADT-JENA"
     stick.mkdir(parents=True)
-
-    class Sync(SyncSource):
-        def snapshot(self):
-            return SyncSnapshot("online", "2022-07-03T16:42:00.000Z")
-
-    app.setStyleSheet(fallback_stylesheet(config.branding.primary_color, config.branding.accent_color,
-                                          config.branding.background_color, config.branding.text_color))
-    panel = StaffPanel(store, config, sync=Sync(), lang=args.lang,
-                       drives=lambda: [Drive(stick, "STADT-JENA", 7_800_000_000, 8_000_000_000)])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    def settle():
-        for _ in range(5):
-            app.processEvents()
+    def settle(seconds: float = 0.0) -> None:
+        end = time.monotonic() + seconds
+        while True:
+            for _ in range(5):
+                app.processEvents()
+            if time.monotonic() >= end:
+                return
+            time.sleep(0.02)
 
-    for orient, size in (("landscape", (1920, 1080)), ("portrait", (1080, 1920))):
-        panel.resize(*size)
-        panel.show()
-        for page in ("overview", "sync", "browse", "moderate", "export", "system"):
-            panel.show_page(page)
-            if page == "moderate":
-                screen = panel.screens["moderate"]
-                screen.list.setCurrentRow(2)
-                screen.delete.click()
-            if page == "export":
-                screen = panel.screens["export"]
-                if screen.result is None:
-                    screen.run_export()
-                    while screen.job is not None:
-                        app.processEvents()
-            settle()
-            panel.grab().save(str(out / f"staff_{page}_{orient}.png"))
-            if page == "browse":
-                panel.screens["browse"].show_drawings.click()
-                settle()
-                panel.grab().save(str(out / f"staff_browse_drawings_{orient}.png"))
-                panel.screens["browse"].show_ideas.click()
+    with ReceiverThread(ReceiverSettings(setup.receiver_dir)) as receiver:
+        cfg = demo_config(config, receiver.url + "/api/v1", setup.token_file)
+        cfg = dataclasses.replace(cfg, idle=IdleConfig(timeout_s=3600, countdown_s=10, drawing_timeout_s=3600))
+        window = build(cfg, setup.kiosk_dir, windowed=True)
+        window.language.set(args.lang)
+        for orient, size in (("landscape", (1920, 1080)), ("portrait", (1080, 1920))):
+            window.resize(*size)
+            window.show()
+            deadline = time.monotonic() + 15
+            while window.parts.sync.snapshot().state != "online" and time.monotonic() < deadline:
+                settle(0.05)
+            window.go_home()
+            settle(0.2)
+            window.grab().save(str(out / f"staff_attract_indicator_{orient}.png"))
+            window.show_screen("staff")
+            panel = window.screens["staff"].panel
+            panel.screens["export"].find_drives = lambda: [Drive(stick, "STADT-JENA", 7_800_000_000,
+                                                                 8_000_000_000)]
+            for page in PAGES:
+                panel.show_page(page)
+                if page == "moderate":
+                    screen = panel.screens["moderate"]
+                    screen.list.setCurrentRow(2)
+                    screen.delete.click()
+                if page == "export":
+                    screen = panel.screens["export"]
+                    if screen.result is None:
+                        screen.refresh()
+                        screen.run_export()
+                        while screen.job is not None:
+                            settle(0.02)
+                settle(0.1)
+                window.grab().save(str(out / f"staff_{page}_{orient}.png"))
+                if page == "browse":
+                    panel.screens["browse"].show_drawings.click()
+                    settle(0.3)
+                    window.grab().save(str(out / f"staff_browse_drawings_{orient}.png"))
+                    panel.screens["browse"].show_ideas.click()
+            panel.screens["moderate"].confirm.no.click() if hasattr(panel.screens["moderate"], "confirm") else None
+        window.exit_kiosk()
+        dispose(window.parts)
     print(f"wrote {len(list(out.glob('staff_*.png')))} screenshots to {out}")
-    store.close()
     return 0
 
 

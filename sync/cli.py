@@ -30,6 +30,8 @@ from sync.protocol import Limits, Outcome
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 DEMO_TOKEN_FILE = "sync.token"
+DEMO_INTERVAL_S = 2.0
+"""The demo's receiver is local: check often, so a newcomer sees the loop at once."""
 
 
 # ------------------------------------------------------------------ kiosk sync
@@ -288,7 +290,7 @@ def prepare_demo(base: Path, kiosk_id: str) -> DemoSetup:
 def demo_config(config: Any, endpoint: str, token_file: Path) -> Any:
     """*config* with sync switched on against the demo receiver."""
     sync = dataclasses.replace(config.sync, enabled=True, endpoint=endpoint, token_file=str(token_file),
-                               interval_s=min(config.sync.interval_s, 10.0), ca_bundle="")
+                               interval_s=min(config.sync.interval_s, DEMO_INTERVAL_S), ca_bundle="")
     return dataclasses.replace(config, sync=sync)
 
 
@@ -310,9 +312,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     threading.Event().wait()
                 except KeyboardInterrupt:
                     return EXIT_OK
-            from kiosk.app import run_gui  # the GUI; imported only here (Qt)
+            from kiosk.app import EXIT_RESTART, run_gui  # the GUI; imported only here (Qt)
 
-            return run_gui(cfg, setup.kiosk_dir, windowed=args.windowed)
+            while True:
+                code = run_gui(cfg, setup.kiosk_dir, windowed=args.windowed, quit_after_s=args.quit_after)
+                if code != EXIT_RESTART:
+                    return code
+                # "Restart" in the staff panel: a fresh kiosk against the same demo receiver.
+                print("Restarting the kiosk; the demo receiver keeps running.", file=sys.stderr)
     finally:
         if args.keep:
             print(f"Demo data kept in {base}", file=sys.stderr)
@@ -327,5 +334,7 @@ def add_demo_parser(subparsers: Any, common: argparse.ArgumentParser | None = No
     p.add_argument("--port", type=int, default=0, help="receiver port (default: any free one)")
     p.add_argument("--no-gui", action="store_true", help="only run the demo receiver")
     p.add_argument("--keep", action="store_true", help="keep the temporary data dir afterwards")
+    p.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
+                   help="leave the kiosk after SECONDS, like 'exit kiosk' (smoke runs)")
     p.set_defaults(func=cmd_demo)
     return p

@@ -7,8 +7,10 @@ configured interval otherwise (a cheap health check that keeps the status
 honest). Callers never block: ``wake`` and ``sync_now`` only set an event.
 
 Status goes out through a plain callback, ``on_status(SyncStatus)``, called on
-the worker thread and only when something changed. The Qt adapter in
-``kiosk/app.py`` turns it into a signal (a queued connection crosses threads).
+the worker thread and only when something changed. Two optional callbacks, also
+on the worker thread, serve staff "sync now": ``on_progress(done, total)``
+during a pass and ``on_pass(report, forced)`` after each one. The Qt adapter
+(:mod:`ui.sync_bridge`) turns all three into signals (queued across threads).
 """
 
 from __future__ import annotations
@@ -69,16 +71,24 @@ class SyncWorker:
         make_client: builds the client over that store.
         interval_s: idle check interval.
         on_status: called with each new :class:`SyncStatus` (on the worker thread).
+        on_pass: called after every pass with its :class:`SyncReport` (None when the pass
+            crashed) and whether staff forced it with :meth:`sync_now` (worker thread).
+        on_progress: called with (done, total) during a pass with pending submissions,
+            at most every :data:`PROGRESS_EVERY_S` and once at its end (worker thread).
         rand: jitter source (tests pass a fixed one).
     """
 
     def __init__(self, open_store: Callable[[], Any], make_client: Callable[[Any], SyncClient], *,
                  interval_s: float = 30.0, on_status: Callable[[SyncStatus], None] | None = None,
+                 on_pass: Callable[[SyncReport | None, bool], None] | None = None,
+                 on_progress: Callable[[int, int], None] | None = None,
                  rand: Callable[[], float] = random.random, backoff_base_s: float = 2.0) -> None:
         self._open_store = open_store
         self._make_client = make_client
         self.interval_s = max(0.05, interval_s)
         self._on_status = on_status
+        self._on_pass = on_pass
+        self._on_progress = on_progress
         self._rand = rand
         self._backoff_base_s = backoff_base_s
         self._event = threading.Event()
@@ -90,13 +100,16 @@ class SyncWorker:
 
     @classmethod
     def from_config(cls, config: Any, data_dir: Path, *, min_free_bytes: int = 0,
-                    on_status: Callable[[SyncStatus], None] | None = None) -> SyncWorker:
-        """Worker for a :class:`kiosk.config.SyncConfig` and the kiosk's data dir."""
+                    **callbacks: Any) -> SyncWorker:
+        """Worker for a :class:`kiosk.config.SyncConfig` and the kiosk's data dir.
+
+        ``callbacks``: ``on_status``, ``on_pass``, ``on_progress`` as in the constructor.
+        """
         from kiosk.storage import Store
 
         return cls(lambda: Store.open_in(data_dir, min_free_bytes=min_free_bytes),
                    lambda store: SyncClient.from_config(store, config, data_dir),
-                   interval_s=config.interval_s, on_status=on_status)
+                   interval_s=config.interval_s, **callbacks)
 
     # ------------------------------------------------------------ public API
     def start(self) -> SyncWorker:
@@ -188,6 +201,7 @@ class SyncWorker:
             if not forced and time.monotonic() < next_at and not honour_wake:
                 continue
             report = self._pass(store, client)
+            self._notify(self._on_pass, report, forced)
             if report is None:                       # a bug or storage trouble, already logged
                 failures += 1
                 delay, honour_wake = self._backoff(failures, None), False
@@ -206,20 +220,32 @@ class SyncWorker:
             if delay and report is not None and report.remaining:
                 self._publish(next_try_in_s=round(delay, 1))
 
+    @staticmethod
+    def _notify(callback: Callable[..., None] | None, *args: Any) -> None:
+        if callback is None:
+            return
+        try:
+            callback(*args)
+        except Exception:  # noqa: BLE001 - an observer's bug must not stop delivery
+            log.exception("sync observer failed")
+
     def _backoff(self, failures: int, retry_after: float | None) -> float:
         return next_delay(failures, retry_after, base=self._backoff_base_s,
                           cap=max(BACKOFF_CAP_S, self.interval_s), rand=self._rand)
 
     def _pass(self, store: Any, client: SyncClient) -> SyncReport | None:
         counts = self._counts(store)
-        if counts.get("pending"):
+        total = counts.get("pending", 0)
+        if total:
             self._publish(state="syncing", next_try_in_s=None, **counts)
+            self._notify(self._on_progress, 0, total)
         last = [time.monotonic()]
 
         def progress(report: SyncReport) -> None:
             if time.monotonic() - last[0] >= PROGRESS_EVERY_S:
                 last[0] = time.monotonic()
                 self._publish(**self._counts(store))
+                self._notify(self._on_progress, report.done, max(total, report.done))
 
         try:
             report = client.sync_pending(should_stop=lambda: self._stopping, progress=progress)
@@ -227,6 +253,8 @@ class SyncWorker:
             log.exception("sync pass failed")
             self._publish(state="error", last_error=f"sync failed: {exc}", **self._counts(store))
             return None
+        if total:
+            self._notify(self._on_progress, report.done, max(total, report.done))
         counts = self._counts(store)
         if report.stopped_by is None:
             self._publish(state="online", last_success_at=utc_now(), last_error=None,

@@ -166,7 +166,7 @@ QPushButton[role="danger"] {{ color: {p.danger}; border-color: {p.danger}; }}
 #attract_tagline {{ font-size: {px(40)}; color: {p.text}; }}
 #attract_venue {{ font-size: {px(28)}; color: {p.muted}; font-weight: 500; }}
 #attract_prompt {{ font-size: {px(26)}; color: {p.muted}; font-weight: 600; letter-spacing: {px(1)}; }}
-#attract_status {{ font-size: {px(20)}; color: {p.muted}; }}
+#attract_status, #attract_sync_text {{ font-size: {px(20)}; color: {p.muted}; }}
 EntryButton {{
     border-radius: {px(28)}; border: none; padding: 0; text-align: left;
     min-height: {px(200)};
@@ -199,6 +199,57 @@ QLabel[role="warning"] {{
     border-left: {px(8)} solid {p.danger}; padding: {px(14)} {px(20)};
 }}
 QFrame[role="card"] {{ background: {p.surface}; border-radius: {px(28)}; border: {px(2)} solid {p.line}; }}
+
+/* staff panel (ui/screens/staff_*.py): denser than the visitor screens, same colours */
+#staff_panel, #staff_stack > QWidget, #staff_body {{ background: {p.background}; color: {p.text}; }}
+#staff_panel QLabel {{ font-size: {px(24)}; }}
+#staff_panel QLabel[role="screen_title"] {{ font-size: {px(52)}; }}
+#staff_panel QLabel[role="section"] {{ font-size: {px(20)}; }}
+#staff_panel QLabel[role="value"] {{ font-size: {px(24)}; }}
+#staff_panel QLabel[role="big"] {{ font-family: {disp}; font-size: {px(64)}; font-weight: 700; color: {p.primary}; }}
+#staff_panel QLabel[role="muted"] {{ color: {p.muted}; font-size: {px(22)}; }}
+#staff_panel QLabel[role="warning"] {{ font-size: {px(24)}; padding: {px(12)} {px(18)}; }}
+#staff_panel QLabel[role="ok"] {{
+    font-size: {px(24)}; background: {mix(p.background, "#2e7d32", 0.14)};
+    border-left: {px(8)} solid #2e7d32; padding: {px(12)} {px(18)};
+}}
+#staff_panel QFrame[role="card"] {{ border-radius: {px(22)}; }}
+#staff_panel QFrame[role="warning_box"] {{
+    background: {mix(p.background, p.danger, 0.08)}; border: {px(2)} solid {p.danger}; border-radius: {px(18)};
+}}
+#staff_panel QPushButton {{
+    min-height: {px(64)}; padding: 0 {px(26)}; font-size: {px(24)}; border-radius: {px(14)};
+}}
+#staff_panel QPushButton[role="primary"] {{ min-height: {px(88)}; font-size: {px(28)}; }}
+#staff_panel QPushButton[role="primary"]:disabled {{
+    background: {mix(p.primary, p.background, 0.7)}; border-color: {mix(p.primary, p.background, 0.7)};
+    color: {p.surface};
+}}
+#staff_panel QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; }}
+#staff_nav {{ background: {p.primary}; }}
+#staff_nav QLabel {{ color: {p.on_primary}; font-size: {px(30)}; font-weight: 700; }}
+#staff_nav QPushButton {{
+    background: transparent; color: {p.on_primary}; border: none; text-align: left;
+    padding: 0 {px(24)}; font-size: {px(26)}; font-weight: 600; border-radius: {px(14)}; min-height: {px(76)};
+}}
+#staff_nav QPushButton:checked {{ background: rgba(255, 255, 255, 46); border-left: {px(6)} solid {p.accent}; }}
+#staff_nav QPushButton:pressed {{ background: rgba(255, 255, 255, 30); }}
+#staff_panel QLineEdit, #staff_panel QComboBox {{
+    min-height: {px(64)}; font-size: {px(24)}; padding: 0 {px(16)}; border: {px(2)} solid {p.line};
+    border-radius: {px(12)}; background: {p.surface}; color: {p.text};
+}}
+#staff_panel QComboBox::drop-down {{ border: none; width: {px(48)}; }}
+#staff_panel QListWidget {{
+    font-size: {px(22)}; border: {px(2)} solid {p.line}; border-radius: {px(14)}; background: {p.surface};
+}}
+#staff_panel QListWidget::item {{ padding: {px(14)} {px(10)}; border-bottom: 1px solid {mix(p.line, p.surface, 0.5)}; }}
+#staff_panel QListWidget::item:selected {{ background: {mix(p.surface, p.primary, 0.15)}; color: {p.text}; }}
+#staff_panel QProgressBar {{
+    min-height: {px(40)}; border-radius: {px(12)}; background: {mix(p.background, p.text, 0.08)};
+    text-align: center; font-size: {px(20)};
+}}
+#staff_panel QProgressBar::chunk {{ background: {p.primary}; border-radius: {px(12)}; }}
+#staff_panel QScrollBar:vertical {{ width: {px(28)}; }}
 
 /* overlays */
 QWidget[role="scrim"] {{ background: rgba(0, 0, 0, 150); }}

@@ -150,3 +150,27 @@ def test_export_verify_and_import_into_a_receiver_twice(tmp_path, capsys):
     assert main(["verify-bundle", str(bundle)]) == 1
     assert main(receiver) == 1
     assert "not imported" in capsys.readouterr().err
+
+
+def _without_display() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def test_run_without_a_display_says_how_in_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "run", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, env=_without_display(), timeout=60)
+    assert proc.returncode == 1
+    (line,) = [line for line in proc.stderr.splitlines() if line.startswith("kiosk:")]
+    assert "no display" in line and "QT_QPA_PLATFORM=offscreen" in line and "xvfb-run" in line
+    assert "Traceback" not in proc.stderr
+
+
+def test_run_refuses_a_broken_config_before_any_window(broken_config, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "run", "--config", str(broken_config),
+                           "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                          env=_without_display(), timeout=60)
+    assert proc.returncode == 2
+    assert f"{broken_config}:3: error: kiosk.hide_cursor" in proc.stderr
+    assert "Traceback" not in proc.stderr

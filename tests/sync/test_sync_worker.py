@@ -134,3 +134,29 @@ def test_store_trouble_is_reported_not_fatal(tmp_path, receiver, token):
         assert "cannot start" in worker.status.last_error
     finally:
         assert worker.stop(timeout=5)
+
+
+def test_reports_each_pass_and_its_progress_for_sync_now(store, kiosk_dir, receiver, receiver_dir, token):
+    """on_pass says which pass staff forced; on_progress counts up to the pass's total."""
+    passes: list[tuple[object, bool]] = []
+    progress: list[tuple[int, int]] = []
+    worker = make_worker(kiosk_dir, receiver.url, token, [], interval_s=60.0,
+                         on_pass=lambda r, forced: passes.append((r, forced)),
+                         on_progress=lambda done, total: progress.append((done, total)))
+    worker.start()
+    try:
+        wait_for(lambda: len(passes) == 1)
+        assert passes[0][1] is False and passes[0][0].delivered == 0  # the first pass, on its own
+        subs = mixed_submissions(5)
+        for s in subs:
+            store.add(s)
+        worker.sync_now()
+        wait_for(lambda: len(passes) == 2)
+    finally:
+        assert worker.stop(timeout=5)
+    report, forced = passes[1]
+    assert forced is True
+    assert (report.delivered, report.already_there, report.failed, report.remaining) == (5, 0, [], 0)
+    assert progress[0] == (0, 5) and progress[-1] == (5, 5)
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert_exactly_once(store, receiver_dir, subs)

@@ -26,7 +26,7 @@ def test_build_returns_the_unshown_window_with_every_screen(qapp, tmp_path, stor
     try:
         assert not window.isVisible()
         assert window.current_name == "attract"
-        assert set(window.screens) == {make.name for make in kiosk_app.SCREENS}
+        assert set(window.screens) == {make.name for make in kiosk_app.SCREENS} | {"staff"}
         assert window.parts.data_dir == tmp_path
     finally:
         window.exit_kiosk()

@@ -15,6 +15,7 @@ from ui.screens.base import Screen, ScreenContext, label
 from ui.theme import Palette
 from ui.widgets.entry_button import EntryButton
 from ui.widgets.language_toggle import LanguageToggle
+from ui.widgets.sync_indicator import SyncIndicator
 
 
 class AttractScreen(Screen):
@@ -43,6 +44,7 @@ class AttractScreen(Screen):
         self.prompt = label(name="attract_prompt", wrap=False)
         self.status = label(name="attract_status", wrap=False)
         self.status.setAccessibleName("status")
+        self.sync_indicator = SyncIndicator()
 
         p = self.palette_
         self.ideas = EntryButton("ideas", "mdi6.lightbulb-on-outline", p.on_primary, "attract_ideas")
@@ -85,6 +87,8 @@ class AttractScreen(Screen):
         self.body.addLayout(entries, 1)
 
         footer = QHBoxLayout()
+        footer.setSpacing(32)
+        footer.addWidget(self.sync_indicator, 0, Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
         footer.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignVCenter)
 
@@ -142,10 +146,15 @@ class AttractScreen(Screen):
         self.ideas.set_texts(self.language.text(flows.ideas_label), self.tr_("attract.ideas.sub"))
         self.drawing.set_texts(self.language.text(flows.drawing_label), self.tr_("attract.drawing.sub"))
         self.toggle.retranslate()
+        self.sync_indicator.set_language(lang)
 
     def set_status(self, text: str) -> None:
-        """The discreet line at the bottom (sync status later). Never alarming."""
+        """The discreet line at the bottom. Never alarming."""
         self.status.setText(text)
+
+    def set_sync(self, snapshot: object) -> None:
+        """Show a :class:`~ui.screens.staff_common.SyncSnapshot` as a small dot and a few words."""
+        self.sync_indicator.show_snapshot(snapshot, self.language.code)
 
     # -------------------------------------------------------------- paint
 

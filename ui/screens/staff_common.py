@@ -57,6 +57,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state_syncing": ("Überträgt gerade …", "Syncing …"),
     "state_error": ("Fehler: {msg}", "Error: {msg}"),
     "state_disabled": ("Synchronisation ist in kiosk.toml ausgeschaltet", "Sync is switched off in kiosk.toml"),
+    "state_auth": ("Das Token ist falsch oder fehlt: der Empfänger nimmt diesen Kiosk nicht an. "
+                   "Bitte die Token-Datei prüfen. ({msg})",
+                   "The token is wrong or missing: the receiver does not accept this kiosk. "
+                   "Check the token file. ({msg})"),
+    "state_starting": ("Startet …", "Starting …"),
     "chart_ideas": ("Ideen", "Ideas"),
     "chart_drawings": ("Zeichnungen", "Drawings"),
     # sync
@@ -69,7 +74,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sync_running": ("Überträgt {done} von {total} …", "Sending {done} of {total} …"),
     "sync_summary": ("Fertig: {delivered} übertragen, {existing} waren schon da, {failed} fehlgeschlagen.",
                      "Done: {delivered} delivered, {existing} already there, {failed} failed."),
-    "sync_unavailable": ("Synchronisation ist nicht eingerichtet.", "Sync is not set up."),
+    "sync_unavailable": ("Synchronisation ist ausgeschaltet ([sync] enabled in kiosk.toml).",
+                         "Sync is switched off ([sync] enabled in kiosk.toml)."),
     # browse
     "browse_title": ("Beiträge durchsehen", "Browse contributions"),
     "browse_search": ("Suchen: Text, Name, Code …", "Search: text, name, code …"),
@@ -360,21 +366,37 @@ from dataclasses import dataclass, field  # noqa: E402
 
 @dataclass(frozen=True, slots=True)
 class SyncSnapshot:
-    """What the staff panel shows about sync. ``state``: online, offline, syncing, error, disabled."""
+    """What the staff panel shows about sync.
+
+    Attributes:
+        state: starting, online, offline, syncing, error, auth (the receiver refused the
+            token: staff must fix it), disabled.
+        last_success: RFC 3339 UTC of the last pass that reached the receiver.
+        message: the last problem in plain words ("" when none).
+        pending / sent / failed / withheld: the worker's counts, None when not known yet.
+    """
 
     state: str = "disabled"
     last_success: str | None = None
     message: str = ""
+    pending: int | None = None
+    sent: int | None = None
+    failed: int | None = None
+    withheld: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SyncSummary:
-    """The end of one "sync now": delivered, already there, failed (id, reason)."""
+    """The end of one "sync now": delivered, already there, failed (id, reason).
+
+    ``stopped``: why the pass ended early ("" when it did not): transient, auth, unexpected.
+    """
 
     delivered: int = 0
     existing: int = 0
     failed: tuple[tuple[str, str], ...] = field(default=())
     message: str = ""
+    stopped: str = ""
 
 
 class SyncSource(QObject):

@@ -65,6 +65,7 @@ class ExportScreen(StaffScreen):
         self.start = self.text(button("staff_export_start", "primary"), "export_start")
         rl.addWidget(self.start, 0, Qt.AlignmentFlag.AlignLeft)
         self.progress = QProgressBar()
+        self.progress.setTextVisible(False)  # the status line says "x of y"; "0%" idle misleads
         self.progress.setObjectName("staff_export_progress")
         self.progress.setAccessibleName("Export progress")
         self.progress.setRange(0, 1)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QScrollArea,
+                               QVBoxLayout, QWidget)
 
 from kiosk import moderation
 from ui.screens.staff_browse import item_line
@@ -20,7 +20,17 @@ class ModerateScreen(StaffScreen):
         self.setObjectName("staff_moderate")
         self.store, self.config = store, config
         self.selected: str | None = None
-        lay = QVBoxLayout(self)
+        # Scrolls when the confirmation opens on a short screen: nothing is ever cut off.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        page.setObjectName("staff_body")
+        scroll.setWidget(page)
+        outer.addWidget(scroll)
+        lay = QVBoxLayout(page)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(18)
         lay.addWidget(self.text(label("staff_moderate_title", "screen_title"), "mod_title"))
@@ -78,7 +88,7 @@ class ModerateScreen(StaffScreen):
         self.drafts = QListWidget()
         self.drafts.setObjectName("staff_drafts_list")
         self.drafts.setAccessibleName("Unfinished drawings")
-        self.drafts.setMaximumHeight(220)
+        self.drafts.setMaximumHeight(150)
         dl.addWidget(self.drafts)
         self.no_drafts = self.text(label("staff_drafts_none", "muted"), "mod_no_drafts")
         dl.addWidget(self.no_drafts)

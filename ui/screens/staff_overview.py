@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk import overview as ov
-from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label)
+from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label,
+                                     tr)
 from ui.widgets.staff_charts import HBarChart, HourChart, Timeline
 
 
@@ -200,14 +201,27 @@ class OverviewScreen(StaffScreen):
 
     def _show_sync(self) -> None:
         snap = self.sync.snapshot() if self.sync is not None else SyncSnapshot("disabled")
-        key = f"state_{snap.state}"
-        try:
-            text = self.tr(key, msg=snap.message) if snap.state == "error" else self.tr(key)
-        except KeyError:
-            text = snap.state
+        text = state_text(snap, self.lang)
         self.sync_state.setText(("● " if snap.state in ("online", "syncing") else "○ ") + text)
+        self.sync_state.setAccessibleName(text)
+        self.sync_state.setProperty("role", "warning" if snap.state in ("error", "auth") else "value")
+        self.sync_state.style().unpolish(self.sync_state)
+        self.sync_state.style().polish(self.sync_state)
+        for state, value in self.state_values.items():
+            n = getattr(snap, state)
+            if n is not None:  # the worker's counts are fresher than the last refresh
+                value.setText(str(n))
+                value.setAccessibleName(f"{state} {n}")
         last = snap.last_success or (self.data.last_sent_at if self.data else None)
         self.last_sync.setText(self.tr("ov_last_sync", t=_short_time(last) if last else self.tr("ov_never")))
+
+
+def state_text(snap: SyncSnapshot, lang: str) -> str:
+    """The sync state in plain words (an error with its reason)."""
+    try:
+        return tr(f"state_{snap.state}", lang, msg=snap.message or "?")
+    except KeyError:
+        return snap.state
 
 
 def _short_time(rfc3339: str) -> str:

@@ -25,6 +25,7 @@ class SyncScreen(StaffScreen):
         self.status = label("staff_sync_status", "value")
         cl.addWidget(self.status)
         self.progress = QProgressBar()
+        self.progress.setTextVisible(False)  # the status line says "x of y"; "0%" idle misleads
         self.progress.setObjectName("staff_sync_progress")
         self.progress.setAccessibleName("Sync progress")
         self.progress.setRange(0, 1)
@@ -88,10 +89,12 @@ class SyncScreen(StaffScreen):
         lines = [self.tr("sync_summary", delivered=summary.delivered, existing=summary.existing,
                          failed=len(summary.failed))]
         lines += [f"• {sid[:8]}: {why}" for sid, why in summary.failed[:5]]
-        if summary.message:
+        if summary.stopped == "auth":
+            lines.append(self.tr("state_auth", msg=summary.message or "401"))
+        elif summary.message:
             lines.append(summary.message)
         self.summary.setText("\n".join(lines))
-        self.summary.setProperty("role", "warning" if summary.failed else "ok")
+        self.summary.setProperty("role", "warning" if summary.failed or summary.stopped else "ok")
         self.summary.style().unpolish(self.summary)
         self.summary.style().polish(self.summary)
         self.summary.show()
