@@ -256,6 +256,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     attract.flow_chosen.connect(partial(_open_flow, window, parts.store))
     for screen in screens.values():
         screen.finished.connect(window.go_home)
+        screen.contributed.connect(parts.sync.wake)  # an idea or a drawing was committed: deliver soon
         window.closed.connect(screen.shutdown)
     # language
     attract.language_chosen.connect(parts.language.set)

@@ -140,3 +140,20 @@ def test_drawing_visitor_who_walks_away_leaves_nothing(qtbot, app_window: MainWi
     assert changes(fresh, state(window)) == {}
     assert screen.saver.wait_idle() and drafts.load_draft(window.parts.data_dir) is None
     assert window.parts.store.stats().total == 0      # nothing was handed in
+
+
+def test_a_sent_idea_is_announced_for_sync_and_stored(qtbot, app_window: MainWindow) -> None:
+    """The ideas screen says "contributed" (the app wakes the sync worker on it) once the store committed."""
+    window = app_window
+    tap(window, "attract_ideas")
+    topic = window.config.topics[1]
+    tap(window, f"ideas_topic_{topic.id}")
+    tap(window, "ideas_goal_own")
+    QTest.keyClicks(window.findChild(QPlainTextEdit, "ideas_text"), "Mehr Trinkbrunnen")
+    for name in ("ideas_write_next", "ideas_about_skip", "ideas_consent_check", "ideas_consent_next"):
+        tap(window, name)
+    with qtbot.waitSignal(window.screens["ideas"].contributed, timeout=5000) as sent:
+        tap(window, "ideas_review_send")
+    stored = window.parts.store.get(sent.args[0])
+    assert stored is not None and stored.text == "Mehr Trinkbrunnen" and stored.topic_id == topic.id
+    assert window.parts.store.sync_state(stored.id).status == "pending"

@@ -70,6 +70,8 @@ class Screen(QWidget):
             returns to the attract screen.
         painted_once(): the first paint (emitted by the home screen only,
             which marks the end of cold start).
+        contributed(str): a visitor's contribution (this submission id) was
+            durably stored; the app wakes the sync worker.
         idle_timeout_changed(): :meth:`idle_timeout` now answers differently
             (a screen with sub-pages moved on); the window re-reads it.
     """
@@ -77,6 +79,7 @@ class Screen(QWidget):
     finished = Signal()
     painted_once = Signal()
     idle_timeout_changed = Signal()
+    contributed = Signal(str)
 
     name: ClassVar[str] = ""
     idle_kind: ClassVar[str | None] = "default"

@@ -438,6 +438,7 @@ class DrawScreen(Screen):
         self.done_page.submit_requested.connect(self._submit)
         self.done_page.finished.connect(self._home)
         self.saver.saved.connect(self._saved)
+        self.saved.connect(lambda sub: self.contributed.emit(sub.id))
         self.saver.failed.connect(self.done_page.show_error)
         self.stack.currentChanged.connect(self.idle_timeout_changed)
         self.done_page.pages.currentChanged.connect(self.idle_timeout_changed)

@@ -26,6 +26,7 @@ class IdeasScreen(Screen):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.flow)
         self.flow.finished.connect(self.finished)
+        self.flow.submitted.connect(self.contributed)
         self.flow.language_changed.connect(self.language.set)
 
     def retranslate(self) -> None:

@@ -49,6 +49,7 @@ class LazyScreen(Screen):
             inner = getattr(importlib.import_module(module), cls)(self.ctx)
             inner.finished.connect(self.finished)
             inner.idle_timeout_changed.connect(self.idle_timeout_changed)
+            inner.contributed.connect(self.contributed)
             self._box.addWidget(inner)
             self.inner = inner
             inner.set_portrait(self._portrait)
