@@ -8,8 +8,6 @@ the file.
 
 from __future__ import annotations
 
-import difflib
-import ipaddress
 import os
 import re
 import tomllib
@@ -302,10 +300,12 @@ def _build(cls: type, table: Any, path: Path_, probs: _Problems) -> Any:
     if not isinstance(table, dict):
         probs.add(path, "must be a table")
         return None
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     names = [f.name for f in fields(cls) if f.name != "source"]
     for key in table:
         if key not in names:
+            import difflib  # only when a key is wrong: keeps the kiosk's start fast
+
             close = difflib.get_close_matches(key, names, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(names)})"
             probs.add(path + (key,), f"unknown key{hint}")
@@ -328,6 +328,14 @@ def _build(cls: type, table: Any, path: Path_, probs: _Problems) -> Any:
 
 
 _BAD = object()
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    """typing.get_type_hints, once per class: it re-evaluates every annotation per call."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _convert(tp: Any, value: Any, path: Path_, probs: _Problems) -> Any:
@@ -494,6 +502,8 @@ def _check_sync(cfg: Config, probs: _Problems) -> None:
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress  # only for a configured endpoint
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
