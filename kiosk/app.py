@@ -103,12 +103,23 @@ class _MissingStore:
 
 
 def _open_store(data_dir: Path, config: Config) -> StoreLike:
+    """The store, or a stand-in that refuses contributions and tells staff why.
+
+    A store that cannot be opened (a database from a newer kiosk, a read-only
+    or vanished data dir) must not stop the kiosk with a traceback and the
+    desktop showing: visitors get the "unavailable" screen, staff the reason.
+    A damaged database is not this case: the store moves it aside itself.
+    """
     try:
-        from kiosk.storage import Store  # noqa: PLC0415 - optional until storage lands
+        from kiosk.storage import Store, StoreError  # noqa: PLC0415
     except ImportError as exc:
         log.error("kiosk.storage not importable: %s", exc)
         return _MissingStore(str(exc))
-    return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
+    try:
+        return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
+    except (StoreError, OSError) as exc:
+        log.error("cannot open the store in %s: %s", data_dir, exc)
+        return _MissingStore(f"cannot open the store in {data_dir}: {exc}")
 
 
 @dataclass

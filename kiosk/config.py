@@ -8,6 +8,7 @@ the file.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -435,9 +436,24 @@ def _check_translations(cfg: Config, langs: tuple[str, ...], probs: _Problems) -
     walk(cfg, ())
 
 
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ID_RULE = "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+
 def _check_ids(cfg: Config, probs: _Problems) -> None:
     seen: set[str] = set()
+    if not _ID.fullmatch(cfg.flows.drawing_topic):
+        probs.add(("flows", "drawing_topic"), _ID_RULE)
     for i, topic in enumerate(cfg.topics):
+        if not _ID.fullmatch(topic.id):
+            probs.add(("topics", i, "id"), _ID_RULE)
+        if not any(topic.title.values()):
+            probs.add(("topics", i, "title"), "must not be empty: visitors choose the topic by it")
+        for j, goal in enumerate(topic.goals):
+            if not _ID.fullmatch(goal.id):
+                probs.add(("topics", i, "goals", j, "id"), _ID_RULE)
+            if not any(goal.title.values()):
+                probs.add(("topics", i, "goals", j, "title"), "must not be empty")
         if topic.id in seen:
             probs.add(("topics", i, "id"), f"duplicate topic id '{topic.id}'")
         seen.add(topic.id)
@@ -448,6 +464,15 @@ def _check_ids(cfg: Config, probs: _Problems) -> None:
             goals.add(goal.id)
     if cfg.flows.ideas and not cfg.topics:
         probs.add(("topics",), "the ideas flow needs at least one [[topics]] entry")
+    if not cfg.flows.ideas and not cfg.flows.drawing:
+        probs.add(("flows",), "switch on at least one of ideas and drawing, or visitors can do nothing")
+
+
+MAX_IDLE_S = 86_400
+
+
+def _seconds_ok(value: float, low: float, high: float) -> bool:
+    return math.isfinite(value) and low <= value <= high
 
 
 def _check_numbers(cfg: Config, probs: _Problems) -> None:
@@ -455,15 +480,22 @@ def _check_numbers(cfg: Config, probs: _Problems) -> None:
         probs.add(("flows", "text_limit"), "must be between 1 and 10000 characters")
     if not 1 <= cfg.flows.title_limit <= 200:
         probs.add(("flows", "title_limit"), "must be between 1 and 200 characters")
+    # Qt timers take at most 2^31 ms; a day is far more than any visitor needs, and
+    # inf/nan (valid TOML) would switch the idle reset off.
     for name in ("timeout_s", "countdown_s", "drawing_timeout_s", "thanks_timeout_s"):
-        if getattr(cfg.idle, name) <= 0:
-            probs.add(("idle", name), "must be more than 0 seconds")
+        if not _seconds_ok(getattr(cfg.idle, name), 1, MAX_IDLE_S):
+            probs.add(("idle", name), f"must be between 1 and {MAX_IDLE_S} seconds")
+    if not _seconds_ok(cfg.staff.tap_window_s, 1, 10):
+        probs.add(("staff", "tap_window_s"), "must be between 1 and 10 seconds")
+    for name in ("connect_timeout_s", "read_timeout_s"):
+        if not _seconds_ok(getattr(cfg.sync, name), 0.5, 600):
+            probs.add(("sync", name), "must be between 0.5 and 600 seconds")
     if cfg.idle.countdown_s >= min(cfg.idle.timeout_s, cfg.idle.drawing_timeout_s):
         probs.add(("idle", "countdown_s"), "must be shorter than timeout_s and drawing_timeout_s")
     if cfg.storage.min_free_mb < 0:
         probs.add(("storage", "min_free_mb"), "must not be negative")
-    if cfg.sync.interval_s < 1:
-        probs.add(("sync", "interval_s"), "must be at least 1 second")
+    if not _seconds_ok(cfg.sync.interval_s, 1, MAX_IDLE_S):
+        probs.add(("sync", "interval_s"), f"must be between 1 and {MAX_IDLE_S} seconds")
     if cfg.staff.corner not in ("top-left", "top-right", "bottom-left", "bottom-right"):
         probs.add(("staff", "corner"), "must be top-left, top-right, bottom-left or bottom-right")
     if not 3 <= cfg.staff.taps <= 10:

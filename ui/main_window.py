@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractButton, QLayout, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QLayout, QMainWindow, QStackedWidget,
+                               QWidget)
 
 from ui.i18n import Language
 from ui.idle import IdleWatcher
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
 
     def reset_session(self) -> None:
         """Discard everything of this visitor, everywhere, and go back to the start."""
+        self._close_dialogs()
         self.idle_overlay.stop()
         if self.pin_pad is not None:
             self.pin_pad.reset()
@@ -160,6 +162,24 @@ class MainWindow(QMainWindow):
         self.language.reset()
         self.go_home()
         self.session_reset.emit()
+
+    @staticmethod
+    def _close_dialogs() -> None:
+        """Close every dialog, menu and popup (a staff folder picker left open, a combo list).
+
+        The kiosk lock swallows Escape, so a dialog left behind would stay in front
+        of the next visitor with nothing to close it.
+        """
+        for _ in range(10):  # stacked modals close one by one
+            widget = QApplication.activeModalWidget() or QApplication.activePopupWidget()
+            if widget is None:
+                break
+            if isinstance(widget, QDialog):
+                widget.reject()
+            widget.close()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
 
     def _current_timeout(self) -> float | None:
         screen = self.current_screen

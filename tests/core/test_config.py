@@ -259,3 +259,22 @@ def test_lookup_order(tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_CONFIG", "/etc/env.toml")
     assert find_config(None, cwd=tmp_path) == Path("/etc/env.toml")
     assert find_config("/cli.toml", cwd=tmp_path) == Path("/cli.toml")
+
+
+@pytest.mark.parametrize(("snippet", "key"), [
+    ("[idle]\ntimeout_s = inf\n", "idle.timeout_s"),
+    ("[idle]\ntimeout_s = nan\n", "idle.timeout_s"),
+    ("[idle]\nthanks_timeout_s = 3000000\n", "idle.thanks_timeout_s"),
+    ("[idle]\ndrawing_timeout_s = 0\n", "idle.drawing_timeout_s"),
+    ("[staff]\ntap_window_s = -1\n", "staff.tap_window_s"),
+    ("[sync]\nconnect_timeout_s = 0\n", "sync.connect_timeout_s"),
+    ("[sync]\ninterval_s = inf\n", "sync.interval_s"),
+    ('[flows]\ndrawing_topic = ""\n', "flows.drawing_topic"),
+    ("[flows]\nideas = false\ndrawing = false\n", "flows"),
+    ('[[topics]]\nid = ""\ntitle = { de = "A", en = "A" }\n', "topics[0].id"),
+    ('[[topics]]\nid = "a"\ntitle = ""\n', "topics[0].title"),
+    ('[[topics]]\nid = "a"\ntitle = "A"\n[[topics.goals]]\nid = "x y"\ntitle = "G"\n', "topics[0].goals[0].id"),
+])
+def test_values_that_would_break_the_kiosk_later_are_refused(tmp_path, snippet, key):
+    """Each of these once passed the check and then froze, stranded or broke a screen."""
+    only(problems(write(tmp_path, snippet)), key)

@@ -105,3 +105,28 @@ def test_core_stays_qt_free() -> None:
         print("PySide6" in sys.modules)
     """, dict(os.environ))
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_a_store_that_cannot_be_opened_gives_the_unavailable_screen(qapp, qtbot, tmp_path) -> None:
+    """A database from a newer kiosk is refused (not moved aside): no traceback, no desktop."""
+    import sqlite3
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from kiosk.storage import Store
+
+    Store.open_in(tmp_path).close()
+    with sqlite3.connect(tmp_path / "kiosk.sqlite3") as db:
+        db.execute("INSERT INTO schema_migrations VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z')")
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path)
+    try:
+        assert window.current_name == "attract"
+        assert not window.parts.store.can_accept()
+        assert any("newer" in str(n) for n in window.parts.store.notices)
+        qtbot.mouseClick(window.findChild(QPushButton, "attract_ideas"), Qt.MouseButton.LeftButton)
+        assert window.current_name == "unavailable"
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()

@@ -124,3 +124,20 @@ def test_is_input() -> None:
     assert is_input(press) and is_input(drag)
     assert not is_input(hover)  # a resting mouse under a new widget is nobody
     assert not is_input(QEvent(QEvent.Type.Paint))
+
+
+def test_reset_closes_a_dialog_left_open(qtbot, window: MainWindow) -> None:
+    """A staff folder picker left open must not greet the next visitor (Escape is locked)."""
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    window.show_screen("ideas")
+    dialog = QFileDialog(window, "Ordner wählen")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setModal(True)
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert QApplication.activeModalWidget() is dialog
+    window.reset_session()
+    assert not dialog.isVisible()
+    assert QApplication.activeModalWidget() is None
+    assert window.current_name == "attract"
