@@ -135,7 +135,10 @@ class DrawingSaver(QObject):
             self.failed.emit(kind, str(exc))
             return
         if self.data_dir is not None:
-            drafts.clear_draft(self.data_dir)
+            try:
+                drafts.clear_draft(self.data_dir)
+            except OSError:  # the picture is stored; a stale draft is only recovered twice, not lost
+                log.exception("stored drawing %s, but could not clear its draft", sub.id)
         self.saved.emit(sub)
 
     def _do_draft(self, meta: drafts.DraftMeta, drawing: Drawing, layer: QImage) -> None:

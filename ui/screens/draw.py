@@ -412,6 +412,9 @@ class DrawScreen(Screen):
         lay.addWidget(self.stack)
         self.setStyleSheet(studio_qss(self.config.branding))
         self._meta: DraftMeta | None = None
+        # When "send" was first pressed for this picture; a retry after a failed save
+        # must send the identical submission, or the store refuses it as a different one.
+        self._sent_at: str | None = None
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -457,6 +460,7 @@ class DrawScreen(Screen):
         self.done_page.reset()
         self.stack.setCurrentWidget(self.studio)
         self._meta = None
+        self._sent_at = None
         self.saver.clear_draft()
         super().reset()
         _release_gc()
@@ -494,6 +498,7 @@ class DrawScreen(Screen):
             if self._meta is not None:
                 self.saver.clear_draft()
                 self._meta = None
+                self._sent_at = None
             return
         if self._meta is None:
             cfg = self.config
@@ -527,18 +532,21 @@ class DrawScreen(Screen):
         if self._meta is None:
             return
         cfg, m = self.config, self._meta
+        if self._sent_at is None:
+            self._sent_at = utc_now()
         if not consent:  # without a parent's consent nothing about the child is kept
             author_name, age_group = "", ""
         fields = dict(kind="drawing", topic_id=cfg.flows.drawing_topic, author_name=author_name or None,
                       age_group=age_group or None, consent_given=consent,
                       consent_version=cfg.consent.version if consent else "", locale=self.lang,
                       kiosk_id=cfg.kiosk.id, event_id=cfg.event.id, app_version=kiosk.__version__,
-                      id=m.id, reference_code=m.reference_code, created_at=utc_now())
+                      id=m.id, reference_code=m.reference_code, created_at=self._sent_at)
         drawing, layer = self.canvas.snapshot()
         self.saver.save(fields, drawing, layer)
 
     def _saved(self, sub: Any) -> None:
         self._meta = None
+        self._sent_at = None
         url = self.config.event.idea_url_template.format(code=sub.reference_code)
         self.done_page.show_thanks(sub.reference_code, url, published=sub.consent_given)
         self.studio.reset()          # nothing of this picture stays on the canvas

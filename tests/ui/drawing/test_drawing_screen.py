@@ -294,3 +294,41 @@ def test_language_switch_relabels(screen):
     assert screen.findChild(QWidget, "draw_undo").accessibleName() == "Undo"
     assert "Done" in screen.findChild(QWidget, "draw_done").text()
     assert QColor(screen.canvas.color).name() == "#000000"
+
+
+def test_a_retry_after_a_failed_save_sends_the_same_picture(qtbot, tmp_path):
+    """The store committed, then failed to answer: "send" again must succeed, once."""
+    from kiosk.storage import StoreError
+
+    class CommitsThenFails:
+        def __init__(self):
+            self.real = Store.open_in(tmp_path / "db")
+            self.failed_once = False
+
+        def add(self, sub):
+            self.real.add(sub)
+            if not self.failed_once:
+                self.failed_once = True
+                raise StoreError("database is locked")
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    screen = DrawScreen(config=DEFAULT_CONFIG, open_store=CommitsThenFails, data_dir=tmp_path)
+    qtbot.add_widget(screen)
+    screen.resize(1920, 1080)
+    screen.show()
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_done")
+    click(screen, "draw_done_consent")
+    with qtbot.wait_signal(screen.saver.failed, timeout=10000):
+        click(screen, "draw_done_send")
+    assert screen.done_page.error.isVisible()
+    qtbot.wait(1100)  # a later second: the retry must not carry a new time
+    with qtbot.wait_signal(screen.saved, timeout=10000) as blocker:
+        click(screen, "draw_done_send")
+    sub = blocker.args[0]
+    screen.saver.close()
+    with Store.open_in(tmp_path / "db") as store:
+        assert store.count() == 1 and store.get(sub.id) == sub
+    assert screen.done_page.showing_thanks()
