@@ -398,10 +398,8 @@ def _write_zip(fh: BinaryIO, items: Iterable[BundleItem], *, meta: BundleMeta, t
 
 def store_items(store: Any) -> Iterator[BundleItem]:
     """Every submission of ``store``, oldest first, with its sync status, withheld reason and receipt."""
-    from kiosk import staff_db
-
-    states = {row[0]: row[1:] for row in staff_db.read(
-        store, "SELECT submission_id, status, withheld_reason, receipt FROM sync_state")}
+    states = {row[0]: tuple(row[1:]) for row in store.query(
+        "SELECT submission_id, status, withheld_reason, receipt FROM sync_state")}
     for sub in store.iter_submissions():
         status, reason, receipt = states.get(sub.id, ("pending", None, None))
         yield BundleItem(sub, status, reason, json.loads(receipt) if receipt else None)
@@ -409,9 +407,7 @@ def store_items(store: Any) -> Iterator[BundleItem]:
 
 def estimate_bytes(store: Any) -> int:
     """A lower bound of the bundle's size: blob bytes plus a little per submission."""
-    from kiosk import staff_db
-
-    rows = staff_db.read(store, "SELECT coalesce(sum(size), 0) FROM blobs")
+    rows = store.query("SELECT coalesce(sum(size), 0) FROM blobs")
     return (rows[0][0] if rows else 0) + 200 * store.count()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from kiosk import staff_db
+from kiosk.storage import Store
 
 HOUR_SQL = ("SELECT substr(created_key, 1, 13) AS hour, kind, count(*) FROM submissions "
             "GROUP BY hour, kind")
@@ -44,18 +44,18 @@ class Overview:
     notices: tuple[Any, ...] = field(default=())
 
 
-def load_overview(store: Any) -> Overview:
+def load_overview(store: Store) -> Overview:
     """Everything the overview screen shows, read from ``store`` in a few queries."""
     stats = store.stats()
-    hours = [HourBucket(h, k, n) for h, k, n in staff_db.read(store, HOUR_SQL)]
-    hours += [HourBucket(h, k, n) for h, k, n in staff_db.read(
-        store, "SELECT substr(created_key, 1, 13) AS hour, kind, count(*) FROM staff_purged GROUP BY hour, kind")]
-    deleted = staff_db.read(store, "SELECT count(*) FROM staff_tombstones")[0][0]
-    purged = staff_db.read(store, "SELECT count(*) FROM staff_purged")[0][0]
-    last_sent = staff_db.read(store, "SELECT max(updated_at) FROM sync_state WHERE status = 'sent'")[0][0]
-    by_reason = staff_db.read(store, "SELECT status, coalesce(last_error, withheld_reason, ''), count(*) "
-                                     "FROM sync_state WHERE status IN ('failed', 'withheld') "
-                                     "GROUP BY 1, 2 ORDER BY 3 DESC")
+    hours = [HourBucket(h, k, n) for h, k, n in store.query(HOUR_SQL)]
+    hours += [HourBucket(h, k, n) for h, k, n in store.query(
+        "SELECT substr(created_key, 1, 13) AS hour, kind, count(*) FROM staff_purged GROUP BY hour, kind")]
+    deleted = store.query("SELECT count(*) FROM staff_tombstones")[0][0]
+    purged = store.query("SELECT count(*) FROM staff_purged")[0][0]
+    last_sent = store.query("SELECT max(updated_at) FROM sync_state WHERE status = 'sent'")[0][0]
+    by_reason = store.query("SELECT status, coalesce(last_error, withheld_reason, ''), count(*) "
+                            "FROM sync_state WHERE status IN ('failed', 'withheld') "
+                            "GROUP BY 1, 2 ORDER BY 3 DESC")
     return Overview(
         total=stats.total, ideas=stats.by_kind.get("idea", 0), drawings=stats.by_kind.get("drawing", 0),
         samples=stats.samples, by_topic=dict(stats.by_topic), by_state=dict(stats.by_state),

@@ -24,6 +24,15 @@ Schema history (``MIGRATIONS``; one transaction each, recorded in
 3. ``add_notices_and_counts``: staff notices, and per-(kind, topic, state,
    sample) counts kept by triggers, so :meth:`Store.stats` reads a handful of
    rows however many submissions there are.
+4. ``withhold_samples``: seeded samples start withheld, so they never sync.
+5. ``add_staff_tables``: what staff mode keeps beside the submissions
+   (tombstones, receipts of purged items, decisions on recovered drafts) and
+   the indexes its overview and browse lists read.
+
+Staff modules (``kiosk.moderation``, ``kiosk.purge``, ``kiosk.overview``,
+``kiosk.reconcile``, ``kiosk.export``) reach the database only through
+:meth:`Store.query`, :meth:`Store.transaction`, :func:`delete_submission_rows`
+and :meth:`Store.vacuum`; nothing outside this module touches the connection.
 """
 
 from __future__ import annotations
@@ -296,12 +305,60 @@ def withhold_samples(conn: sqlite3.Connection) -> None:
     """)
 
 
+def add_staff_tables(conn: sqlite3.Connection) -> None:
+    """v5: staff mode's tables, and the indexes its overview and lists read.
+
+    ``staff_tombstones`` keeps what is left of a deleted submission (no content:
+    id, kind, topic, times, reason) so counts stay honest; ``staff_purged`` the
+    receipt and counts of each submission wiped after delivery;
+    ``staff_draft_decisions`` whether staff kept or discarded a recovered
+    drawing. ``staff_submissions_hour_kind`` serves newest-first browsing and
+    per-hour reads, ``staff_sync_state_status`` the per-state reads (last
+    sent, failures, withheld).
+
+    Before this migration the staff tools created the same tables and indexes
+    themselves on first use, so a file may have them already: hence
+    ``IF NOT EXISTS``, with exactly the definitions they used.
+    """
+    _exec_script(conn, """
+        CREATE TABLE IF NOT EXISTS staff_tombstones (
+            submission_id TEXT PRIMARY KEY NOT NULL,
+            kind          TEXT NOT NULL,
+            topic_id      TEXT NOT NULL,
+            is_sample     INTEGER NOT NULL,
+            created_key   TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            deleted_at    TEXT NOT NULL,
+            reason        TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS staff_purged (
+            submission_id TEXT PRIMARY KEY NOT NULL,
+            kind          TEXT NOT NULL,
+            topic_id      TEXT NOT NULL,
+            is_sample     INTEGER NOT NULL,
+            created_key   TEXT NOT NULL,
+            sha256        TEXT NOT NULL,
+            receipt       TEXT,
+            delivered     INTEGER NOT NULL,
+            purged_at     TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS staff_draft_decisions (
+            submission_id TEXT PRIMARY KEY NOT NULL,
+            decision      TEXT NOT NULL CHECK (decision IN ('keep', 'discard')),
+            decided_at    TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS staff_submissions_hour_kind ON submissions (created_key, kind);
+        CREATE INDEX IF NOT EXISTS staff_sync_state_status ON sync_state (status, updated_at);
+    """)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
     add_sync_state,
     add_notices_and_counts,
     withhold_samples,
+    add_staff_tables,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""
@@ -412,9 +469,30 @@ _INSERT_BLOB = (
     "INSERT INTO blobs (submission_id, role, position, media_type, sha256, size, data) "
     "VALUES (:submission_id, :role, :position, :media_type, :sha256, :size, :data)"
 )
-PENDING_SQL = ("SELECT submission_id FROM sync_state WHERE status = 'pending' "
+PENDING_SQL = ("SELECT submission_id FROM sync_state INDEXED BY sync_state_pending WHERE status = 'pending' "
                "ORDER BY created_key, submission_id LIMIT ?")
-"""The sync worker's query; it walks the partial index ``sync_state_pending``."""
+"""The sync worker's query; it walks the partial index ``sync_state_pending``.
+
+``INDEXED BY`` because the planner, without statistics, would rather take
+``staff_sync_state_status`` (status first) and then sort every pending row.
+"""
+
+
+def delete_submission_rows(conn: sqlite3.Connection, submission_id: str) -> bool:
+    """Remove a submission with its blobs and sync state, inside :meth:`Store.transaction`.
+
+    The sync-state row goes first: its delete trigger lowers the counts by
+    looking the submission up, which must still be there. Then the blobs,
+    then the submission. Returns whether there was such a submission.
+    """
+    conn.execute("DELETE FROM sync_state WHERE submission_id = ?", (submission_id,))
+    conn.execute("DELETE FROM blobs WHERE submission_id = ?", (submission_id,))
+    return conn.execute("DELETE FROM submissions WHERE id = ?", (submission_id,)).rowcount == 1
+
+
+def _casefold(value: Any) -> str | None:
+    """The SQL function ``casefold(text)``: ``str.casefold``; NULL and non-text give NULL."""
+    return value.casefold() if isinstance(value, str) else None
 
 
 def _parse_utc(text: str) -> datetime:
@@ -668,6 +746,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
+            conn.create_function("casefold", 1, _casefold, deterministic=True)
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             if is_corruption(exc):
@@ -739,6 +818,49 @@ class Store:
     def _read(self, what: str, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with _environment_errors(what):
             return self._conn.execute(sql, params).fetchall()
+
+    # -- the seam for staff modules ----------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = (), *,
+              what: str = "could not read the database") -> list[sqlite3.Row]:
+        """Run one read-only statement and return all its rows (``sqlite3.Row``).
+
+        For the staff modules' reads over the store's tables (see the module
+        docstring for the schema). Writes go through :meth:`transaction`. The
+        SQL function ``casefold(text)`` (Python's ``str.casefold``; NULL stays
+        NULL) is available for searches that ignore case, umlauts too.
+
+        Raises:
+            StoreError: an environment problem, saying ``what``.
+        """
+        return self._read(what, sql, params)
+
+    @contextmanager
+    def transaction(self, what: str = "could not write to the database") -> Iterator[sqlite3.Connection]:
+        """One write transaction for the staff modules: ``BEGIN IMMEDIATE`` ... ``COMMIT``.
+
+        Yields the connection to run statements on; everything is rolled back
+        if the block raises. Submissions are immutable (a trigger refuses
+        UPDATE); to remove one, call :func:`delete_submission_rows` here, which
+        keeps the trigger-kept counts right.
+
+        Raises:
+            StoreError / DiskFullError: an environment problem, saying ``what``;
+                nothing was written. Other exceptions from the block pass through.
+        """
+        with _transaction(self._conn, what) as conn:
+            yield conn
+
+    def vacuum(self) -> None:
+        """Rewrite the file without free pages and empty the WAL, so deleted text is really gone.
+
+        Raises:
+            StoreError: an environment problem (e.g. no room for the copy VACUUM writes).
+        """
+        with _environment_errors("could not compact the database"):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- submissions -----------------------------------------------------
 
