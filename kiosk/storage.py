@@ -31,8 +31,9 @@ Schema history (``MIGRATIONS``; one transaction each, recorded in
 
 Staff modules (``kiosk.moderation``, ``kiosk.purge``, ``kiosk.overview``,
 ``kiosk.reconcile``, ``kiosk.export``) reach the database only through
-:meth:`Store.query`, :meth:`Store.transaction`, :func:`delete_submission_rows`
-and :meth:`Store.vacuum`; nothing outside this module touches the connection.
+:meth:`Store.query`, :meth:`Store.transaction`, :func:`delete_submission_rows`,
+:meth:`Store.vacuum`, and (for the export) :meth:`Store.snapshot` and
+:meth:`Store.stream`; nothing outside this module touches the connection.
 """
 
 from __future__ import annotations
@@ -957,6 +958,59 @@ class Store:
                               f"{_SELECT_SUBMISSION} WHERE rowid IN ({', '.join('?' * len(batch))})", batch)
             by_rowid = {row["row_id"]: row for row in rows}
             yield from self._with_blobs([by_rowid[i] for i in batch if i in by_rowid])
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside the block (:meth:`query`, :meth:`stream`) all see one moment.
+
+        A read transaction: other connections (the sync worker, a visitor's
+        add on another store) keep writing meanwhile, as WAL readers block no
+        writer; only checkpoints wait past it, so keep it to one job (an
+        export). No writes through this store inside the block.
+
+        Raises:
+            StoreError: an environment problem.
+        """
+        with _environment_errors("could not read the database"):
+            self._conn.execute("BEGIN")
+            try:  # a deferred BEGIN takes its snapshot at the first read, so read now
+                self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
+    def stream(self, sql: str, params: Sequence[Any] = (), *,
+               functions: Mapping[str, Callable[..., Any]] | None = None) -> Iterator[tuple[Any, ...]]:
+        """Rows of one read-only statement as plain tuples, one at a time (for the export).
+
+        Nothing is held in memory but the current row. One statement reads one
+        consistent moment; inside :meth:`snapshot`, all statements do. Close
+        the iterator (``contextlib.closing``) when stopping early.
+
+        Args:
+            functions: SQL functions (name -> callable, any number of arguments)
+                the statement may call; registered for this iteration only.
+
+        Raises:
+            StoreError: an environment problem.
+        """
+        what = "could not read the database"
+        functions = dict(functions or {})
+        try:
+            with _environment_errors(what):
+                for name, fn in functions.items():
+                    self._conn.create_function(name, -1, fn, deterministic=True)
+                cursor = self._conn.cursor()
+                cursor.row_factory = None
+                yield from cursor.execute(sql, params)
+        finally:
+            for name in functions:
+                self._conn.create_function(name, -1, None)
 
     # -- disk ------------------------------------------------------------
 

@@ -688,6 +688,23 @@ def test_query_reads_rows_and_names_a_broken_file(store, tmp_path):
         store.query("SELECT nope FROM submissions")
 
 
+def test_a_snapshot_reads_one_moment_while_another_store_writes(store):
+    first = idea()
+    store.add(first)
+    with Store(store.path) as other:
+        with store.snapshot():
+            rows = store.stream("SELECT id, upper(?) FROM submissions", ("x",))
+            other.add(idea())  # the sync worker's connection goes on writing
+            assert list(rows) == [(first.id, "X")]
+            assert store.query("SELECT count(*) FROM submissions")[0][0] == 1
+        assert store.count() == 2
+    calls = []
+    rows = store.stream("SELECT twice(count(*)) FROM submissions", functions={"twice": lambda n: calls.append(n) or 2 * n})
+    assert list(rows) == [(4,)] and calls == [2]
+    with pytest.raises(sqlite3.OperationalError):  # registered for that iteration only
+        store.query("SELECT twice(1)")
+
+
 def test_vacuum_leaves_no_deleted_text_in_the_file(store):
     secret = "Geheimnis-Zebrastreifen-4711"
     sub = idea(text=secret)
