@@ -111,12 +111,17 @@ def purge(store: Store, *, confirm: str | None = None, plan: PurgePlan | None = 
 
 
 def _record_and_remove(conn: sqlite3.Connection, sid: str, delivered: bool, now: str) -> None:
+    # An upsert, not INSERT OR REPLACE: a replace would not run the delete trigger
+    # that keeps the per-hour counts, and would count an item purged twice twice.
     conn.execute(
-        "INSERT OR REPLACE INTO staff_purged (submission_id, kind, topic_id, is_sample, created_key, sha256, "
+        "INSERT INTO staff_purged (submission_id, kind, topic_id, is_sample, created_key, sha256, "
         "receipt, delivered, purged_at) "
         "SELECT s.id, s.kind, s.topic_id, s.is_sample, s.created_key, "
         "coalesce(json_extract(st.receipt, '$.sha256'), ''), st.receipt, ?, ? "
-        "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ?",
+        "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ? "
+        "ON CONFLICT (submission_id) DO UPDATE SET kind = excluded.kind, topic_id = excluded.topic_id, "
+        "is_sample = excluded.is_sample, created_key = excluded.created_key, sha256 = excluded.sha256, "
+        "receipt = excluded.receipt, delivered = excluded.delivered, purged_at = excluded.purged_at",
         (int(delivered), now, sid))
     delete_submission_rows(conn, sid)
 

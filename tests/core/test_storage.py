@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import storage
+from kiosk import purge, storage
 from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, Submission
 from kiosk.storage import (
     DB_FILENAME,
@@ -31,6 +31,8 @@ from kiosk.storage import (
     StoreError,
     TransitionError,
 )
+
+from test_migrations import counted_by_triggers, counted_the_slow_way  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
@@ -206,7 +208,7 @@ def test_stats_by_kind_topic_state_and_samples(store):
 
 
 _ops = st.lists(st.tuples(st.sampled_from(["add", "sent", "failed", "withhold", "release", "reset", "attempt",
-                                           "delete"]),
+                                           "delete", "purge"]),
                           st.integers(0, 7), st.sampled_from(["mobility", "climate", "play"]), st.booleans()),
                 max_size=25)
 
@@ -228,6 +230,9 @@ def test_trigger_kept_counts_match_a_full_scan(tmp_path):
                 elif op == "delete":
                     with s.transaction() as conn:
                         assert storage.delete_submission_rows(conn, ids.pop(i % len(ids)))
+                elif op == "purge":
+                    with s.transaction() as conn:
+                        purge._record_and_remove(conn, ids.pop(i % len(ids)), True, "2024-06-01T00:00:00Z")
                 else:
                     target = ids[i % len(ids)]
                     try:
@@ -240,6 +245,7 @@ def test_trigger_kept_counts_match_a_full_scan(tmp_path):
                         pass
             assert s.stats() == scanned_stats(s.path)
             assert s.count() == raw_count(s.path, "submissions") == len(ids)
+            assert counted_by_triggers(s) == counted_the_slow_way(s)
         check()
 
 
