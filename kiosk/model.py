@@ -79,6 +79,8 @@ class Blob:
     def __post_init__(self) -> None:
         if self.role not in BLOB_ROLES:
             raise SchemaError("blobs.role", f"unknown blob role {self.role!r}")
+        if not isinstance(self.media_type, str) or has_lone_surrogate(self.media_type):
+            raise SchemaError("blobs.media_type", "must be text")
         if not self.media_type:
             object.__setattr__(self, "media_type", BLOB_MEDIA_TYPES[self.role])
         digest = sha256_hex(self.data)
@@ -160,6 +162,7 @@ _OPTIONAL_STR = ("goal_id", "title", "author_name", "age_group", "district")
 _REQUIRED_STR = ("kind", "topic_id", "text", "consent_version", "locale", "kiosk_id",
                  "event_id", "app_version", "id", "reference_code", "created_at")
 _BOOL = ("consent_given", "is_sample", "unfinished")
+_SURROGATE = "contains a lone surrogate (U+D800..U+DFFF), which is not text"
 
 
 def canonical_json(data: Any) -> bytes:
@@ -167,15 +170,36 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def has_lone_surrogate(text: str) -> bool:
+    """True when ``text`` holds a surrogate code point (U+D800..U+DFFF) on its own.
+
+    Such a string is not text: it cannot be encoded as UTF-8, so neither
+    :func:`canonical_json` nor SQLite can store it. ``json.loads`` makes one
+    from an escape like ``"\\ud800"``.
+    """
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def validate(sub: Submission) -> None:
     """Raise :class:`SchemaError` naming the first field that is wrong."""
     for name in _REQUIRED_STR:
-        if not isinstance(getattr(sub, name), str):
+        value = getattr(sub, name)
+        if not isinstance(value, str):
             raise SchemaError(name, "must be a string")
+        if has_lone_surrogate(value):
+            raise SchemaError(name, _SURROGATE)
     for name in _OPTIONAL_STR:
         value = getattr(sub, name)
         if value is not None and not isinstance(value, str):
             raise SchemaError(name, "must be a string or null")
+        if value is not None and has_lone_surrogate(value):
+            raise SchemaError(name, _SURROGATE)
     for name in _BOOL:
         if not isinstance(getattr(sub, name), bool):
             raise SchemaError(name, "must be true or false")

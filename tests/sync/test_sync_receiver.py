@@ -99,6 +99,8 @@ def test_blob_path_is_never_a_file_path(api, receiver_dir, bad):
     (lambda d: d.update(schema=99), "schema"),
     (lambda d: d.update(consent_given="yes"), "consent_given"),
     (lambda d: d.update(id="1b4e28ba-2fa1-4d2e-8f3b-1c2d3e4f5a6b"), "id"),
+    (lambda d: d.update(text="Idee \ud800"), "text"),  # json.dumps escapes it; the receiver decodes it back
+    (lambda d: d.update(author_name="\udfff"), "author_name"),
 ])
 def test_invalid_content_is_422_naming_field(api, mutate, field):
     sub = make_idea()
