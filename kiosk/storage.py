@@ -606,17 +606,19 @@ def blob_rows(sub: Submission) -> list[dict[str, Any]]:
 
 
 def submission_from_row(row: Mapping[str, Any] | sqlite3.Row,
-                        blobs: Iterable[Mapping[str, Any] | sqlite3.Row] = ()) -> Submission:
+                        blobs: Iterable[Mapping[str, Any] | sqlite3.Row] = (), *,
+                        verify_blobs: bool = True) -> Submission:
     """Rebuild a :class:`Submission` from its row and its blob rows (in position order).
 
     Blob digests are checked again by :class:`Blob`, so damaged payloads do not
-    leave the store silently.
+    leave the store silently, unless ``verify_blobs`` is False (see :meth:`Store.get`).
     """
     values = {name: row[name] for name in SUBMISSION_COLUMNS}
     for name in _BOOL_COLUMNS:
         if values[name] is not None:
             values[name] = bool(values[name])
-    built = tuple(Blob(role=b["role"], data=bytes(b["data"]), media_type=b["media_type"], sha256=b["sha256"])
+    built = tuple(Blob(role=b["role"], data=bytes(b["data"]), media_type=b["media_type"], sha256=b["sha256"],
+                       trusted=not verify_blobs)
                   for b in blobs)
     return Submission(**values, blobs=built)
 
@@ -994,12 +996,19 @@ class Store:
                              (row for s in subs for row in blob_rows(s)))
         return len(subs)
 
-    def get(self, submission_id: str) -> Submission | None:
-        """The submission with its blob data, or None."""
-        rows = self._read("could not read a submission", f"{_SELECT_SUBMISSION} WHERE id = ?", (submission_id,))
-        return self._with_blobs(rows)[0] if rows else None
+    def get(self, submission_id: str, *, verify_blobs: bool = True) -> Submission | None:
+        """The submission with its blob data, or None.
 
-    def _with_blobs(self, rows: Sequence[sqlite3.Row]) -> list[Submission]:
+        Args:
+            verify_blobs: hash each blob again and compare with its stored digest.
+                The sync client passes False: the receiver hashes every blob it is
+                sent and refuses a mismatch (422), so a damaged blob still fails
+                loudly, and a drawing is not hashed twice on its way out.
+        """
+        rows = self._read("could not read a submission", f"{_SELECT_SUBMISSION} WHERE id = ?", (submission_id,))
+        return self._with_blobs(rows, verify_blobs=verify_blobs)[0] if rows else None
+
+    def _with_blobs(self, rows: Sequence[sqlite3.Row], *, verify_blobs: bool = True) -> list[Submission]:
         ids = [row["id"] for row in rows]
         blobs: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
         marks = ", ".join("?" * len(ids))
@@ -1007,7 +1016,7 @@ class Store:
                             f"SELECT submission_id, role, media_type, sha256, data FROM blobs "
                             f"WHERE submission_id IN ({marks}) ORDER BY submission_id, position", ids):
             blobs[b["submission_id"]].append(b)
-        return [submission_from_row(row, blobs[row["id"]]) for row in rows]
+        return [submission_from_row(row, blobs[row["id"]], verify_blobs=verify_blobs) for row in rows]
 
     def count(self) -> int:
         """How many submissions are stored (read from the trigger-kept counts)."""

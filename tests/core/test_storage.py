@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk import purge, storage
-from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, Submission
+from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, SchemaError, Submission
 from kiosk.storage import (
     DB_FILENAME,
     DiskFullError,
@@ -709,6 +709,17 @@ def test_a_snapshot_reads_one_moment_while_another_store_writes(store):
     assert list(rows) == [(4,)] and calls == [2]
     with pytest.raises(sqlite3.OperationalError):  # registered for that iteration only
         store.query("SELECT twice(1)")
+
+
+def test_get_checks_blob_digests_unless_the_caller_lets_the_receiver_do_it(store):
+    sub = drawing()
+    store.add(sub)
+    with store.transaction() as conn:  # a damaged page, say
+        conn.execute("UPDATE blobs SET data = ? WHERE submission_id = ? AND role = 'png'", (b"broken", sub.id))
+    with pytest.raises(SchemaError, match="digest"):
+        store.get(sub.id)
+    trusted = store.get(sub.id, verify_blobs=False)  # the sync client: the receiver hashes on PUT (422)
+    assert trusted.blob("png").data == b"broken" and trusted.blob("png").sha256 == sub.blob("png").sha256
 
 
 def test_vacuum_leaves_no_deleted_text_in_the_file(store):
