@@ -435,7 +435,7 @@ def _csv_line_of(store: Any, submission_id: str, titles: Titles) -> str:
     return csv_line(csv_cells(row, row["sync_status"], row["sync_reason"], titles))
 
 
-def _store_blobs(store: Any) -> Iterator[Blob]:
+def _store_blobs(store: Any) -> Iterator[_BlobOut]:
     """Every blob of ``store``, in no particular order (the manifest sorts)."""
     with closing(store.stream("SELECT submission_id, role, sha256, size, data FROM blobs")) as rows:
         yield from rows
@@ -536,7 +536,7 @@ def _write_bundle(out: Path, entries: Iterable[_Entry], *, meta: BundleMeta, tit
                   total: int = 0, tombstones: Iterable[Mapping[str, Any]] = (),
                   extra_counts: Mapping[str, int] | None = None, needed_bytes: int | None = None,
                   progress: Progress | None = None, opener: Callable[[Path], BinaryIO] | None = None,
-                  blobs: Callable[[], Iterable[Blob]] | None = None) -> ExportResult:
+                  blobs: Callable[[], Iterable[_BlobOut]] | None = None) -> ExportResult:
     """:func:`write_bundle` over prepared entries (see there; ``blobs`` as in :func:`_write_zip`)."""
     target = resolve_target(out, meta)
     directory = target.parent
@@ -584,7 +584,7 @@ def _write_bundle(out: Path, entries: Iterable[_Entry], *, meta: BundleMeta, tit
                         samples=result["samples"], files=result["files"], bytes=size)
 
 
-Blob = tuple[str, str, str, int, bytes]
+_BlobOut = tuple[str, str, str, int, bytes]
 """``(submission_id, role, sha256, size, data)`` of one blob to write."""
 
 
@@ -601,6 +601,16 @@ class _Sink:
     def write(self, data: bytes) -> None:
         (self.hashing or self.spool).write(data)
 
+    def abort(self) -> None:
+        """After a failure: let go of the member (its errors do not matter then), so the
+        ZIP file can close and the original error reaches the caller."""
+        for handle in (self.member, self.spool):
+            if handle is not None:
+                try:
+                    handle.close()
+                except Exception:  # noqa: BLE001 - the drive is full or gone; already failing
+                    pass
+
     def finish(self) -> dict[str, Any]:
         """Close the member (copying the spool into it first); its manifest entry."""
         if self.spool is not None:
@@ -615,7 +625,7 @@ class _Sink:
         return {"path": SUBMISSIONS, "sha256": self.hashing.sha.hexdigest(), "size": self.hashing.size}
 
 
-def _write_blob(zf: zipfile.ZipFile, blob: Blob, files: list[dict[str, Any]]) -> None:
+def _write_blob(zf: zipfile.ZipFile, blob: _BlobOut, files: list[dict[str, Any]]) -> None:
     """One blob member, its digest checked on the bytes written (one hash, no second read)."""
     submission_id, role, sha256, size, data = blob
     name = blob_member(submission_id, role)
@@ -628,41 +638,18 @@ def _write_blob(zf: zipfile.ZipFile, blob: Blob, files: list[dict[str, Any]]) ->
 
 def _write_zip(fh: BinaryIO, entries: Iterable[_Entry], *, meta: BundleMeta, titles: Titles, total: int,
                tombstones: Iterable[Mapping[str, Any]], extra_counts: Mapping[str, int],
-               progress: Progress | None, blobs: Callable[[], Iterable[Blob]] | None = None) -> dict[str, int]:
+               progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None = None) -> dict[str, int]:
     """Write the members. With ``blobs``, the entries carry none: they are written after
     the entries, from ``blobs()``, and ``submissions.jsonl`` streams straight into the ZIP."""
     counts = new_counts()
     files: list[dict[str, Any]] = []
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         jsonl = _Sink(zf, direct=blobs is not None)
-        lines: list[str] = []
-        tally: collections.Counter[tuple[str, str, bool, bool, int]] = collections.Counter()
-        rows = ["\ufeff" + csv_line(csv_header(titles))]
-        for n, entry in enumerate(entries, 1):
-            lines.append(entry.line)
-            tally[(entry.kind, entry.status, entry.is_sample, entry.unfinished, len(entry.blobs))] += 1
-            if entry.csv is not None:
-                rows.append(entry.csv)
-            for role, sha256, size, data in entry.blobs:
-                _write_blob(zf, (entry.id, role, sha256, size, data), files)
-            if n % PROGRESS_EVERY == 0:
-                jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
-                lines.clear()
-                if progress is not None:
-                    progress(n, max(total, n))
-        if lines:
-            jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
-        files.append(jsonl.finish())
-        for (kind, status, is_sample, unfinished, blob_count), n in tally.items():
-            _count(counts, kind, status, is_sample, unfinished, blob_count, n)
-        for blob in blobs() if blobs is not None else ():
-            _write_blob(zf, blob, files)
-            counts["blobs"] += 1
-        with zf.open(IDEAS_CSV, "w") as member:
-            sink = _HashingWriter(member)
-            sink.write("".join(rows).encode("utf-8"))
-        files.append({"path": IDEAS_CSV, "sha256": sink.sha.hexdigest(), "size": sink.size})
-        files.sort(key=lambda f: f["path"])
+        try:
+            _write_members(zf, jsonl, entries, titles, total, progress, blobs, counts, files)
+        except BaseException:
+            jsonl.abort()
+            raise
         stones = [dict(t) for t in tombstones]
         zf.writestr(MANIFEST, manifest_json({
             "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "source": meta.source,
@@ -675,6 +662,40 @@ def _write_zip(fh: BinaryIO, entries: Iterable[_Entry], *, meta: BundleMeta, tit
         progress(counts["submissions"], max(total, counts["submissions"]))
     counts["files"] = len(files) + 1
     return counts
+
+
+def _write_members(zf: zipfile.ZipFile, jsonl: _Sink, entries: Iterable[_Entry], titles: Titles, total: int,
+                   progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None,
+                   counts: dict[str, int], files: list[dict[str, Any]]) -> None:
+    """Every member but the manifest; fills ``counts`` and ``files`` (sorted by path)."""
+    lines: list[str] = []
+    tally: collections.Counter[tuple[str, str, bool, bool, int]] = collections.Counter()
+    rows = ["\ufeff" + csv_line(csv_header(titles))]
+    for n, entry in enumerate(entries, 1):
+        lines.append(entry.line)
+        tally[(entry.kind, entry.status, entry.is_sample, entry.unfinished, len(entry.blobs))] += 1
+        if entry.csv is not None:
+            rows.append(entry.csv)
+        for role, sha256, size, data in entry.blobs:
+            _write_blob(zf, (entry.id, role, sha256, size, data), files)
+        if n % PROGRESS_EVERY == 0:
+            jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
+            lines.clear()
+            if progress is not None:
+                progress(n, max(total, n))
+    if lines:
+        jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
+    files.append(jsonl.finish())
+    for (kind, status, is_sample, unfinished, blob_count), n in tally.items():
+        _count(counts, kind, status, is_sample, unfinished, blob_count, n)
+    for blob in blobs() if blobs is not None else ():
+        _write_blob(zf, blob, files)
+        counts["blobs"] += 1
+    with zf.open(IDEAS_CSV, "w") as member:
+        sink = _HashingWriter(member)
+        sink.write("".join(rows).encode("utf-8"))
+    files.append({"path": IDEAS_CSV, "sha256": sink.sha.hexdigest(), "size": sink.size})
+    files.sort(key=lambda f: f["path"])
 
 
 def manifest_json(manifest: Mapping[str, Any]) -> str:
@@ -723,8 +744,8 @@ def export_store(store: Any, config: Any, out: Path, *, progress: Progress | Non
                   needed_bytes=estimate_bytes(store), progress=progress, opener=opener)
     if not _sqlite_json_matches(store):  # an SQLite that escapes differently: rebuild every submission
         return write_bundle(out, store_items(store), **common)
-    with store.snapshot():  # the rows and the blobs of one moment
-        return _write_bundle(out, _store_entries(store, titles), blobs=lambda: _store_blobs(store), **common)
+    with store.snapshot(), closing(_store_entries(store, titles)) as entries:  # rows and blobs of one moment
+        return _write_bundle(out, entries, blobs=lambda: _store_blobs(store), **common)
 
 
 # ---------------------------------------------------------------- reading back
