@@ -16,11 +16,15 @@ nothing is left under the final name. :func:`verify_bundle` reads a bundle
 back and checks every digest, size and count.
 
 :func:`write_bundle` takes plain :class:`BundleItem` values, so the receiver
-can write the same format from what it stored. No Qt here.
+can write the same format from what it stored. :func:`export_store` does not
+rebuild a :class:`Submission` per row: it streams the lines from the store's
+rows (the store validated them when they were stored), which keeps a large
+export close to the cost of zipping its files. No Qt here.
 """
 
 from __future__ import annotations
 
+import collections
 import csv
 import errno
 import hashlib
@@ -30,14 +34,16 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from kiosk import __version__
-from kiosk.model import Submission, SchemaError, canonical_json, submission_from_wire, utc_now
+from kiosk.model import SCHEMA_VERSION, SchemaError, Submission, canonical_json, submission_from_wire, utc_now
+from kiosk.storage import SUBMISSION_COLUMNS
 
 FORMAT_NAME = "smart-city-kiosk-bundle"
 FORMAT_VERSION = 1
@@ -53,6 +59,8 @@ CSV_DIALECT = {"delimiter": ";", "quotechar": '"', "doublequote": True,
 from a file opened with ``encoding="utf-8-sig", newline=""``."""
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is prefixed with ``'`` so spreadsheets show it as text."""
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each prefix is one character
+_FLAGS = frozenset({"lives_here", "consent_given", "is_sample", "unfinished"})
 
 PROGRESS_EVERY = 100
 _SPOOL_BYTES = 64 * 1024 * 1024
@@ -186,14 +194,22 @@ def csv_header(titles: Titles) -> list[str]:
 
 def csv_row(item: BundleItem, titles: Titles) -> list[str]:
     s = item.submission
-    row = [s.id, s.reference_code, s.created_at, local_time(s.created_at), s.topic_id]
-    row += [titles.topic(s.topic_id, lang) for lang in titles.languages]
-    row += [s.goal_id or ""] + [titles.goal(s.topic_id, s.goal_id, lang) for lang in titles.languages]
-    row += [s.title or "", s.text, s.author_name or "", s.age_group or "", s.district or "",
-            _yes_no(s.lives_here), s.locale, _yes_no(s.consent_given), s.consent_version,
-            _yes_no(s.is_sample), _yes_no(s.unfinished), item.status, item.withheld_reason or "",
-            s.kiosk_id, s.event_id]
-    return [spreadsheet_safe(cell) for cell in row]
+    return csv_cells({name: getattr(s, name) for name in SUBMISSION_COLUMNS}, item.status,
+                     item.withheld_reason, titles)
+
+
+def csv_cells(s: Mapping[str, Any], status: str, withheld_reason: str | None, titles: Titles) -> list[str]:
+    """The ``ideas.csv`` row of one submission, given its fields by name (a store row will do:
+    flags may be 0/1 as well as booleans)."""
+    topic_id, goal_id, created_at = s["topic_id"], s["goal_id"], s["created_at"]
+    row = [s["id"], s["reference_code"], created_at, local_time(created_at), topic_id]
+    row += [titles.topic(topic_id, lang) for lang in titles.languages]
+    row += [goal_id or ""] + [titles.goal(topic_id, goal_id, lang) for lang in titles.languages]
+    row += [s["title"] or "", s["text"], s["author_name"] or "", s["age_group"] or "", s["district"] or "",
+            _yes_no(s["lives_here"]), s["locale"], _yes_no(s["consent_given"]), s["consent_version"],
+            _yes_no(s["is_sample"]), _yes_no(s["unfinished"]), status, withheld_reason or "",
+            s["kiosk_id"], s["event_id"]]
+    return ["'" + cell if cell[:1] in _FORMULA_FIRST else cell for cell in row]  # spreadsheet_safe, inlined
 
 
 def new_counts() -> dict[str, int]:
@@ -203,12 +219,226 @@ def new_counts() -> dict[str, int]:
 
 def count_item(counts: dict[str, int], item: BundleItem) -> None:
     s = item.submission
-    counts["submissions"] += 1
-    counts["ideas" if s.kind == "idea" else "drawings"] += 1
-    counts["withheld"] += item.status == "withheld"
-    counts["samples"] += s.is_sample
-    counts["unfinished"] += s.unfinished
-    counts["blobs"] += len(s.blobs)
+    _count(counts, s.kind, item.status, s.is_sample, s.unfinished, len(s.blobs))
+
+
+def _count(counts: dict[str, int], kind: str, status: str, is_sample: Any, unfinished: Any, blobs: int,
+           n: int = 1) -> None:
+    """Count ``n`` submissions alike."""
+    counts["submissions"] += n
+    counts["ideas" if kind == "idea" else "drawings"] += n
+    counts["withheld"] += n * (status == "withheld")
+    counts["samples"] += n * bool(is_sample)
+    counts["unfinished"] += n * bool(unfinished)
+    counts["blobs"] += n * blobs
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """One ``ideas.csv`` line (CRLF included), quoted as :data:`CSV_DIALECT` says."""
+    _CSV_BUFFER.seek(0)
+    _CSV_BUFFER.truncate()
+    _CSV_WRITER.writerow(cells)
+    return _CSV_BUFFER.getvalue()
+
+
+_CSV_BUFFER = io.StringIO()
+_CSV_WRITER = csv.writer(_CSV_BUFFER, **CSV_DIALECT)
+
+
+class _Entry(NamedTuple):
+    """One submission as the ZIP writer needs it, however it was read (a tuple: made per row).
+
+    Attributes:
+        line: its ``submissions.jsonl`` line, without the newline.
+        csv: its ``ideas.csv`` line with CRLF, or None (drawings).
+        blobs: ``(role, sha256, size, data)`` in position order; ``sha256`` and
+            ``size`` as the line references them, checked against ``data`` when written.
+    """
+
+    id: str
+    kind: str
+    status: str
+    is_sample: bool
+    unfinished: bool
+    line: str
+    csv: str | None
+    blobs: tuple[tuple[str, str, int, bytes], ...]
+
+
+def _entry_from_item(item: BundleItem, titles: Titles) -> _Entry:
+    s = item.submission
+    return _Entry(s.id, s.kind, item.status, s.is_sample, s.unfinished, item.line()[:-1].decode("utf-8"),
+                  csv_line(csv_row(item, titles)) if s.kind == "idea" else None,
+                  tuple((b.role, b.sha256, b.size, b.data) for b in s.blobs))
+
+
+# ---------------------------------------------------------------- straight from the store's rows
+#
+# The export of a kiosk's own store reads each submission's JSONL line and its
+# CSV cells straight out of SQLite, with one statement: the store validated
+# every row when it was stored, so nothing is rebuilt or validated again, and
+# most per-row work stays in C. The statement spells out the canonical form:
+# keys in sorted order, strings by SQLite's json_quote (the same escapes as
+# Python's json with ensure_ascii=False; checked before each export by
+# _sqlite_json_matches, else the export takes the slow path). A CSV line that
+# needs quotes or a formula guard (rare) is made by the csv module instead.
+# Blobs follow in a second pass over the same snapshot, each hashed once, as
+# it is written.
+# tests/core/test_export_lines.py holds both lines byte-equal to
+# BundleItem.line() and csv_row() for arbitrary text.
+
+
+def _yes_no_sql(value: str) -> str:
+    return f"(CASE {value} WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE '' END)"
+
+
+def _flag_json_sql(value: str) -> str:
+    """A stored 0/1/NULL flag as JSON true/false/null (``json('true')`` is computed once per statement)."""
+    return f"(CASE {value} WHEN 1 THEN json('true') WHEN 0 THEN json('false') END)"
+
+
+_BLOB_REFS_SQL = ("(SELECT json_group_array(json_object('media_type', media_type, 'role', role, "
+                  "'sha256', sha256, 'size', size)) FROM (SELECT media_type, role, sha256, size FROM blobs "
+                  "WHERE submission_id = s.id ORDER BY position))")
+
+
+def _export_sql() -> str:
+    """The statement behind :func:`_store_entries`.
+
+    Columns: id, kind, status, is_sample, unfinished, line (``submissions.jsonl``,
+    no newline), csv (ideas only: the ``ideas.csv`` cells joined by ``;``, not
+    guarded, not quoted). Oldest first (equal times: drawings, then ideas, then as stored),
+    walking the ``(created_key, kind)`` index, so nothing is sorted.
+    """
+    pairs = []
+    for key in sorted((*SUBMISSION_COLUMNS, "schema", "blobs")):
+        if key == "schema":
+            value = str(int(SCHEMA_VERSION))
+        elif key == "blobs":
+            value = _BLOB_REFS_SQL
+        elif key in _FLAGS:
+            value = _flag_json_sql(f"s.{key}")
+        else:
+            value = f"s.{key}"
+        pairs.append(f"'{key}', {value}")
+    line = (f"'{{\"submission\":' || json_object({', '.join(pairs)}) || "
+            "',\"sync\":{\"receipt\":' || coalesce(st.receipt, 'null') || "
+            "',\"status\":' || json_quote(st.status) || "
+            "',\"withheld_reason\":' || json_quote(st.withheld_reason) || '}}'")
+
+    # The ideas.csv cells joined by ';', neither guarded nor quoted: a line that would
+    # need either is recognised by _store_entries and made by the csv module instead.
+    def text(column: str) -> str:
+        return f"coalesce({column}, '')"
+
+    cells = ["s.id", "s.reference_code", "s.created_at", "export_local_time(s.created_key)", "s.topic_id",
+             "export_titles(s.topic_id, s.goal_id)", text("s.title"), "s.text", text("s.author_name"),
+             text("s.age_group"), text("s.district"), _yes_no_sql("s.lives_here"), "s.locale",
+             _yes_no_sql("s.consent_given"), "s.consent_version", _yes_no_sql("s.is_sample"),
+             _yes_no_sql("s.unfinished"), "st.status", text("st.withheld_reason"), "s.kiosk_id", "s.event_id"]
+    joined = " || ';' || ".join(cells)
+    return (f"SELECT s.id, s.kind, st.status, s.is_sample, s.unfinished, {line} AS line, "
+            f"CASE WHEN s.kind = 'idea' THEN {joined} END AS csv "
+            "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id "
+            "ORDER BY s.created_key, s.kind, s.rowid")
+
+
+_EXPORT_SQL = _export_sql()
+_JSON_PROBE = "".join(map(chr, range(0x20))) + '"\\/\x7f\x80\xa0\u2028\u2029\ufeff\uffff\U0001f600 äöüß'
+
+
+def _sqlite_json_matches(store: Any) -> bool:
+    """Whether this SQLite writes JSON strings exactly as ``canonical_json`` does (3.38+ do)."""
+    try:
+        got = store.query("SELECT json_quote(?)", (_JSON_PROBE,))[0][0]
+    except Exception:  # noqa: BLE001 - no JSON functions at all: the slow path will do
+        return False
+    return got == json.dumps(_JSON_PROBE, ensure_ascii=False)
+
+
+class _LocalTimes:
+    """:func:`local_time` from ``created_key`` (normalised UTC), computed once per minute.
+
+    Offsets change only on whole minutes, so the minute fixes the local minute
+    and the seconds carry over. A zone whose offset has seconds (historic local
+    mean time) takes the slow path.
+    """
+
+    def __init__(self) -> None:
+        self._minutes: dict[str, str | None] = {}
+
+    def __call__(self, created_key: str) -> str:
+        minute = created_key[:16]
+        prefix = self._minutes.get(minute, "")
+        if prefix == "":
+            when = datetime.fromisoformat(minute + ":00+00:00").astimezone()
+            offset = when.utcoffset()
+            prefix = when.strftime("%Y-%m-%d %H:%M") if offset is not None and offset.seconds % 60 == 0 else None
+            self._minutes[minute] = prefix
+        if prefix is None:
+            return local_time(created_key)
+        return f"{prefix}:{created_key[17:19]}"
+
+
+class _TitleCells:
+    """SQL function: the CSV cells between ``topic_id`` and ``title`` (topic titles,
+    goal id, goal titles), guarded and joined by ``;`` (not quoted: a cell that
+    needs quotes shows in the count of ``;``); once per topic and goal."""
+
+    def __init__(self, titles: Titles) -> None:
+        self.titles = titles
+        self._cache: dict[tuple[str, str | None], str] = {}
+
+    def __call__(self, topic_id: str, goal_id: str | None) -> str:
+        found = self._cache.get((topic_id, goal_id))
+        if found is None:
+            t, langs = self.titles, self.titles.languages
+            cells = [t.topic(topic_id, lang) for lang in langs] + [goal_id or ""] + \
+                [t.goal(topic_id, goal_id, lang) for lang in langs]
+            found = ";".join(spreadsheet_safe(c) for c in cells)
+            self._cache[(topic_id, goal_id)] = found
+        return found
+
+
+def _plain_cells(joined: str, cells: int) -> bool:
+    """Whether ``cells`` cells joined by ``;`` need neither quotes nor a formula guard.
+
+    A ``;`` inside a cell shows in the count of ``;``; the first cell is an id.
+    (Plain ``in`` tests: several times faster here than one regular expression.)
+    """
+    return not ('"' in joined or "\n" in joined or "\r" in joined or ";=" in joined or ";+" in joined
+                or ";-" in joined or ";@" in joined or ";\t" in joined or joined[:1] in _FORMULA_FIRST) \
+        and joined.count(";") == cells - 1
+
+
+def _store_entries(store: Any, titles: Titles) -> Iterator[_Entry]:
+    """Every submission of ``store`` as an entry without blobs, oldest first (see :data:`_EXPORT_SQL`)."""
+    title_cells = _TitleCells(titles)
+    cells = len(csv_header(titles))
+    functions = {"export_local_time": _LocalTimes(), "export_titles": title_cells}
+    with closing(store.stream(_EXPORT_SQL, functions=functions)) as rows:
+        for sid, kind, status, is_sample, unfinished, line, joined in rows:
+            csv_text = None
+            if joined is not None:
+                if _plain_cells(joined, cells):
+                    csv_text = joined + "\r\n"  # what csv_line() writes for cells that need nothing
+                else:
+                    csv_text = _csv_line_of(store, sid, titles)
+            yield _Entry(sid, kind, status, bool(is_sample), bool(unfinished), line, csv_text, ())
+
+
+def _csv_line_of(store: Any, submission_id: str, titles: Titles) -> str:
+    """The CSV line of one idea whose cells need quotes, through the csv module."""
+    row = store.query("SELECT s.*, st.status AS sync_status, st.withheld_reason AS sync_reason "
+                      "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ?",
+                      (submission_id,))[0]
+    return csv_line(csv_cells(row, row["sync_status"], row["sync_reason"], titles))
+
+
+def _store_blobs(store: Any) -> Iterator[_BlobOut]:
+    """Every blob of ``store``, in no particular order (the manifest sorts)."""
+    with closing(store.stream("SELECT submission_id, role, sha256, size, data FROM blobs")) as rows:
+        yield from rows
 
 
 def describe_os_error(exc: OSError, directory: Path, name: str, needed: int | None = None) -> str:
@@ -297,6 +527,17 @@ def write_bundle(out: Path, items: Iterable[BundleItem], *, meta: BundleMeta, ti
     Raises:
         ExportError: the drive is missing, full, or was pulled; nothing is left under the final name.
     """
+    entries = (_entry_from_item(item, titles) for item in items)
+    return _write_bundle(out, entries, meta=meta, titles=titles, total=total, tombstones=tombstones,
+                         extra_counts=extra_counts, needed_bytes=needed_bytes, progress=progress, opener=opener)
+
+
+def _write_bundle(out: Path, entries: Iterable[_Entry], *, meta: BundleMeta, titles: Titles,
+                  total: int = 0, tombstones: Iterable[Mapping[str, Any]] = (),
+                  extra_counts: Mapping[str, int] | None = None, needed_bytes: int | None = None,
+                  progress: Progress | None = None, opener: Callable[[Path], BinaryIO] | None = None,
+                  blobs: Callable[[], Iterable[_BlobOut]] | None = None) -> ExportResult:
+    """:func:`write_bundle` over prepared entries (see there; ``blobs`` as in :func:`_write_zip`)."""
     target = resolve_target(out, meta)
     directory = target.parent
     if not directory.is_dir():
@@ -316,8 +557,8 @@ def write_bundle(out: Path, items: Iterable[BundleItem], *, meta: BundleMeta, ti
     try:
         fh = open_file(tmp)
         try:
-            result = _write_zip(fh, items, meta=meta, titles=titles, total=total, tombstones=tombstones,
-                                extra_counts=extra_counts or {}, progress=progress)
+            result = _write_zip(fh, entries, meta=meta, titles=titles, total=total, tombstones=tombstones,
+                                extra_counts=extra_counts or {}, progress=progress, blobs=blobs)
             fh.flush()
             os.fsync(fh.fileno())
             _drop_cache(fh)
@@ -343,54 +584,129 @@ def write_bundle(out: Path, items: Iterable[BundleItem], *, meta: BundleMeta, ti
                         samples=result["samples"], files=result["files"], bytes=size)
 
 
-def _write_zip(fh: BinaryIO, items: Iterable[BundleItem], *, meta: BundleMeta, titles: Titles, total: int,
+_BlobOut = tuple[str, str, str, int, bytes]
+"""``(submission_id, role, sha256, size, data)`` of one blob to write."""
+
+
+class _Sink:
+    """Where ``submissions.jsonl`` goes while the entries are read: straight into its
+    ZIP member, or (when blob members must be written in between) a spool first."""
+
+    def __init__(self, zf: zipfile.ZipFile, direct: bool) -> None:
+        self.zf = zf
+        self.spool: Any = None if direct else tempfile.SpooledTemporaryFile(_SPOOL_BYTES)
+        self.member: Any = zf.open(SUBMISSIONS, "w") if direct else None
+        self.hashing = _HashingWriter(self.member) if direct else None
+
+    def write(self, data: bytes) -> None:
+        (self.hashing or self.spool).write(data)
+
+    def abort(self) -> None:
+        """After a failure: let go of the member (its errors do not matter then), so the
+        ZIP file can close and the original error reaches the caller."""
+        for handle in (self.member, self.spool):
+            if handle is not None:
+                try:
+                    handle.close()
+                except Exception:  # noqa: BLE001 - the drive is full or gone; already failing
+                    pass
+
+    def finish(self) -> dict[str, Any]:
+        """Close the member (copying the spool into it first); its manifest entry."""
+        if self.spool is not None:
+            with self.spool, self.zf.open(SUBMISSIONS, "w") as member:
+                self.hashing = _HashingWriter(member)
+                self.spool.seek(0)
+                while chunk := self.spool.read(1024 * 1024):
+                    self.hashing.write(chunk)
+        else:
+            self.member.close()
+        assert self.hashing is not None
+        return {"path": SUBMISSIONS, "sha256": self.hashing.sha.hexdigest(), "size": self.hashing.size}
+
+
+def _write_blob(zf: zipfile.ZipFile, blob: _BlobOut, files: list[dict[str, Any]]) -> None:
+    """One blob member, its digest checked on the bytes written (one hash, no second read)."""
+    submission_id, role, sha256, size, data = blob
+    name = blob_member(submission_id, role)
+    zf.writestr(name, data, compress_type=zipfile.ZIP_STORED if role == "png" else zipfile.ZIP_DEFLATED)
+    if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+        raise ExportError(f"The {role} of submission {submission_id} is damaged in the kiosk's database "
+                          "(it no longer matches its digest). Nothing was saved; tell IT.")
+    files.append({"path": name, "sha256": sha256, "size": size})
+
+
+def _write_zip(fh: BinaryIO, entries: Iterable[_Entry], *, meta: BundleMeta, titles: Titles, total: int,
                tombstones: Iterable[Mapping[str, Any]], extra_counts: Mapping[str, int],
-               progress: Progress | None) -> dict[str, int]:
+               progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None = None) -> dict[str, int]:
+    """Write the members. With ``blobs``, the entries carry none: they are written after
+    the entries, from ``blobs()``, and ``submissions.jsonl`` streams straight into the ZIP."""
     counts = new_counts()
     files: list[dict[str, Any]] = []
-    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf, \
-            tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as jsonl, \
-            tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as csv_bytes:
-        csv_text = io.TextIOWrapper(csv_bytes, encoding="utf-8", newline="", write_through=True)
-        csv_text.write("\ufeff")
-        writer = csv.writer(csv_text, **CSV_DIALECT)
-        writer.writerow(csv_header(titles))
-        for n, item in enumerate(items, 1):
-            jsonl.write(item.line())
-            count_item(counts, item)
-            sub = item.submission
-            if sub.kind == "idea":
-                writer.writerow(csv_row(item, titles))
-            for blob in sub.blobs:
-                name = blob_member(sub.id, blob.role)
-                method = zipfile.ZIP_STORED if blob.role == "png" else zipfile.ZIP_DEFLATED
-                zf.writestr(name, blob.data, compress_type=method)
-                files.append({"path": name, "sha256": blob.sha256, "size": blob.size})
-            if progress is not None and n % PROGRESS_EVERY == 0:
-                progress(n, max(total, n))
-        csv_text.flush()
-        for name, spool in ((SUBMISSIONS, jsonl), (IDEAS_CSV, csv_bytes)):
-            spool.seek(0)
-            with zf.open(name, "w") as member:
-                sink = _HashingWriter(member)
-                while chunk := spool.read(1024 * 1024):
-                    sink.write(chunk)
-            files.append({"path": name, "sha256": sink.sha.hexdigest(), "size": sink.size})
-        csv_text.detach()
-        files.sort(key=lambda f: f["path"])
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        jsonl = _Sink(zf, direct=blobs is not None)
+        try:
+            _write_members(zf, jsonl, entries, titles, total, progress, blobs, counts, files)
+        except BaseException:
+            jsonl.abort()
+            raise
         stones = [dict(t) for t in tombstones]
-        manifest = {
+        zf.writestr(MANIFEST, manifest_json({
             "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "source": meta.source,
             "kiosk_id": meta.kiosk_id, "event_id": meta.event_id, "exported_at": meta.exported_at,
             "app_version": meta.app_version, "csv_dialect": "utf-8-sig;semicolon;quote-minimal;crlf",
             "counts": {**counts, "files": len(files), "tombstones": len(stones), **extra_counts},
             "files": files, "tombstones": stones,
-        }
-        zf.writestr(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True))
+        }))
     if progress is not None:
         progress(counts["submissions"], max(total, counts["submissions"]))
     counts["files"] = len(files) + 1
     return counts
+
+
+def _write_members(zf: zipfile.ZipFile, jsonl: _Sink, entries: Iterable[_Entry], titles: Titles, total: int,
+                   progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None,
+                   counts: dict[str, int], files: list[dict[str, Any]]) -> None:
+    """Every member but the manifest; fills ``counts`` and ``files`` (sorted by path)."""
+    lines: list[str] = []
+    tally: collections.Counter[tuple[str, str, bool, bool, int]] = collections.Counter()
+    rows = ["\ufeff" + csv_line(csv_header(titles))]
+    for n, entry in enumerate(entries, 1):
+        lines.append(entry.line)
+        tally[(entry.kind, entry.status, entry.is_sample, entry.unfinished, len(entry.blobs))] += 1
+        if entry.csv is not None:
+            rows.append(entry.csv)
+        for role, sha256, size, data in entry.blobs:
+            _write_blob(zf, (entry.id, role, sha256, size, data), files)
+        if n % PROGRESS_EVERY == 0:
+            jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
+            lines.clear()
+            if progress is not None:
+                progress(n, max(total, n))
+    if lines:
+        jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
+    files.append(jsonl.finish())
+    for (kind, status, is_sample, unfinished, blob_count), n in tally.items():
+        _count(counts, kind, status, is_sample, unfinished, blob_count, n)
+    for blob in blobs() if blobs is not None else ():
+        _write_blob(zf, blob, files)
+        counts["blobs"] += 1
+    with zf.open(IDEAS_CSV, "w") as member:
+        sink = _HashingWriter(member)
+        sink.write("".join(rows).encode("utf-8"))
+    files.append({"path": IDEAS_CSV, "sha256": sink.sha.hexdigest(), "size": sink.size})
+    files.sort(key=lambda f: f["path"])
+
+
+def manifest_json(manifest: Mapping[str, Any]) -> str:
+    """The manifest as JSON, indented, sorted keys; each ``files`` entry on one line.
+
+    (``json.dumps(indent=...)`` runs in pure Python, slow for thousands of files.)
+    """
+    head = dict(manifest, files=[])
+    text = json.dumps(head, indent=1, ensure_ascii=False, sort_keys=True)
+    listed = ",\n  ".join(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in manifest["files"])
+    return text.replace('"files": []', f'"files": [\n  {listed}\n ]' if listed else '"files": []', 1)
 
 
 # ---------------------------------------------------------------- from the store
@@ -398,10 +714,8 @@ def _write_zip(fh: BinaryIO, items: Iterable[BundleItem], *, meta: BundleMeta, t
 
 def store_items(store: Any) -> Iterator[BundleItem]:
     """Every submission of ``store``, oldest first, with its sync status, withheld reason and receipt."""
-    from kiosk import staff_db
-
-    states = {row[0]: row[1:] for row in staff_db.read(
-        store, "SELECT submission_id, status, withheld_reason, receipt FROM sync_state")}
+    states = {row[0]: tuple(row[1:]) for row in store.query(
+        "SELECT submission_id, status, withheld_reason, receipt FROM sync_state")}
     for sub in store.iter_submissions():
         status, reason, receipt = states.get(sub.id, ("pending", None, None))
         yield BundleItem(sub, status, reason, json.loads(receipt) if receipt else None)
@@ -409,9 +723,7 @@ def store_items(store: Any) -> Iterator[BundleItem]:
 
 def estimate_bytes(store: Any) -> int:
     """A lower bound of the bundle's size: blob bytes plus a little per submission."""
-    from kiosk import staff_db
-
-    rows = staff_db.read(store, "SELECT coalesce(sum(size), 0) FROM blobs")
+    rows = store.query("SELECT coalesce(sum(size), 0) FROM blobs")
     return (rows[0][0] if rows else 0) + 200 * store.count()
 
 
@@ -427,9 +739,13 @@ def export_store(store: Any, config: Any, out: Path, *, progress: Progress | Non
     meta = BundleMeta(kiosk_id=config.kiosk.id, event_id=config.event.id, exported_at=now or utc_now())
     stones = [t.as_dict() for t in moderation.tombstones(store)]
     purged = moderation.purged_count(store)
-    return write_bundle(out, store_items(store), meta=meta, titles=Titles.from_config(config),
-                        total=store.count(), tombstones=stones, extra_counts={"purged": purged},
-                        needed_bytes=estimate_bytes(store), progress=progress, opener=opener)
+    titles = Titles.from_config(config)
+    common = dict(meta=meta, titles=titles, total=store.count(), tombstones=stones, extra_counts={"purged": purged},
+                  needed_bytes=estimate_bytes(store), progress=progress, opener=opener)
+    if not _sqlite_json_matches(store):  # an SQLite that escapes differently: rebuild every submission
+        return write_bundle(out, store_items(store), **common)
+    with store.snapshot(), closing(_store_entries(store, titles)) as entries:  # rows and blobs of one moment
+        return _write_bundle(out, entries, blobs=lambda: _store_blobs(store), **common)
 
 
 # ---------------------------------------------------------------- reading back

@@ -12,9 +12,9 @@ import hashlib
 import json
 import secrets
 import uuid
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import InitVar, dataclass, field, fields, replace
 from datetime import datetime, timezone
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 KINDS = ("idea", "drawing")
@@ -69,18 +69,30 @@ def sha256_hex(data: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Blob:
-    """A binary payload of a submission (a drawing's PNG or its stroke data)."""
+    """A binary payload of a submission (a drawing's PNG or its stroke data).
+
+    The digest is computed from ``data`` (and must equal ``sha256`` when that
+    is given), unless ``trusted``: then ``sha256`` is taken as it is. Only a
+    holder that verified these very bytes itself passes ``trusted=True`` (the
+    store for its own rows, the receiver for blobs it hashed on PUT), so that
+    large payloads are not hashed again on every read.
+    """
 
     role: str
     data: bytes = field(repr=False)
     media_type: str = ""
     sha256: str = ""
+    trusted: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, trusted: bool) -> None:
         if self.role not in BLOB_ROLES:
             raise SchemaError("blobs.role", f"unknown blob role {self.role!r}")
+        if not isinstance(self.media_type, str) or has_lone_surrogate(self.media_type):
+            raise SchemaError("blobs.media_type", "must be text")
         if not self.media_type:
             object.__setattr__(self, "media_type", BLOB_MEDIA_TYPES[self.role])
+        if trusted and isinstance(self.sha256, str) and len(self.sha256) == 64:
+            return
         digest = sha256_hex(self.data)
         if self.sha256 and self.sha256 != digest:
             raise SchemaError("blobs.sha256", "digest does not match the data")
@@ -160,6 +172,7 @@ _OPTIONAL_STR = ("goal_id", "title", "author_name", "age_group", "district")
 _REQUIRED_STR = ("kind", "topic_id", "text", "consent_version", "locale", "kiosk_id",
                  "event_id", "app_version", "id", "reference_code", "created_at")
 _BOOL = ("consent_given", "is_sample", "unfinished")
+_SURROGATE = "contains a lone surrogate (U+D800..U+DFFF), which is not text"
 
 
 def canonical_json(data: Any) -> bytes:
@@ -167,15 +180,36 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def has_lone_surrogate(text: str) -> bool:
+    """True when ``text`` holds a surrogate code point (U+D800..U+DFFF) on its own.
+
+    Such a string is not text: it cannot be encoded as UTF-8, so neither
+    :func:`canonical_json` nor SQLite can store it. ``json.loads`` makes one
+    from an escape like ``"\\ud800"``.
+    """
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def validate(sub: Submission) -> None:
     """Raise :class:`SchemaError` naming the first field that is wrong."""
     for name in _REQUIRED_STR:
-        if not isinstance(getattr(sub, name), str):
+        value = getattr(sub, name)
+        if not isinstance(value, str):
             raise SchemaError(name, "must be a string")
+        if has_lone_surrogate(value):
+            raise SchemaError(name, _SURROGATE)
     for name in _OPTIONAL_STR:
         value = getattr(sub, name)
         if value is not None and not isinstance(value, str):
             raise SchemaError(name, "must be a string or null")
+        if value is not None and has_lone_surrogate(value):
+            raise SchemaError(name, _SURROGATE)
     for name in _BOOL:
         if not isinstance(getattr(sub, name), bool):
             raise SchemaError(name, "must be true or false")
@@ -227,12 +261,15 @@ def wire_blob_digests(data: Any) -> list[str]:
     return out
 
 
-def submission_from_wire(data: Any, blobs: Mapping[str, bytes]) -> Submission:
+def submission_from_wire(data: Any, blobs: Mapping[str, bytes], *,
+                         verified: Collection[str] = ()) -> Submission:
     """Rebuild a submission from its wire form, rejecting unknown or mistyped fields.
 
     Args:
         data: the decoded JSON object.
         blobs: payloads by SHA-256; every digest the form references must be there.
+        verified: digests whose payload in ``blobs`` the caller has already hashed
+            and compared (e.g. the receiver on PUT); those are not hashed again.
 
     Raises:
         SchemaError: naming the first offending field.
@@ -252,7 +289,8 @@ def submission_from_wire(data: Any, blobs: Mapping[str, bytes]) -> Submission:
             raise SchemaError("blobs.sha256", f"blob {digest} is not known")
         if ref["role"] not in BLOB_ROLES:
             raise SchemaError("blobs.role", f"unknown blob role {ref['role']!r}")
-        blob = Blob(role=ref["role"], data=blobs[digest], media_type=ref["media_type"], sha256=digest)
+        blob = Blob(role=ref["role"], data=blobs[digest], media_type=ref["media_type"], sha256=digest,
+                    trusted=digest in verified)
         if blob.size != ref["size"]:
             raise SchemaError("blobs.size", "does not match the blob")
         built.append(blob)

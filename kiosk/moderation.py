@@ -10,7 +10,8 @@ Unfinished drawings recovered after a crash (``unfinished=True``) are listed
 by :func:`list_drafts`; staff keep them (they then sync like any drawing) or
 discard them (a delete with a tombstone).
 
-All SQL goes through :mod:`kiosk.staff_db`. No Qt here.
+All SQL goes through the store's staff seam (:meth:`Store.query`,
+:meth:`Store.transaction`, :func:`kiosk.storage.delete_submission_rows`). No Qt here.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kiosk import staff_db
 from kiosk.model import utc_now
+from kiosk.storage import Store, TransitionError, delete_submission_rows
 
 log = logging.getLogger("kiosk.moderation")
 
@@ -81,10 +82,8 @@ def clean_reason(reason: str) -> str:
 # ---------------------------------------------------------------- withhold / release
 
 
-def withhold(store: Any, submission_id: str, reason: str) -> None:
+def withhold(store: Store, submission_id: str, reason: str) -> None:
     """Keep an item from sync, with a reason. Raises ModerationError if already delivered."""
-    from kiosk.storage import TransitionError
-
     try:
         store.withhold(submission_id, clean_reason(reason))
     except TransitionError as exc:
@@ -93,7 +92,7 @@ def withhold(store: Any, submission_id: str, reason: str) -> None:
         raise ModerationError(f"no submission {submission_id}") from None
 
 
-def release(store: Any, submission_id: str) -> None:
+def release(store: Store, submission_id: str) -> None:
     """A withheld item becomes pending again (it will sync)."""
     try:
         store.release(submission_id)
@@ -104,10 +103,10 @@ def release(store: Any, submission_id: str) -> None:
 # ---------------------------------------------------------------- delete
 
 
-def delete(store: Any, submission_id: str, reason: str) -> Tombstone:
+def delete(store: Store, submission_id: str, reason: str) -> Tombstone:
     """Remove a submission, its blobs and sync state; leave a tombstone. One transaction."""
     why = clean_reason(reason)
-    with staff_db.write(store) as conn:
+    with store.transaction(f"could not change {submission_id}") as conn:
         row = conn.execute("SELECT s.kind, s.topic_id, s.is_sample, s.created_key, st.status "
                            "FROM submissions AS s LEFT JOIN sync_state AS st ON st.submission_id = s.id "
                            "WHERE s.id = ?", (submission_id,)).fetchone()
@@ -118,26 +117,19 @@ def delete(store: Any, submission_id: str, reason: str) -> Tombstone:
         conn.execute("INSERT INTO staff_tombstones VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (stone.submission_id, stone.kind, stone.topic_id, int(stone.is_sample),
                       stone.created_key, stone.status, stone.deleted_at, stone.reason))
-        _remove_rows(conn, submission_id)
+        delete_submission_rows(conn, submission_id)
     log.info("deleted submission %s (was %s), tombstone kept", submission_id, stone.status)
     return stone
 
 
-def _remove_rows(conn: Any, submission_id: str) -> None:
-    """Sync state first (its trigger updates the counts while the submission is still there)."""
-    conn.execute("DELETE FROM sync_state WHERE submission_id = ?", (submission_id,))
-    conn.execute("DELETE FROM blobs WHERE submission_id = ?", (submission_id,))
-    conn.execute("DELETE FROM submissions WHERE id = ?", (submission_id,))
-
-
-def tombstones(store: Any) -> list[Tombstone]:
-    rows = staff_db.read(store, "SELECT submission_id, kind, topic_id, is_sample, created_key, status, "
-                                "deleted_at, reason FROM staff_tombstones ORDER BY deleted_at")
+def tombstones(store: Store) -> list[Tombstone]:
+    rows = store.query("SELECT submission_id, kind, topic_id, is_sample, created_key, status, "
+                       "deleted_at, reason FROM staff_tombstones ORDER BY deleted_at")
     return [Tombstone(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
 
 
-def purged_count(store: Any) -> int:
-    rows = staff_db.read(store, "SELECT count(*) FROM staff_purged")
+def purged_count(store: Store) -> int:
+    rows = store.query("SELECT count(*) FROM staff_purged")
     return rows[0][0] if rows else 0
 
 
@@ -153,16 +145,10 @@ def _item(row: Any) -> Item:
                 bool(row[10]), row[11], row[12], row[13])
 
 
-def _casefold(value: Any) -> str:
-    return value.casefold() if isinstance(value, str) else ""
-
-
-def search(store: Any, query: str = "", *, kind: str | None = "idea", status: str | None = None,
+def search(store: Store, query: str = "", *, kind: str | None = "idea", status: str | None = None,
            limit: int = 200, offset: int = 0) -> list[Item]:
     """Items whose text, title, author, reference code or id contain ``query`` (any case,
     umlauts too), newest first."""
-    conn = staff_db.connection(store)
-    conn.create_function("staff_fold", 1, _casefold, deterministic=True)
     where, params = [], []
     if kind:
         where.append("s.kind = ?")
@@ -172,38 +158,37 @@ def search(store: Any, query: str = "", *, kind: str | None = "idea", status: st
         params.append(status)
     needle = query.strip().casefold()
     if needle:
-        where.append("instr(staff_fold(s.text || ' ' || coalesce(s.title, '') || ' ' || "
+        where.append("instr(casefold(s.text || ' ' || coalesce(s.title, '') || ' ' || "
                      "coalesce(s.author_name, '') || ' ' || s.reference_code || ' ' || s.id), ?) > 0")
         params.append(needle)
     sql = _ITEM_SQL + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY s.created_key DESC, s.rowid DESC LIMIT ? OFFSET ?"
-    return [_item(r) for r in staff_db.read(store, sql, (*params, limit, offset))]
+    return [_item(r) for r in store.query(sql, (*params, limit, offset))]
 
 
-def item(store: Any, submission_id: str) -> Item | None:
-    rows = staff_db.read(store, _ITEM_SQL + " WHERE s.id = ?", (submission_id,))
+def item(store: Store, submission_id: str) -> Item | None:
+    rows = store.query(_ITEM_SQL + " WHERE s.id = ?", (submission_id,))
     return _item(rows[0]) if rows else None
 
 
-def drawing_png(store: Any, submission_id: str) -> bytes | None:
-    rows = staff_db.read(store, "SELECT data FROM blobs WHERE submission_id = ? AND role = 'png'",
-                         (submission_id,))
+def drawing_png(store: Store, submission_id: str) -> bytes | None:
+    rows = store.query("SELECT data FROM blobs WHERE submission_id = ? AND role = 'png'", (submission_id,))
     return bytes(rows[0][0]) if rows else None
 
 
 # ---------------------------------------------------------------- drafts
 
 
-def list_drafts(store: Any) -> list[Item]:
+def list_drafts(store: Store) -> list[Item]:
     """Unfinished drawings that staff have not decided on yet, oldest first."""
     sql = (_ITEM_SQL + " WHERE s.unfinished = 1 AND s.id NOT IN "
            "(SELECT submission_id FROM staff_draft_decisions) ORDER BY s.created_key")
-    return [_item(r) for r in staff_db.read(store, sql)]
+    return [_item(r) for r in store.query(sql)]
 
 
-def keep_draft(store: Any, submission_id: str) -> None:
+def keep_draft(store: Store, submission_id: str) -> None:
     """Keep a recovered drawing as a contribution: no longer listed; released if it was withheld."""
-    with staff_db.write(store) as conn:
+    with store.transaction(f"could not change {submission_id}") as conn:
         if conn.execute("SELECT 1 FROM submissions WHERE id = ? AND unfinished = 1",
                         (submission_id,)).fetchone() is None:
             raise ModerationError(f"no unfinished drawing {submission_id}")
@@ -215,18 +200,18 @@ def keep_draft(store: Any, submission_id: str) -> None:
     log.info("kept recovered draft %s", submission_id)
 
 
-def discard_draft(store: Any, submission_id: str) -> Tombstone:
+def discard_draft(store: Store, submission_id: str) -> Tombstone:
     """Discard a recovered drawing: deleted, with a tombstone."""
     found = item(store, submission_id)
     if found is None or not found.unfinished:
         raise ModerationError(f"no unfinished drawing {submission_id}")
     stone = delete(store, submission_id, DRAFT_DISCARD_REASON)
-    with staff_db.write(store) as conn:
+    with store.transaction(f"could not change {submission_id}") as conn:
         conn.execute("INSERT OR REPLACE INTO staff_draft_decisions VALUES (?, 'discard', ?)",
                      (submission_id, utc_now()))
     return stone
 
 
-def receipt_of(store: Any, submission_id: str) -> dict | None:
-    rows = staff_db.read(store, "SELECT receipt FROM sync_state WHERE submission_id = ?", (submission_id,))
+def receipt_of(store: Store, submission_id: str) -> dict | None:
+    rows = store.query("SELECT receipt FROM sync_state WHERE submission_id = ?", (submission_id,))
     return json.loads(rows[0][0]) if rows and rows[0][0] else None

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from kiosk import staff_db
+from kiosk.storage import Store
 
-HOUR_SQL = ("SELECT substr(created_key, 1, 13) AS hour, kind, count(*) FROM submissions "
-            "GROUP BY hour, kind")
-"""Per UTC hour and kind. ``created_key`` is normalised UTC, so its first 13 characters are the hour."""
+HOUR_SQL = "SELECT hour, kind, n FROM submission_hours WHERE n > 0 ORDER BY hour, kind"
+"""Per UTC hour and kind, stored and purged (not deleted); a table kept by triggers (schema v6)."""
+REASON_SQL = "SELECT status, reason, n FROM sync_reason_counts WHERE n > 0 ORDER BY n DESC, status, reason"
+"""Failed and withheld rows per reason; a table kept by triggers (schema v6)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +45,19 @@ class Overview:
     notices: tuple[Any, ...] = field(default=())
 
 
-def load_overview(store: Any) -> Overview:
-    """Everything the overview screen shows, read from ``store`` in a few queries."""
+def load_overview(store: Store) -> Overview:
+    """Everything the overview screen shows, read from ``store`` in a few queries.
+
+    Each reads a handful of rows (trigger-kept counts, an index) however many
+    submissions there are, except the two ``count(*)`` over the staff tables,
+    which grow only with what staff deleted or purged.
+    """
     stats = store.stats()
-    hours = [HourBucket(h, k, n) for h, k, n in staff_db.read(store, HOUR_SQL)]
-    hours += [HourBucket(h, k, n) for h, k, n in staff_db.read(
-        store, "SELECT substr(created_key, 1, 13) AS hour, kind, count(*) FROM staff_purged GROUP BY hour, kind")]
-    deleted = staff_db.read(store, "SELECT count(*) FROM staff_tombstones")[0][0]
-    purged = staff_db.read(store, "SELECT count(*) FROM staff_purged")[0][0]
-    last_sent = staff_db.read(store, "SELECT max(updated_at) FROM sync_state WHERE status = 'sent'")[0][0]
-    by_reason = staff_db.read(store, "SELECT status, coalesce(last_error, withheld_reason, ''), count(*) "
-                                     "FROM sync_state WHERE status IN ('failed', 'withheld') "
-                                     "GROUP BY 1, 2 ORDER BY 3 DESC")
+    hours = [HourBucket(h, k, n) for h, k, n in store.query(HOUR_SQL)]
+    deleted = store.query("SELECT count(*) FROM staff_tombstones")[0][0]
+    purged = store.query("SELECT count(*) FROM staff_purged")[0][0]
+    last_sent = store.query("SELECT max(updated_at) FROM sync_state WHERE status = 'sent'")[0][0]
+    by_reason = store.query(REASON_SQL)
     return Overview(
         total=stats.total, ideas=stats.by_kind.get("idea", 0), drawings=stats.by_kind.get("drawing", 0),
         samples=stats.samples, by_topic=dict(stats.by_topic), by_state=dict(stats.by_state),

@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
 
-from kiosk import staff_db
 from kiosk.model import utc_now
+from kiosk.storage import Store, delete_submission_rows
 
 log = logging.getLogger("kiosk.purge")
 
@@ -54,9 +54,9 @@ def confirmation_phrase(lost: int) -> str:
     return f"LOSE {lost}"
 
 
-def plan_purge(store: Any) -> PurgePlan:
+def plan_purge(store: Store) -> PurgePlan:
     """Which submissions the receiver verifiably has (safe) and which would be lost."""
-    states = staff_db.read(store, "SELECT submission_id, status, receipt FROM sync_state")
+    states = store.query("SELECT submission_id, status, receipt FROM sync_state")
     safe: list[str] = []
     risk: dict[str, int] = {}
     risk_ids: list[str] = []
@@ -72,7 +72,7 @@ def plan_purge(store: Any) -> PurgePlan:
     return PurgePlan(tuple(safe), risk, tuple(risk_ids))
 
 
-def _verified(store: Any, submission_id: str, receipt: str | None) -> bool:
+def _verified(store: Store, submission_id: str, receipt: str | None) -> bool:
     if not receipt:
         return False
     sub = store.get(submission_id)
@@ -88,7 +88,7 @@ def refusal(plan: PurgePlan) -> str:
             f"to purge anyway and lose them, confirm with: {confirmation_phrase(plan.lost)}")
 
 
-def purge(store: Any, *, confirm: str | None = None, plan: PurgePlan | None = None) -> PurgeResult:
+def purge(store: Store, *, confirm: str | None = None, plan: PurgePlan | None = None) -> PurgeResult:
     """Remove verified submissions (and, confirmed, the at-risk ones); VACUUM the file.
 
     Raises:
@@ -99,9 +99,10 @@ def purge(store: Any, *, confirm: str | None = None, plan: PurgePlan | None = No
         raise PurgeRefused(refusal(plan))
     before = _file_bytes(store)
     now = utc_now()
-    with staff_db.write(store) as conn:
+    safe = set(plan.safe)
+    with store.transaction("could not purge") as conn:
         for sid in plan.safe + plan.at_risk_ids:
-            _record_and_remove(conn, sid, sid in plan.safe, now)
+            _record_and_remove(conn, sid, sid in safe, now)
     vacuum(store)
     after = _file_bytes(store)
     log.info("purged %d submissions (%d of them not verified delivered); %d -> %d bytes",
@@ -109,35 +110,35 @@ def purge(store: Any, *, confirm: str | None = None, plan: PurgePlan | None = No
     return PurgeResult(len(plan.safe) + plan.lost, plan.lost, before, after)
 
 
-def _record_and_remove(conn: Any, sid: str, delivered: bool, now: str) -> None:
-    from kiosk.moderation import _remove_rows
-
+def _record_and_remove(conn: sqlite3.Connection, sid: str, delivered: bool, now: str) -> None:
+    # An upsert, not INSERT OR REPLACE: a replace would not run the delete trigger
+    # that keeps the per-hour counts, and would count an item purged twice twice.
     conn.execute(
-        "INSERT OR REPLACE INTO staff_purged (submission_id, kind, topic_id, is_sample, created_key, sha256, "
+        "INSERT INTO staff_purged (submission_id, kind, topic_id, is_sample, created_key, sha256, "
         "receipt, delivered, purged_at) "
         "SELECT s.id, s.kind, s.topic_id, s.is_sample, s.created_key, "
         "coalesce(json_extract(st.receipt, '$.sha256'), ''), st.receipt, ?, ? "
-        "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ?",
+        "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ? "
+        "ON CONFLICT (submission_id) DO UPDATE SET kind = excluded.kind, topic_id = excluded.topic_id, "
+        "is_sample = excluded.is_sample, created_key = excluded.created_key, sha256 = excluded.sha256, "
+        "receipt = excluded.receipt, delivered = excluded.delivered, purged_at = excluded.purged_at",
         (int(delivered), now, sid))
-    _remove_rows(conn, sid)
+    delete_submission_rows(conn, sid)
 
 
-def vacuum(store: Any) -> None:
+def vacuum(store: Store) -> None:
     """Rewrite the file without free pages, and empty the WAL, so deleted text is really gone."""
-    conn = staff_db.connection(store)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("VACUUM")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.vacuum()
 
 
-def _file_bytes(store: Any) -> int:
+def _file_bytes(store: Store) -> int:
     path = getattr(store, "path", None)
     if path is None:
         return 0
     return sum(os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}"))
 
 
-def receipts(store: Any) -> list[dict]:
+def receipts(store: Store) -> list[dict]:
     """The receipts kept for purged submissions."""
-    return [json.loads(r[0]) for r in staff_db.read(
-        store, "SELECT receipt FROM staff_purged WHERE receipt IS NOT NULL ORDER BY purged_at")]
+    return [json.loads(r[0]) for r in store.query(
+        "SELECT receipt FROM staff_purged WHERE receipt IS NOT NULL ORDER BY purged_at")]

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk import staff_db
 
 API_PREFIX = "/api/v1"
 EXIT_OK, EXIT_MISMATCH, EXIT_CONFIG = 0, 1, 2
@@ -134,8 +133,8 @@ def reconcile(store: Any, receipt: Callable[[str], dict | None], *,
     Raises:
         ReconcileError: the receiver cannot be asked (the report would be meaningless).
     """
-    rows = staff_db.read(store, "SELECT submission_id, status, last_error, withheld_reason, receipt "
-                                "FROM sync_state ORDER BY created_key")
+    rows = store.query("SELECT submission_id, status, last_error, withheld_reason, receipt "
+                       "FROM sync_state ORDER BY created_key")
     report = ReconcileReport(held=len(rows))
     for n, (sid, status, error, reason, local_receipt) in enumerate(rows, 1):
         if status == "withheld":

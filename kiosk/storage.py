@@ -24,6 +24,18 @@ Schema history (``MIGRATIONS``; one transaction each, recorded in
 3. ``add_notices_and_counts``: staff notices, and per-(kind, topic, state,
    sample) counts kept by triggers, so :meth:`Store.stats` reads a handful of
    rows however many submissions there are.
+4. ``withhold_samples``: seeded samples start withheld, so they never sync.
+5. ``add_staff_tables``: what staff mode keeps beside the submissions
+   (tombstones, receipts of purged items, decisions on recovered drafts) and
+   the indexes its overview and browse lists read.
+6. ``add_overview_counts``: per-hour and per-failure-reason counts kept by
+   triggers, so the staff overview reads a few rows, not every submission.
+
+Staff modules (``kiosk.moderation``, ``kiosk.purge``, ``kiosk.overview``,
+``kiosk.reconcile``, ``kiosk.export``) reach the database only through
+:meth:`Store.query`, :meth:`Store.transaction`, :func:`delete_submission_rows`,
+:meth:`Store.vacuum`, and (for the export) :meth:`Store.snapshot` and
+:meth:`Store.stream`; nothing outside this module touches the connection.
 """
 
 from __future__ import annotations
@@ -296,12 +308,140 @@ def withhold_samples(conn: sqlite3.Connection) -> None:
     """)
 
 
+def add_staff_tables(conn: sqlite3.Connection) -> None:
+    """v5: staff mode's tables, and the indexes its overview and lists read.
+
+    ``staff_tombstones`` keeps what is left of a deleted submission (no content:
+    id, kind, topic, times, reason) so counts stay honest; ``staff_purged`` the
+    receipt and counts of each submission wiped after delivery;
+    ``staff_draft_decisions`` whether staff kept or discarded a recovered
+    drawing. ``staff_submissions_hour_kind`` serves newest-first browsing and
+    per-hour reads, ``staff_sync_state_status`` the per-state reads (last
+    sent, failures, withheld).
+
+    Before this migration the staff tools created the same tables and indexes
+    themselves on first use, so a file may have them already: hence
+    ``IF NOT EXISTS``, with exactly the definitions they used.
+    """
+    _exec_script(conn, """
+        CREATE TABLE IF NOT EXISTS staff_tombstones (
+            submission_id TEXT PRIMARY KEY NOT NULL,
+            kind          TEXT NOT NULL,
+            topic_id      TEXT NOT NULL,
+            is_sample     INTEGER NOT NULL,
+            created_key   TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            deleted_at    TEXT NOT NULL,
+            reason        TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS staff_purged (
+            submission_id TEXT PRIMARY KEY NOT NULL,
+            kind          TEXT NOT NULL,
+            topic_id      TEXT NOT NULL,
+            is_sample     INTEGER NOT NULL,
+            created_key   TEXT NOT NULL,
+            sha256        TEXT NOT NULL,
+            receipt       TEXT,
+            delivered     INTEGER NOT NULL,
+            purged_at     TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS staff_draft_decisions (
+            submission_id TEXT PRIMARY KEY NOT NULL,
+            decision      TEXT NOT NULL CHECK (decision IN ('keep', 'discard')),
+            decided_at    TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS staff_submissions_hour_kind ON submissions (created_key, kind);
+        CREATE INDEX IF NOT EXISTS staff_sync_state_status ON sync_state (status, updated_at);
+    """)
+
+
+def add_overview_counts(conn: sqlite3.Connection) -> None:
+    """v6: the staff overview's per-hour and per-reason counts, kept by triggers.
+
+    ``submission_hours`` counts submissions per UTC hour (the first 13
+    characters of ``created_key``) and kind: those stored plus those purged
+    after delivery (which staff still collected), not those staff deleted.
+    ``sync_reason_counts`` counts failed and withheld rows per reason (the
+    last error, else the withheld reason). The overview then reads a few
+    dozen rows instead of grouping every submission (issue #6: under 100 ms
+    over 100,000). Groups that drop to 0 stay, with ``n = 0``.
+    """
+    _exec_script(conn, """
+        CREATE TABLE submission_hours (
+            hour TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            n    INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (hour, kind)
+        ) WITHOUT ROWID;
+        INSERT INTO submission_hours (hour, kind, n)
+            SELECT hour, kind, count(*) FROM (
+                SELECT substr(created_key, 1, 13) AS hour, kind FROM submissions
+                UNION ALL
+                SELECT substr(created_key, 1, 13), kind FROM staff_purged)
+            GROUP BY hour, kind;
+        CREATE TRIGGER submission_hours_insert AFTER INSERT ON submissions BEGIN
+            INSERT INTO submission_hours (hour, kind, n) VALUES (substr(NEW.created_key, 1, 13), NEW.kind, 1)
+                ON CONFLICT (hour, kind) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER submission_hours_delete AFTER DELETE ON submissions BEGIN
+            UPDATE submission_hours SET n = n - 1
+                WHERE hour = substr(OLD.created_key, 1, 13) AND kind = OLD.kind;
+        END;
+        CREATE TRIGGER submission_hours_purged_insert AFTER INSERT ON staff_purged BEGIN
+            INSERT INTO submission_hours (hour, kind, n) VALUES (substr(NEW.created_key, 1, 13), NEW.kind, 1)
+                ON CONFLICT (hour, kind) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER submission_hours_purged_update AFTER UPDATE OF created_key, kind ON staff_purged BEGIN
+            UPDATE submission_hours SET n = n - 1
+                WHERE hour = substr(OLD.created_key, 1, 13) AND kind = OLD.kind;
+            INSERT INTO submission_hours (hour, kind, n) VALUES (substr(NEW.created_key, 1, 13), NEW.kind, 1)
+                ON CONFLICT (hour, kind) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER submission_hours_purged_delete AFTER DELETE ON staff_purged BEGIN
+            UPDATE submission_hours SET n = n - 1
+                WHERE hour = substr(OLD.created_key, 1, 13) AND kind = OLD.kind;
+        END;
+        CREATE TABLE sync_reason_counts (
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            n      INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (status, reason)
+        ) WITHOUT ROWID;
+        INSERT INTO sync_reason_counts (status, reason, n)
+            SELECT status, coalesce(last_error, withheld_reason, ''), count(*) FROM sync_state
+            WHERE status IN ('failed', 'withheld') GROUP BY 1, 2;
+        CREATE TRIGGER sync_reason_counts_insert AFTER INSERT ON sync_state
+        WHEN NEW.status IN ('failed', 'withheld') BEGIN
+            INSERT INTO sync_reason_counts (status, reason, n)
+                VALUES (NEW.status, coalesce(NEW.last_error, NEW.withheld_reason, ''), 1)
+                ON CONFLICT (status, reason) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER sync_reason_counts_update AFTER UPDATE OF status, last_error, withheld_reason ON sync_state
+        WHEN OLD.status IN ('failed', 'withheld') OR NEW.status IN ('failed', 'withheld') BEGIN
+            UPDATE sync_reason_counts SET n = n - 1
+                WHERE OLD.status IN ('failed', 'withheld')
+                  AND status = OLD.status AND reason = coalesce(OLD.last_error, OLD.withheld_reason, '');
+            INSERT INTO sync_reason_counts (status, reason, n)
+                SELECT NEW.status, coalesce(NEW.last_error, NEW.withheld_reason, ''), 1
+                WHERE NEW.status IN ('failed', 'withheld')
+                ON CONFLICT (status, reason) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER sync_reason_counts_delete AFTER DELETE ON sync_state
+        WHEN OLD.status IN ('failed', 'withheld') BEGIN
+            UPDATE sync_reason_counts SET n = n - 1
+                WHERE status = OLD.status AND reason = coalesce(OLD.last_error, OLD.withheld_reason, '');
+        END;
+    """)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
     add_sync_state,
     add_notices_and_counts,
     withhold_samples,
+    add_staff_tables,
+    add_overview_counts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""
@@ -412,9 +552,30 @@ _INSERT_BLOB = (
     "INSERT INTO blobs (submission_id, role, position, media_type, sha256, size, data) "
     "VALUES (:submission_id, :role, :position, :media_type, :sha256, :size, :data)"
 )
-PENDING_SQL = ("SELECT submission_id FROM sync_state WHERE status = 'pending' "
+PENDING_SQL = ("SELECT submission_id FROM sync_state INDEXED BY sync_state_pending WHERE status = 'pending' "
                "ORDER BY created_key, submission_id LIMIT ?")
-"""The sync worker's query; it walks the partial index ``sync_state_pending``."""
+"""The sync worker's query; it walks the partial index ``sync_state_pending``.
+
+``INDEXED BY`` because the planner, without statistics, would rather take
+``staff_sync_state_status`` (status first) and then sort every pending row.
+"""
+
+
+def delete_submission_rows(conn: sqlite3.Connection, submission_id: str) -> bool:
+    """Remove a submission with its blobs and sync state, inside :meth:`Store.transaction`.
+
+    The sync-state row goes first: its delete trigger lowers the counts by
+    looking the submission up, which must still be there. Then the blobs,
+    then the submission. Returns whether there was such a submission.
+    """
+    conn.execute("DELETE FROM sync_state WHERE submission_id = ?", (submission_id,))
+    conn.execute("DELETE FROM blobs WHERE submission_id = ?", (submission_id,))
+    return conn.execute("DELETE FROM submissions WHERE id = ?", (submission_id,)).rowcount == 1
+
+
+def _casefold(value: Any) -> str | None:
+    """The SQL function ``casefold(text)``: ``str.casefold``; NULL and non-text give NULL."""
+    return value.casefold() if isinstance(value, str) else None
 
 
 def _parse_utc(text: str) -> datetime:
@@ -445,17 +606,19 @@ def blob_rows(sub: Submission) -> list[dict[str, Any]]:
 
 
 def submission_from_row(row: Mapping[str, Any] | sqlite3.Row,
-                        blobs: Iterable[Mapping[str, Any] | sqlite3.Row] = ()) -> Submission:
+                        blobs: Iterable[Mapping[str, Any] | sqlite3.Row] = (), *,
+                        verify_blobs: bool = True) -> Submission:
     """Rebuild a :class:`Submission` from its row and its blob rows (in position order).
 
     Blob digests are checked again by :class:`Blob`, so damaged payloads do not
-    leave the store silently.
+    leave the store silently, unless ``verify_blobs`` is False (see :meth:`Store.get`).
     """
     values = {name: row[name] for name in SUBMISSION_COLUMNS}
     for name in _BOOL_COLUMNS:
         if values[name] is not None:
             values[name] = bool(values[name])
-    built = tuple(Blob(role=b["role"], data=bytes(b["data"]), media_type=b["media_type"], sha256=b["sha256"])
+    built = tuple(Blob(role=b["role"], data=bytes(b["data"]), media_type=b["media_type"], sha256=b["sha256"],
+                       trusted=not verify_blobs)
                   for b in blobs)
     return Submission(**values, blobs=built)
 
@@ -668,6 +831,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
+            conn.create_function("casefold", 1, _casefold, deterministic=True)
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             if is_corruption(exc):
@@ -740,6 +904,49 @@ class Store:
         with _environment_errors(what):
             return self._conn.execute(sql, params).fetchall()
 
+    # -- the seam for staff modules ----------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = (), *,
+              what: str = "could not read the database") -> list[sqlite3.Row]:
+        """Run one read-only statement and return all its rows (``sqlite3.Row``).
+
+        For the staff modules' reads over the store's tables (see the module
+        docstring for the schema). Writes go through :meth:`transaction`. The
+        SQL function ``casefold(text)`` (Python's ``str.casefold``; NULL stays
+        NULL) is available for searches that ignore case, umlauts too.
+
+        Raises:
+            StoreError: an environment problem, saying ``what``.
+        """
+        return self._read(what, sql, params)
+
+    @contextmanager
+    def transaction(self, what: str = "could not write to the database") -> Iterator[sqlite3.Connection]:
+        """One write transaction for the staff modules: ``BEGIN IMMEDIATE`` ... ``COMMIT``.
+
+        Yields the connection to run statements on; everything is rolled back
+        if the block raises. Submissions are immutable (a trigger refuses
+        UPDATE); to remove one, call :func:`delete_submission_rows` here, which
+        keeps the trigger-kept counts right.
+
+        Raises:
+            StoreError / DiskFullError: an environment problem, saying ``what``;
+                nothing was written. Other exceptions from the block pass through.
+        """
+        with _transaction(self._conn, what) as conn:
+            yield conn
+
+    def vacuum(self) -> None:
+        """Rewrite the file without free pages and empty the WAL, so deleted text is really gone.
+
+        Raises:
+            StoreError: an environment problem (e.g. no room for the copy VACUUM writes).
+        """
+        with _environment_errors("could not compact the database"):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # -- submissions -----------------------------------------------------
 
     def add(self, sub: Submission) -> None:
@@ -789,12 +996,19 @@ class Store:
                              (row for s in subs for row in blob_rows(s)))
         return len(subs)
 
-    def get(self, submission_id: str) -> Submission | None:
-        """The submission with its blob data, or None."""
-        rows = self._read("could not read a submission", f"{_SELECT_SUBMISSION} WHERE id = ?", (submission_id,))
-        return self._with_blobs(rows)[0] if rows else None
+    def get(self, submission_id: str, *, verify_blobs: bool = True) -> Submission | None:
+        """The submission with its blob data, or None.
 
-    def _with_blobs(self, rows: Sequence[sqlite3.Row]) -> list[Submission]:
+        Args:
+            verify_blobs: hash each blob again and compare with its stored digest.
+                The sync client passes False: the receiver hashes every blob it is
+                sent and refuses a mismatch (422), so a damaged blob still fails
+                loudly, and a drawing is not hashed twice on its way out.
+        """
+        rows = self._read("could not read a submission", f"{_SELECT_SUBMISSION} WHERE id = ?", (submission_id,))
+        return self._with_blobs(rows, verify_blobs=verify_blobs)[0] if rows else None
+
+    def _with_blobs(self, rows: Sequence[sqlite3.Row], *, verify_blobs: bool = True) -> list[Submission]:
         ids = [row["id"] for row in rows]
         blobs: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
         marks = ", ".join("?" * len(ids))
@@ -802,7 +1016,7 @@ class Store:
                             f"SELECT submission_id, role, media_type, sha256, data FROM blobs "
                             f"WHERE submission_id IN ({marks}) ORDER BY submission_id, position", ids):
             blobs[b["submission_id"]].append(b)
-        return [submission_from_row(row, blobs[row["id"]]) for row in rows]
+        return [submission_from_row(row, blobs[row["id"]], verify_blobs=verify_blobs) for row in rows]
 
     def count(self) -> int:
         """How many submissions are stored (read from the trigger-kept counts)."""
@@ -835,6 +1049,59 @@ class Store:
                               f"{_SELECT_SUBMISSION} WHERE rowid IN ({', '.join('?' * len(batch))})", batch)
             by_rowid = {row["row_id"]: row for row in rows}
             yield from self._with_blobs([by_rowid[i] for i in batch if i in by_rowid])
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside the block (:meth:`query`, :meth:`stream`) all see one moment.
+
+        A read transaction: other connections (the sync worker, a visitor's
+        add on another store) keep writing meanwhile, as WAL readers block no
+        writer; only checkpoints wait past it, so keep it to one job (an
+        export). No writes through this store inside the block.
+
+        Raises:
+            StoreError: an environment problem.
+        """
+        with _environment_errors("could not read the database"):
+            self._conn.execute("BEGIN")
+            try:  # a deferred BEGIN takes its snapshot at the first read, so read now
+                self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
+    def stream(self, sql: str, params: Sequence[Any] = (), *,
+               functions: Mapping[str, Callable[..., Any]] | None = None) -> Iterator[tuple[Any, ...]]:
+        """Rows of one read-only statement as plain tuples, one at a time (for the export).
+
+        Nothing is held in memory but the current row. One statement reads one
+        consistent moment; inside :meth:`snapshot`, all statements do. Close
+        the iterator (``contextlib.closing``) when stopping early.
+
+        Args:
+            functions: SQL functions (name -> callable, any number of arguments)
+                the statement may call; registered for this iteration only.
+
+        Raises:
+            StoreError: an environment problem.
+        """
+        what = "could not read the database"
+        functions = dict(functions or {})
+        try:
+            with _environment_errors(what):
+                for name, fn in functions.items():
+                    self._conn.create_function(name, -1, fn, deterministic=True)
+                cursor = self._conn.cursor()
+                cursor.row_factory = None
+                yield from cursor.execute(sql, params)
+        finally:
+            for name in functions:
+                self._conn.create_function(name, -1, None)
 
     # -- disk ------------------------------------------------------------
 

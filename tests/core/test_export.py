@@ -256,3 +256,16 @@ def test_removable_drives_are_found_in_proc_mounts():
               "/dev/sdc1 /run/media/anna/My\\040Files exfat rw 0 0\n"
               "tmpfs /run/user/1000 tmpfs rw 0 0\n")
     assert [str(p) for p in parse_mounts(mounts)] == ["/media/kiosk/STICK", "/run/media/anna/My Files"]
+
+
+@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "is full"), (errno.EIO, "removed")])
+def test_a_drive_that_fills_up_while_the_lines_stream_says_why(store, tmp_path, code, words):
+    import random
+
+    rng = random.Random(5)
+    for i in range(300):  # text that does not compress: the JSONL member writes while it is open
+        store.add(idea("".join(rng.choice("abcdefghijklmnopqrstuvwxyzäöü ") for _ in range(400))))
+    stick = usb(tmp_path)
+    with pytest.raises(ExportError, match=words):
+        export_store(store, CONFIG, stick, opener=lambda p: FullDisk(p, 20_000, code))
+    assert list(stick.iterdir()) == []

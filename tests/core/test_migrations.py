@@ -75,7 +75,61 @@ def insert_v3(conn: sqlite3.Connection) -> None:
                  "('moved_aside', 'The database was damaged and moved aside.', '2024-06-01T07:00:00Z', '/x')")
 
 
-INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3}
+# What the staff tools of v4 created on first use, before a migration owned their tables.
+STAFF_TABLES_V4 = """
+CREATE TABLE IF NOT EXISTS staff_tombstones (
+    submission_id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, topic_id TEXT NOT NULL,
+    is_sample INTEGER NOT NULL, created_key TEXT NOT NULL, status TEXT NOT NULL,
+    deleted_at TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_purged (
+    submission_id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, topic_id TEXT NOT NULL,
+    is_sample INTEGER NOT NULL, created_key TEXT NOT NULL, sha256 TEXT NOT NULL, receipt TEXT,
+    delivered INTEGER NOT NULL, purged_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS staff_submissions_hour_kind ON submissions (created_key, kind);
+CREATE INDEX IF NOT EXISTS staff_sync_state_status ON sync_state (status, updated_at);
+CREATE TABLE IF NOT EXISTS staff_draft_decisions (
+    submission_id TEXT PRIMARY KEY NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('keep', 'discard')), decided_at TEXT NOT NULL)
+"""
+TOMBSTONE = ("9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", "idea", "mobility", 0, "2024-06-01T07:30:00.000000Z",
+             "pending", "2024-06-01T12:00:00.000Z", "insulting")
+PURGED = ("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "drawing", "play", 0, "2024-06-01T07:45:00.000000Z",
+          "ab" * 32, '{"sha256":"' + "ab" * 32 + '"}', 1, "2024-06-02T09:00:00.000Z")
+
+
+def insert_v4(conn: sqlite3.Connection) -> None:
+    """v4 data, on a file where staff had already deleted one item and purged another."""
+    insert_v3(conn)
+    for statement in STAFF_TABLES_V4.split(";"):
+        conn.execute(statement)
+    conn.execute("INSERT INTO staff_tombstones VALUES (?, ?, ?, ?, ?, ?, ?, ?)", TOMBSTONE)
+    conn.execute("INSERT INTO staff_purged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", PURGED)
+
+
+def insert_v5(conn: sqlite3.Connection) -> None:
+    """v5 data: the staff tables are the migration's now; staff also decided on a draft."""
+    insert_v4(conn)
+    conn.execute("INSERT INTO staff_draft_decisions VALUES (?, 'keep', '2024-06-01T13:00:00.000Z')",
+                 (ROWS[1]["id"],))
+
+
+INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5}
+
+
+def counted_the_slow_way(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """Per-hour and per-reason counts grouped from the base tables, as v6's tables must hold them."""
+    hours = store.query("SELECT hour, kind, count(*) FROM (SELECT substr(created_key, 1, 13) AS hour, kind "
+                        "FROM submissions UNION ALL SELECT substr(created_key, 1, 13), kind FROM staff_purged) "
+                        "GROUP BY 1, 2 ORDER BY 1, 2")
+    reasons = store.query("SELECT status, coalesce(last_error, withheld_reason, ''), count(*) FROM sync_state "
+                          "WHERE status IN ('failed', 'withheld') GROUP BY 1, 2 ORDER BY 1, 2")
+    return [tuple(r) for r in hours], [tuple(r) for r in reasons]
+
+
+def counted_by_triggers(store: Store) -> tuple[list[tuple], list[tuple]]:
+    hours = store.query("SELECT hour, kind, n FROM submission_hours WHERE n > 0 ORDER BY 1, 2")
+    reasons = store.query("SELECT status, reason, n FROM sync_reason_counts WHERE n > 0 ORDER BY 1, 2")
+    return [tuple(r) for r in hours], [tuple(r) for r in reasons]
 
 
 def build_version(path: Path, version: int) -> None:
@@ -98,9 +152,10 @@ def expected(row: dict) -> Submission:
 
 
 def test_history_is_named_and_versioned():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 4
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 6
     assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
-                                                "add_notices_and_counts", "withhold_samples"]
+                                                "add_notices_and_counts", "withhold_samples",
+                                                "add_staff_tables", "add_overview_counts"]
 
 
 def test_a_new_file_records_every_migration(tmp_path):
@@ -162,6 +217,22 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
         assert s.stats().by_state["pending"] == (4 if version >= 2 else 5)
         assert s.stats().by_state["withheld"] == (2 if version >= 2 else 2)
         assert [n.kind for n in s.notices] == (["moved_aside"] if version >= 3 else [])
+        # v5: the staff tables exist, with what the v4 staff tools had put there
+        assert [tuple(r) for r in s.query("SELECT * FROM staff_tombstones")] == ([TOMBSTONE] if version >= 4 else [])
+        assert [tuple(r) for r in s.query("SELECT * FROM staff_purged")] == ([PURGED] if version >= 4 else [])
+        assert s.query("SELECT count(*) FROM staff_draft_decisions")[0][0] == (1 if version >= 5 else 0)
+        # v6: the overview's counts start from what the file held, and follow every change
+        hours, reasons = counted_by_triggers(s)
+        assert (hours, reasons) == counted_the_slow_way(s)
+        assert sum(n for _, _, n in hours) == 7 + (1 if version >= 4 else 0)
+        assert ("withheld", "sample", 2) in reasons
+        indexes = {r[0] for r in s.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"staff_submissions_hour_kind", "staff_sync_state_status"} <= indexes
+        with s.transaction() as conn:
+            storage.delete_submission_rows(conn, new.id)
+        assert s.stats().by_topic["mobility"] == 3 and s.count() == 6
+        s.mark_failed(ROWS[0]["id"] if version < 2 else ROWS[3]["id"], "422: text")
+        assert counted_by_triggers(s) == counted_the_slow_way(s)
 
 
 def test_a_failing_migration_leaves_the_previous_version(tmp_path):
@@ -175,7 +246,8 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path):
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "half_done" not in tables and "submissions" in tables
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
-    assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples"]
+    assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples",
+                                     "add_staff_tables", "add_overview_counts"]
     conn.close()
 
 
@@ -191,5 +263,5 @@ def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
 def test_a_different_history_is_refused():
     with pytest.raises(StoreError, match="add_sync_state"):
         storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
-    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4]
-    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4]
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6]

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import storage
-from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, Submission
+from kiosk import purge, storage
+from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, SchemaError, Submission
 from kiosk.storage import (
     DB_FILENAME,
     DiskFullError,
@@ -31,6 +31,8 @@ from kiosk.storage import (
     StoreError,
     TransitionError,
 )
+
+from test_migrations import counted_by_triggers, counted_the_slow_way  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
@@ -205,7 +207,8 @@ def test_stats_by_kind_topic_state_and_samples(store):
     assert stats == scanned_stats(store.path)
 
 
-_ops = st.lists(st.tuples(st.sampled_from(["add", "sent", "failed", "withhold", "release", "reset", "attempt"]),
+_ops = st.lists(st.tuples(st.sampled_from(["add", "sent", "failed", "withhold", "release", "reset", "attempt",
+                                           "delete", "purge"]),
                           st.integers(0, 7), st.sampled_from(["mobility", "climate", "play"]), st.booleans()),
                 max_size=25)
 
@@ -224,6 +227,12 @@ def test_trigger_kept_counts_match_a_full_scan(tmp_path):
                     ids.append(sub.id)
                 elif op == "reset":
                     s.reset_failed()
+                elif op == "delete":
+                    with s.transaction() as conn:
+                        assert storage.delete_submission_rows(conn, ids.pop(i % len(ids)))
+                elif op == "purge":
+                    with s.transaction() as conn:
+                        purge._record_and_remove(conn, ids.pop(i % len(ids)), True, "2024-06-01T00:00:00Z")
                 else:
                     target = ids[i % len(ids)]
                     try:
@@ -236,6 +245,7 @@ def test_trigger_kept_counts_match_a_full_scan(tmp_path):
                         pass
             assert s.stats() == scanned_stats(s.path)
             assert s.count() == raw_count(s.path, "submissions") == len(ids)
+            assert counted_by_triggers(s) == counted_the_slow_way(s)
         check()
 
 
@@ -640,6 +650,87 @@ def test_sqlite_disk_full_rolls_back_and_raises_disk_full(store, make):
     store._conn.execute("PRAGMA max_page_count = 1073741823")
     store.add(sub)
     assert store.get(sub.id) == sub
+
+
+# -- the seam for staff modules ---------------------------------------------
+
+def test_transaction_commits_or_rolls_back_everything(store):
+    keep, gone = idea(), drawing()
+    store.add(keep)
+    store.add(gone)
+    with pytest.raises(RuntimeError):
+        with store.transaction() as conn:
+            assert storage.delete_submission_rows(conn, gone.id)
+            conn.execute("INSERT INTO staff_draft_decisions VALUES (?, 'keep', 'now')", (keep.id,))
+            raise RuntimeError("a staff module's bug")
+    assert store.get(gone.id) == gone and store.count() == 2
+    assert store.query("SELECT count(*) FROM staff_draft_decisions")[0][0] == 0
+    with store.transaction() as conn:
+        assert storage.delete_submission_rows(conn, gone.id)
+        assert not storage.delete_submission_rows(conn, gone.id)
+    assert store.get(gone.id) is None and store.sync_state(gone.id) is None
+    assert raw_count(store.path, "blobs") == 0
+    assert store.stats() == scanned_stats(store.path) and store.count() == 1
+
+
+def test_transaction_turns_a_full_disk_into_disk_full_error(store):
+    store.add(idea())
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFullError, match="could not keep it"):
+        with store.transaction("could not keep it") as conn:
+            conn.executemany("INSERT INTO staff_draft_decisions VALUES (?, 'keep', 'now')",
+                             ((f"id-{i}-" + "x" * 200,) for i in range(2000)))
+    assert not store._conn.in_transaction
+    assert store.query("SELECT count(*) FROM staff_draft_decisions")[0][0] == 0
+
+
+def test_query_reads_rows_and_names_a_broken_file(store, tmp_path):
+    store.add(idea(text="Straße am FLUSS"))
+    rows = store.query("SELECT id, casefold(text), casefold(NULL) FROM submissions")
+    assert [(r[1], r[2]) for r in rows] == [("strasse am fluss", None)]
+    assert rows[0]["id"] == store.query("SELECT submission_id FROM sync_state")[0][0]
+    with pytest.raises(sqlite3.OperationalError):  # a bug in the SQL is not an environment problem
+        store.query("SELECT nope FROM submissions")
+
+
+def test_a_snapshot_reads_one_moment_while_another_store_writes(store):
+    first = idea()
+    store.add(first)
+    with Store(store.path) as other:
+        with store.snapshot():
+            rows = store.stream("SELECT id, upper(?) FROM submissions", ("x",))
+            other.add(idea())  # the sync worker's connection goes on writing
+            assert list(rows) == [(first.id, "X")]
+            assert store.query("SELECT count(*) FROM submissions")[0][0] == 1
+        assert store.count() == 2
+    calls = []
+    rows = store.stream("SELECT twice(count(*)) FROM submissions", functions={"twice": lambda n: calls.append(n) or 2 * n})
+    assert list(rows) == [(4,)] and calls == [2]
+    with pytest.raises(sqlite3.OperationalError):  # registered for that iteration only
+        store.query("SELECT twice(1)")
+
+
+def test_get_checks_blob_digests_unless_the_caller_lets_the_receiver_do_it(store):
+    sub = drawing()
+    store.add(sub)
+    with store.transaction() as conn:  # a damaged page, say
+        conn.execute("UPDATE blobs SET data = ? WHERE submission_id = ? AND role = 'png'", (b"broken", sub.id))
+    with pytest.raises(SchemaError, match="digest"):
+        store.get(sub.id)
+    trusted = store.get(sub.id, verify_blobs=False)  # the sync client: the receiver hashes on PUT (422)
+    assert trusted.blob("png").data == b"broken" and trusted.blob("png").sha256 == sub.blob("png").sha256
+
+
+def test_vacuum_leaves_no_deleted_text_in_the_file(store):
+    secret = "Geheimnis-Zebrastreifen-4711"
+    sub = idea(text=secret)
+    store.add(sub)
+    with store.transaction() as conn:
+        storage.delete_submission_rows(conn, sub.id)
+    store.vacuum()
+    on_disk = b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+    assert secret.encode() not in on_disk
 
 
 @pytest.mark.parametrize("last,minutes_later,due", [(None, 0, True), ("2024-06-01T10:00:00.000Z", 59, False),

@@ -157,11 +157,11 @@ def test_receipt_survives_receiver_restart(store, receiver_dir, token):
         store_get = store.get
         calls = [0]
 
-        def get_and_stop_after_two(sid):
+        def get_and_stop_after_two(sid, **kw):
             calls[0] += 1
             if calls[0] == 3:
                 r.stop()
-            return store_get(sid)
+            return store_get(sid, **kw)
 
         store.get = get_and_stop_after_two
         report = c.sync_pending()

@@ -99,6 +99,8 @@ def test_blob_path_is_never_a_file_path(api, receiver_dir, bad):
     (lambda d: d.update(schema=99), "schema"),
     (lambda d: d.update(consent_given="yes"), "consent_given"),
     (lambda d: d.update(id="1b4e28ba-2fa1-4d2e-8f3b-1c2d3e4f5a6b"), "id"),
+    (lambda d: d.update(text="Idee \ud800"), "text"),  # json.dumps escapes it; the receiver decodes it back
+    (lambda d: d.update(author_name="\udfff"), "author_name"),
 ])
 def test_invalid_content_is_422_naming_field(api, mutate, field):
     sub = make_idea()
@@ -212,3 +214,23 @@ def test_staff_zip_has_everything(api, receiver, staff_password):
         assert zf.read(f"blobs/{b.sha256}") == b.data
     assert json.loads(zf.read("manifest.json"))["submissions"] == 3
     assert len(zf.read("receipts.jsonl").splitlines()) == 3
+
+
+def test_a_blob_is_hashed_once_on_put_and_trusted_after(api, receiver_dir, monkeypatch):
+    """The digest check happens on PUT (422 on a mismatch); the submission does not hash again."""
+    import kiosk.model
+
+    sub = make_drawing(7, size=64)  # a PNG of about 12 kB of noise
+    png = sub.blob("png")
+    assert png.size > 5000
+    bad = api.put(f"{api.base}/blobs/{png.sha256}", data=png.data[:-1] + b"\x00", timeout=5)
+    assert bad.status_code == 422 and bad.json()["field"] == "sha256"
+    for blob in sub.blobs:
+        assert api.put(f"{api.base}/blobs/{blob.sha256}", data=blob.data, timeout=5).status_code == 201
+    hashed: list[int] = []
+    real = kiosk.model.sha256_hex
+    monkeypatch.setattr(kiosk.model, "sha256_hex", lambda data: hashed.append(len(data)) or real(data))
+    r = api.put(f"{api.base}/submissions/{sub.id}", data=sub.canonical_json(), timeout=5)
+    assert r.status_code == 201, r.text
+    assert r.json()["sha256"] == sub.digest()
+    assert hashed and all(size < 2000 for size in hashed)  # the canonical JSON only, never a drawing's bytes

@@ -1,0 +1,143 @@
+"""The export's fast path (lines built by SQL from the stored rows) writes the same bytes
+as the slow path (every submission rebuilt and validated, then encoded in Python)."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk import export
+from kiosk.export import ExportError, export_store, verify_bundle
+from kiosk.storage import created_sort_key
+from staff_helpers import CONFIG, TRICKY, drawing, idea, open_store
+
+NOW = "2022-07-03T18:05:12.345Z"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(tmp_path / "data")
+    yield s
+    s.close()
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def both_ways(store, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The bundle as export_store writes it, and as the slow path writes it."""
+    fast_dir, slow_dir = tmp_path / "fast", tmp_path / "slow"
+    fast_dir.mkdir(exist_ok=True)
+    slow_dir.mkdir(exist_ok=True)
+    fast = export_store(store, CONFIG, fast_dir, now=NOW).path
+    meta = export.BundleMeta(kiosk_id=CONFIG.kiosk.id, event_id=CONFIG.event.id, exported_at=NOW)
+    slow = export.write_bundle(slow_dir, export.store_items(store), meta=meta,
+                               titles=export.Titles.from_config(CONFIG), extra_counts={"purged": 0}).path
+    assert verify_bundle(fast).ok
+    got, want = members(fast), members(slow)
+    for path in (fast, slow):
+        path.unlink()
+    return got, want
+
+
+def at(minutes: int) -> str:
+    when = datetime(2022, 7, 3, 8, 0, tzinfo=timezone.utc) + timedelta(minutes=minutes, seconds=7)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+FORMULAS = ["=1+1", "+49 3641", "-minus", "@at", "\tTab", "\rCR", "'quoted'", ""]
+
+
+def test_tricky_content_gives_the_same_bytes_both_ways(store, tmp_path):
+    subs = [idea(TRICKY, created_at=at(0), title="a;b", author_name='He said "hi"', district="Lobeda\r\nOst"),
+            idea("plain", created_at=at(1), lives_here=None, goal_id=None, consent_given=False),
+            idea("x", created_at=at(2), topic_id="no-such-topic", goal_id="no-such-goal", locale="=de",
+                 consent_version="-1", kiosk_id="@k", event_id="+e", is_sample=True),
+            drawing(1, created_at=at(3), author_name="Mia"), drawing(2, created_at=at(4), unfinished=True, blobs=()),
+            idea("withheld", created_at=at(5)), idea("failed", created_at=at(6)), idea("sent", created_at=at(7)),
+            *(idea(f, created_at=at(10 + i), title=f, author_name=f, district=f) for i, f in enumerate(FORMULAS))]
+    for s in subs:
+        store.add(s)
+    store.withhold(subs[5].id, '=personal; "data"\n')
+    store.mark_failed(subs[6].id, "422: text")
+    store.mark_sent(subs[7].id, {"submission_id": subs[7].id, "sha256": subs[7].digest(), "received_at": NOW,
+                                 "status": "created", "protocol": 1, "note": "ä\u2028\"\\"})
+    got, want = both_ways(store, tmp_path)
+    assert got == want
+
+
+def test_the_csv_fast_path_takes_rows_without_quotes_and_the_csv_module_the_rest(store, tmp_path):
+    store.add(idea("ohne Sonderzeichen", created_at=at(0)))
+    store.add(idea('mit "Anführung"', created_at=at(1)))
+    got, want = both_ways(store, tmp_path)
+    assert got["ideas.csv"] == want["ideas.csv"]
+    assert b'"mit ""Anf\xc3\xbchrung"""' in got["ideas.csv"]
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(texts=st.lists(st.tuples(_text, _text, _text, st.one_of(st.none(), _text)), min_size=1, max_size=4),
+       reason=_text)
+def test_any_text_gives_the_same_bytes_both_ways(tmp_path_factory, texts, reason):
+    tmp = tmp_path_factory.mktemp("lines")
+    with open_store(tmp / "data") as store:
+        subs = [idea(text, title=title or None, author_name=author or None, district=district,
+                     created_at=at(i)) for i, (text, title, author, district) in enumerate(texts)]
+        for s in subs:
+            store.add(s)
+        if reason.strip():
+            store.withhold(subs[0].id, reason)
+        got, want = both_ways(store, tmp)
+    assert got == want
+
+
+def test_the_slow_path_is_taken_when_sqlite_escapes_json_differently(store, tmp_path, monkeypatch):
+    store.add(idea(TRICKY, created_at=at(0)))
+    store.add(drawing(1, created_at=at(1)))
+    assert export._sqlite_json_matches(store)
+    want, _ = both_ways(store, tmp_path)
+    monkeypatch.setattr(export, "_sqlite_json_matches", lambda store: False)
+    monkeypatch.setattr(export, "_store_entries", None)  # the fast path would fail loudly
+    got, _ = both_ways(store, tmp_path)
+    assert got == want
+
+
+def test_a_damaged_blob_stops_the_export_and_leaves_no_file(store, tmp_path):
+    sub = drawing(1)
+    store.add(sub)
+    with store.transaction() as conn:
+        conn.execute("UPDATE blobs SET data = ? WHERE submission_id = ? AND role = 'png'", (b"\x89PNG broken", sub.id))
+    out = tmp_path / "stick"
+    out.mkdir()
+    with pytest.raises(ExportError, match=f"png of submission {sub.id} is damaged"):
+        export_store(store, CONFIG, out)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "UTC"])
+def test_local_times_per_minute_equal_local_time_across_dst(zone, monkeypatch):
+    if not Path("/usr/share/zoneinfo", zone).exists():
+        pytest.skip(f"no tz data for {zone}")
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        local = export._LocalTimes()
+        start = datetime(2022, 3, 13, 0, 0, 7, 123456, tzinfo=timezone.utc)  # covers both March DST changes
+        for minutes in range(0, 16 * 24 * 60, 11):
+            when = start + timedelta(minutes=minutes)
+            for created_at in (when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), when.isoformat()):
+                assert local(created_sort_key(created_at)) == export.local_time(created_at), created_at
+    finally:
+        monkeypatch.undo()
+        time.tzset()
