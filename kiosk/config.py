@@ -483,8 +483,9 @@ def _check_numbers(cfg: Config, probs: _Problems) -> None:
     # Qt timers take at most 2^31 ms; a day is far more than any visitor needs, and
     # inf/nan (valid TOML) would switch the idle reset off.
     for name in ("timeout_s", "countdown_s", "drawing_timeout_s", "thanks_timeout_s"):
-        if not _seconds_ok(getattr(cfg.idle, name), 1, MAX_IDLE_S):
-            probs.add(("idle", name), f"must be between 1 and {MAX_IDLE_S} seconds")
+        value = getattr(cfg.idle, name)
+        if not (_seconds_ok(value, 0, MAX_IDLE_S) and value > 0):
+            probs.add(("idle", name), f"must be more than 0 and at most {MAX_IDLE_S} seconds")
     if not _seconds_ok(cfg.staff.tap_window_s, 1, 10):
         probs.add(("staff", "tap_window_s"), "must be between 1 and 10 seconds")
     for name in ("connect_timeout_s", "read_timeout_s"):

@@ -434,6 +434,41 @@ def add_overview_counts(conn: sqlite3.Connection) -> None:
     """)
 
 
+NO_CONSENT_REASON = "no consent"
+UNFINISHED_REASON = "recovered draft after a crash; keep or discard"
+
+
+def withhold_without_consent(conn: sqlite3.Connection) -> None:
+    """v7: a row without consent, or an unfinished drawing, starts withheld.
+
+    Before, the drawing saver and the draft recovery stored such a row as
+    pending and withheld it in a second transaction; a crash or a sync pass
+    between the two could deliver a child's picture nobody agreed to publish.
+    Now the row is withheld in the same transaction that stores it. Staff may
+    still release one on purpose (a parent came back; a draft worth keeping).
+    """
+    _exec_script(conn, f"""
+        DROP TRIGGER submissions_sync_state;
+        CREATE TRIGGER submissions_sync_state AFTER INSERT ON submissions BEGIN
+            INSERT INTO sync_state (submission_id, status, withheld_reason, updated_at, created_key)
+            VALUES (NEW.id,
+                    CASE WHEN NEW.is_sample OR NEW.unfinished OR NOT NEW.consent_given
+                         THEN 'withheld' ELSE 'pending' END,
+                    CASE WHEN NEW.is_sample THEN 'sample'
+                         WHEN NEW.unfinished THEN '{UNFINISHED_REASON}'
+                         WHEN NOT NEW.consent_given THEN '{NO_CONSENT_REASON}' END,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NEW.created_key);
+        END;
+        UPDATE sync_state
+            SET status = 'withheld', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                withheld_reason = (SELECT CASE WHEN s.unfinished THEN '{UNFINISHED_REASON}'
+                                               ELSE '{NO_CONSENT_REASON}' END
+                                   FROM submissions AS s WHERE s.id = sync_state.submission_id)
+            WHERE status = 'pending'
+              AND submission_id IN (SELECT id FROM submissions WHERE unfinished OR NOT consent_given);
+    """)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
@@ -442,6 +477,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     withhold_samples,
     add_staff_tables,
     add_overview_counts,
+    withhold_without_consent,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""

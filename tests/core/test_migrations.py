@@ -113,7 +113,12 @@ def insert_v5(conn: sqlite3.Connection) -> None:
                  (ROWS[1]["id"],))
 
 
-INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5}
+def insert_v6(conn: sqlite3.Connection) -> None:
+    """v6 data: the overview's counts exist; nothing new to write by hand."""
+    insert_v5(conn)
+
+
+INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5, 6: insert_v6}
 
 
 def counted_the_slow_way(store: Store) -> tuple[list[tuple], list[tuple]]:
@@ -152,10 +157,11 @@ def expected(row: dict) -> Submission:
 
 
 def test_history_is_named_and_versioned():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 6
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 7
     assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
                                                 "add_notices_and_counts", "withhold_samples",
-                                                "add_staff_tables", "add_overview_counts"]
+                                                "add_staff_tables", "add_overview_counts",
+                                                "withhold_without_consent"]
 
 
 def test_a_new_file_records_every_migration(tmp_path):
@@ -206,7 +212,8 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
             assert s.pending_ids() == [ROWS[i]["id"] for i in (1, 0, 3, 4)]
             assert groups == 3
         # and it goes on working: new rows and changes are counted
-        new = Submission(kind="idea", topic_id="mobility", text="Noch eine Idee", created_at="2024-06-01T07:00:00Z")
+        new = Submission(kind="idea", topic_id="mobility", text="Noch eine Idee", created_at="2024-06-01T07:00:00Z",
+                         consent_given=True, consent_version="2024-1")
         s.add(new)
         sample = Submission(kind="idea", topic_id="climate", text="Beispiel", is_sample=True)
         s.add(sample)
@@ -247,7 +254,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path):
     assert "half_done" not in tables and "submissions" in tables
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
     assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples",
-                                     "add_staff_tables", "add_overview_counts"]
+                                     "add_staff_tables", "add_overview_counts", "withhold_without_consent"]
     conn.close()
 
 
@@ -263,5 +270,33 @@ def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
 def test_a_different_history_is_refused():
     with pytest.raises(StoreError, match="add_sync_state"):
         storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
-    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6]
-    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6]
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_v7_withholds_rows_without_consent_and_unfinished_drawings(tmp_path):
+    """A file of v6 with such rows pending: after v7 they are withheld, in the same open."""
+    db = tmp_path / DB_FILENAME
+    conn = sqlite3.connect(db, isolation_level=None)
+    storage.migrate(conn, MIGRATIONS[:6])
+    no_consent = dict(ROWS[1], id="0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a", consent_given=0, consent_version="",
+                      reference_code="ACDEF4")
+    unfinished = dict(ROWS[1], id="9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b", unfinished=1, consent_given=0,
+                      consent_version="", reference_code="ACDEF6")
+    for row in (no_consent, unfinished, ROWS[0]):
+        conn.execute(f"INSERT INTO submissions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                     tuple(row.values()))
+    assert [r[0] for r in conn.execute("SELECT status FROM sync_state")] == ["pending"] * 3
+    conn.close()
+    with Store(db) as s:
+        assert (s.sync_state(no_consent["id"]).status, s.sync_state(no_consent["id"]).withheld_reason) == \
+            ("withheld", storage.NO_CONSENT_REASON)
+        assert (s.sync_state(unfinished["id"]).status, s.sync_state(unfinished["id"]).withheld_reason) == \
+            ("withheld", storage.UNFINISHED_REASON)
+        assert s.pending_ids() == [ROWS[0]["id"]]
+        assert counted_by_triggers(s) == counted_the_slow_way(s)
+        # and from now on such rows are withheld in the very transaction that stores them
+        drawing = Submission(kind="drawing", topic_id="play", blobs=(Blob("png", PNG),), consent_given=False)
+        s.add(drawing)
+        assert s.sync_state(drawing.id).status == "withheld"
+        assert s.pending_ids() == [ROWS[0]["id"]]
