@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QLi
 
 from kiosk import moderation
 from ui.screens.staff_common import StaffScreen, button, label
+from ui.screens.staff_reasons import reason_text, status_text
 
 LIMIT = 200
 THUMB = 200
@@ -134,11 +135,14 @@ class BrowseScreen(StaffScreen):
         it = moderation.item(self.store, submission_id)
         if it is None:
             return
-        meta = [it.created_at[:19].replace("T", " ") + " UTC", it.topic_id, it.status, it.reference_code]
+        meta = [it.created_at[:19].replace("T", " ") + " UTC", it.topic_id, status_text(it.status, self.lang),
+                it.reference_code]
         if it.author_name:
             meta.append(it.author_name)
         if it.withheld_reason:
-            meta.append(f"⚠ {it.withheld_reason}")
+            meta.append(f"⚠ {reason_text(it.withheld_reason, self.lang, withheld=True)}")
+        elif it.status == "failed" and it.last_error:
+            meta.append(f"⚠ {reason_text(it.last_error, self.lang)}")
         self.detail_meta.setText(" · ".join(meta))
         if it.kind == "drawing":
             pix = QPixmap()

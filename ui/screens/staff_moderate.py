@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, Q
 from kiosk import moderation
 from ui.screens.staff_browse import item_line
 from ui.screens.staff_common import ConfirmPanel, StaffScreen, button, card, label, tr
+from ui.screens.staff_reasons import reason_text, status_text
 
 
 class ModerateScreen(StaffScreen):
@@ -173,7 +174,9 @@ class ModerateScreen(StaffScreen):
             self.current.setText(self.tr("mod_pick"))
         else:
             summary = " ".join(it.text.split())[:140] or ("🖼 " + it.id[:8])
-            state = it.status + (f" ({it.withheld_reason})" if it.withheld_reason else "")
+            state = status_text(it.status, self.lang)
+            if it.withheld_reason:
+                state += f" ({reason_text(it.withheld_reason, self.lang, withheld=True)})"
             self.current.setText(f"{summary}\n— {state}")
         self.withhold.setEnabled(it is not None and it.status in ("pending", "failed"))
         self.release.setEnabled(it is not None and it.status == "withheld")

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk import overview as ov
+from ui.screens.staff_reasons import reason_text, state_detail
 from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label,
                                      tr)
 from ui.widgets.staff_charts import HBarChart, HourChart, Timeline
@@ -174,8 +175,9 @@ class OverviewScreen(StaffScreen):
         for state, value in self.state_values.items():
             value.setText(str(d.by_state.get(state, 0)))
             value.setAccessibleName(f"{state} {d.by_state.get(state, 0)}")
-        reasons = [self.tr("ov_failed_reason", n=n, why=why) for why, n in d.failures[:4]]
-        reasons += [self.tr("ov_withheld_reason", n=n, why=why) for why, n in d.withheld[:3]]
+        reasons = [self.tr("ov_failed_reason", n=n, why=why) for why, n in reason_lines(d.failures, self.lang)[:4]]
+        reasons += [self.tr("ov_withheld_reason", n=n, why=why)
+                    for why, n in reason_lines(d.withheld, self.lang, withheld=True)[:3]]
         self.failures.setText("\n".join(reasons))
         self.failures.setVisible(bool(reasons))
         self.free.setText(self.tr("ov_free", free=human_bytes(d.free_bytes)))
@@ -216,10 +218,21 @@ class OverviewScreen(StaffScreen):
         self.last_sync.setText(self.tr("ov_last_sync", t=_short_time(last) if last else self.tr("ov_never")))
 
 
+def reason_lines(counted: Any, lang: str, *, withheld: bool = False) -> list[tuple[str, int]]:
+    """``(reason, n)`` pairs as staff read them in ``lang``, most frequent first. Reasons
+    that read the same once translated (e.g. two "too large" with different sizes kept
+    apart, but the same code stored twice) are counted together."""
+    merged: dict[str, int] = {}
+    for why, n in counted:
+        text = reason_text(why, lang, withheld=withheld)
+        merged[text] = merged.get(text, 0) + n
+    return sorted(merged.items(), key=lambda kv: -kv[1])
+
+
 def state_text(snap: SyncSnapshot, lang: str) -> str:
     """The sync state in plain words (an error with its reason)."""
     try:
-        return tr(f"state_{snap.state}", lang, msg=snap.message or "?")
+        return tr(f"state_{snap.state}", lang, msg=state_detail(snap.state, snap.message, lang))
     except KeyError:
         return snap.state
 

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 
 from ui.screens.staff_common import StaffScreen, SyncSource, SyncSummary, button, card, label
+from ui.screens.staff_reasons import reason_text, state_detail
 
 
 class SyncScreen(StaffScreen):
@@ -88,11 +89,11 @@ class SyncScreen(StaffScreen):
         self.progress.setValue(1)
         lines = [self.tr("sync_summary", delivered=summary.delivered, existing=summary.existing,
                          failed=len(summary.failed))]
-        lines += [f"• {sid[:8]}: {why}" for sid, why in summary.failed[:5]]
+        lines += [f"• {sid[:8]}: {reason_text(why, self.lang)}" for sid, why in summary.failed[:5]]
         if summary.stopped == "auth":
-            lines.append(self.tr("state_auth", msg=summary.message or "401"))
+            lines.append(self.tr("state_auth", msg=state_detail("auth", summary.message, self.lang)))
         elif summary.message:
-            lines.append(summary.message)
+            lines.append(reason_text(summary.message, self.lang))
         self.summary.setText("\n".join(lines))
         self.summary.setProperty("role", "warning" if summary.failed or summary.stopped else "ok")
         self.summary.style().unpolish(self.summary)

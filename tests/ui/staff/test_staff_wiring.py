@@ -176,13 +176,14 @@ def test_a_wrong_token_says_so_plainly(qtbot, app_with, receiver, receiver_dir, 
     enter_pin(qtbot, window)
     state = text(window, "staff_overview_sync_state")
     assert "Das Token ist falsch" in state and "not-the-token" not in state
+    assert "refused" not in state and "(401)" in state                 # no English in the German panel
     click(window, "staff_lang_toggle")
-    assert "the token is wrong" in text(window, "staff_overview_sync_state")
+    assert "the token is wrong" in text(window, "staff_overview_sync_state").lower()
     click(window, "staff_nav_sync")
     with qtbot.waitSignal(bridge.finished, timeout=15000) as done:
         click(window, "staff_sync_now")
     assert done.args[0].stopped == "auth"
-    assert "the token is wrong" in text(window, "staff_sync_summary")
+    assert "the token is wrong" in text(window, "staff_sync_summary").lower()
     assert receiver_digests(receiver_dir) == {}
     assert window.parts.store.sync_state(waiting.id).status == "pending"   # nothing lost, nothing failed
 
