@@ -70,6 +70,13 @@ class SyncScreen(StaffScreen):
         self.summary.hide()
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.sync.sync_now()
+        self.busy_changed.emit()
+
+    def busy(self) -> bool:
+        """Syncing on staff's request. Not when the worker is not alive: it would never say
+        "finished", and a panel that never times out would stay open for the next visitor."""
+        alive = getattr(self.sync, "is_running", None)
+        return self.running and (alive is None or bool(alive()))
 
     def retry_failed(self) -> None:
         n = self.store.reset_failed()
@@ -84,7 +91,7 @@ class SyncScreen(StaffScreen):
         self.status.setText(self.tr("sync_running", done=done, total=total))
 
     def _finished(self, summary: SyncSummary) -> None:
-        self.running = False
+        was_running, self.running = self.running, False
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         lines = [self.tr("sync_summary", delivered=summary.delivered, existing=summary.existing,
@@ -101,3 +108,5 @@ class SyncScreen(StaffScreen):
         self.summary.show()
         self.changed.emit()
         self.refresh()
+        if was_running:
+            self.busy_changed.emit()
