@@ -144,7 +144,7 @@ class ModerateScreen(StaffScreen):
         self.list.clear()
         for it in moderation.search(self.store, self.search.text(), kind=None, limit=200):
             entry = QListWidgetItem(("🖼 " if it.kind == "drawing" else "") +
-                                    item_line(it, titles.get(it.topic_id, it.topic_id)))
+                                    item_line(it, titles.get(it.topic_id, it.topic_id), self.lang))
             entry.setData(Qt.ItemDataRole.UserRole, it.id)
             self.list.addItem(entry)
             if it.id == keep:
@@ -153,7 +153,7 @@ class ModerateScreen(StaffScreen):
         self.select(keep if keep and moderation.item(self.store, keep) else None)
         self.drafts.clear()
         for d in moderation.list_drafts(self.store):
-            entry = QListWidgetItem(f"{d.created_at[:16].replace('T', ' ')} · {d.status} · {d.id[:8]}")
+            entry = QListWidgetItem(f"{d.created_at[:16].replace('T', ' ')} · {status_text(d.status, self.lang)} · {d.id[:8]}")
             entry.setData(Qt.ItemDataRole.UserRole, d.id)
             self.drafts.addItem(entry)
         self.drafts.setVisible(self.drafts.count() > 0)

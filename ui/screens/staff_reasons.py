@@ -180,6 +180,17 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    "sample": ("Beispiel", "sample"), "unfinished": ("unfertig", "unfinished"),
+}
+
+
+def flag_text(flag: str, lang: Lang) -> str:
+    """A list item's mark ("sample", "unfinished") in ``lang``."""
+    words = FLAG_WORDS.get(flag)
+    return _pick(words, lang) if words else flag
+
+
 def status_text(status: str, lang: Lang) -> str:
     """A sync state ("pending", "withheld", …) as one word in ``lang``; unknown ones as they are."""
     words = STATUS_WORDS.get(status)

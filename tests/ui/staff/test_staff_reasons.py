@@ -162,3 +162,16 @@ def test_state_details_are_short_and_translated(state, message, lang, shown) -> 
     from ui.screens.staff_reasons import state_detail
 
     assert state_detail(state, message, lang) == shown
+
+
+def test_list_lines_speak_the_panel_language(tmp_path) -> None:
+    from ui.screens.staff_browse import item_line
+
+    store = open_store(tmp_path / "data")
+    sub = drawing(2, unfinished=True)
+    store.add(sub)
+    store.withhold(sub.id, RECOVERED)
+    (it,) = [i for i in moderation.search(store, "", kind=None, limit=10) if i.id == sub.id]
+    assert "zurückgehalten, unfertig" in item_line(it, "Zeichnungen", "de")
+    assert "withheld, unfinished" in item_line(it, "Drawings", "en")
+    store.close()
