@@ -273,6 +273,7 @@ class DrawDonePage(QWidget):
         card.addWidget(self.qr_text, 0, Qt.AlignmentFlag.AlignHCenter)
         card.addStretch(1)
         self.qr_text.setFixedWidth(560)
+        self._fit_qr_text()
         lay2 = QVBoxLayout(self.thanks)
         lay2.setContentsMargins(64, 56, 64, 56)
         lay2.setSpacing(30)
@@ -331,9 +332,16 @@ class DrawDonePage(QWidget):
         self.qr.set_data(url if published else "")
         self.qr.setVisible(published)
         self.qr_text.setText(t("thanks.qr" if published else "thanks.kept", self.lang))
+        self._fit_qr_text()
         self.pages.setCurrentWidget(self.thanks)
         self._clear_form()
         self._ready()
+
+    def _fit_qr_text(self) -> None:
+        """Reserve the wrapped hint's full height. A word-wrapped label's size hint is one
+        guess at its shape; in the tall portrait column the layout squeezed it to about one
+        line and clipped the second one under the "done" button."""
+        self.qr_text.setMinimumHeight(max(0, self.qr_text.heightForWidth(self.qr_text.width())))
 
     def show_error(self, kind: str, message: str = "") -> None:
         self.error.setText(t(f"done.error.{kind}" if kind in ("disk_full", "error") else "done.error.error",
@@ -396,6 +404,7 @@ class DrawDonePage(QWidget):
         self.code_label.setText(t("thanks.code", lang))
         self.qr.setAccessibleName(t("thanks.qr.a11y", lang))
         self.qr_text.setText(t("thanks.qr" if getattr(self, "_published", True) else "thanks.kept", lang))
+        self._fit_qr_text()
         self.finish.setText(" " + t("thanks.finish", lang))
         self.finish.setAccessibleName(t("thanks.finish.a11y", lang))
         self.keyboard.set_language(lang)

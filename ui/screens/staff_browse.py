@@ -11,15 +11,17 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QLi
 
 from kiosk import moderation
 from ui.screens.staff_common import StaffScreen, button, label
+from ui.screens.staff_reasons import flag_text, reason_text, status_text
 
 LIMIT = 200
 THUMB = 200
 
 
-def item_line(item: moderation.Item, topic_title: str) -> str:
+def item_line(item: moderation.Item, topic_title: str, lang: str = "de") -> str:
     """Two lines for the list: when, topic, state; then the text (shortened)."""
     when = item.created_at[:16].replace("T", " ")
-    flags = [item.status] + (["sample"] if item.is_sample else []) + (["unfinished"] if item.unfinished else [])
+    flags = ([status_text(item.status, lang)] + ([flag_text("sample", lang)] if item.is_sample else [])
+             + ([flag_text("unfinished", lang)] if item.unfinished else []))
     text = " ".join(item.text.split())
     return f"{when} · {topic_title} · {', '.join(flags)}\n{text[:160]}{'…' if len(text) > 160 else ''}"
 
@@ -107,7 +109,7 @@ class BrowseScreen(StaffScreen):
         if self.kind() == "idea":
             self.list.clear()
             for it in items:
-                entry = QListWidgetItem(item_line(it, titles.get(it.topic_id, it.topic_id)))
+                entry = QListWidgetItem(item_line(it, titles.get(it.topic_id, it.topic_id), self.lang))
                 entry.setData(Qt.ItemDataRole.UserRole, it.id)
                 self.list.addItem(entry)
             self.pages.setCurrentWidget(self.list)
@@ -134,11 +136,14 @@ class BrowseScreen(StaffScreen):
         it = moderation.item(self.store, submission_id)
         if it is None:
             return
-        meta = [it.created_at[:19].replace("T", " ") + " UTC", it.topic_id, it.status, it.reference_code]
+        meta = [it.created_at[:19].replace("T", " ") + " UTC", it.topic_id, status_text(it.status, self.lang),
+                it.reference_code]
         if it.author_name:
             meta.append(it.author_name)
         if it.withheld_reason:
-            meta.append(f"⚠ {it.withheld_reason}")
+            meta.append(f"⚠ {reason_text(it.withheld_reason, self.lang, withheld=True)}")
+        elif it.status == "failed" and it.last_error:
+            meta.append(f"⚠ {reason_text(it.last_error, self.lang)}")
         self.detail_meta.setText(" · ".join(meta))
         if it.kind == "drawing":
             pix = QPixmap()

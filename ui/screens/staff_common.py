@@ -179,9 +179,12 @@ class StaffScreen(QWidget):
 
     Signals:
         changed: the screen changed data in the store (others refresh).
+        busy_changed: a job of this screen (export, sync, reconcile, …) started or ended;
+            :meth:`busy` answers differently now.
     """
 
     changed = Signal()
+    busy_changed = Signal()
 
     def __init__(self, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,6 +213,10 @@ class StaffScreen(QWidget):
 
     def refresh(self) -> None:
         """Re-read what the screen shows (override)."""
+
+    def busy(self) -> bool:
+        """True while a job this screen started is still running (the panel must not time out)."""
+        return False
 
     def tr(self, key: str, **fmt: Any) -> str:
         return tr(key, self.lang, **fmt)

@@ -138,6 +138,7 @@ class ExportScreen(StaffScreen):
         self.job.finished.connect(self._job_ended)
         self._show_target()
         self.job.start()
+        self.busy_changed.emit()
 
     def _progress(self, done: int, total: int) -> None:
         if done < 0:
@@ -172,6 +173,10 @@ class ExportScreen(StaffScreen):
     def _job_ended(self) -> None:
         self.job = None
         self._show_target()
+        self.busy_changed.emit()
+
+    def busy(self) -> bool:
+        return self.job is not None
 
     @staticmethod
     def _role(widget, role: str) -> None:

@@ -7,9 +7,10 @@ never pays for it. If the panel cannot be built (the store is unavailable,
 say), the screen still shows why and offers "exit kiosk" and "back", so staff
 are never locked in a kiosk they cannot leave.
 
-It times out like any screen (a panel left open is closed for the next
-visitor); a session reset clears what staff typed and returns the panel to
-its overview.
+It times out (a panel left open is closed for the next visitor), but after
+:data:`STAFF_IDLE_TIMEOUT_S`, not the visitors' short timeout, and never while
+an export, sync or reconcile started in the panel is running. A session reset
+clears what staff typed and returns the panel to its overview.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from ui.screens.base import Screen, ScreenContext, label
 
 log = logging.getLogger("kiosk.ui")
+
+STAFF_IDLE_TIMEOUT_S = 300.0
+"""Staff read numbers, type reasons and wait for an export; 90 s (the visitors' default)
+sent them back to the attract screen mid-task. A constant, not a kiosk.toml key (the
+config module is not the UI's to change); ``[idle] timeout_s`` wins if it is longer."""
 
 
 class StaffHostScreen(Screen):
@@ -43,6 +49,12 @@ class StaffHostScreen(Screen):
         self.problem: QWidget | None = None
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
+
+    def idle_timeout(self) -> float | None:
+        """Five minutes; none at all while a job of the panel runs (re-read when it ends)."""
+        if self.panel is not None and self.panel.busy():
+            return None
+        return max(STAFF_IDLE_TIMEOUT_S, self.config.idle.timeout_s)
 
     def entered(self) -> None:
         if self.panel is None and self.problem is None:
@@ -70,6 +82,7 @@ class StaffHostScreen(Screen):
         panel.close_requested.connect(self.finished)
         panel.exit_requested.connect(self.exit_requested)
         panel.restart_requested.connect(self.restart_requested)
+        panel.busy_changed.connect(self.idle_timeout_changed)
         self.panel = panel
         self._lay.addWidget(panel)
         panel.show()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, Q
 from kiosk import moderation
 from ui.screens.staff_browse import item_line
 from ui.screens.staff_common import ConfirmPanel, StaffScreen, button, card, label, tr
+from ui.screens.staff_reasons import reason_text, status_text
 
 
 class ModerateScreen(StaffScreen):
@@ -143,7 +144,7 @@ class ModerateScreen(StaffScreen):
         self.list.clear()
         for it in moderation.search(self.store, self.search.text(), kind=None, limit=200):
             entry = QListWidgetItem(("🖼 " if it.kind == "drawing" else "") +
-                                    item_line(it, titles.get(it.topic_id, it.topic_id)))
+                                    item_line(it, titles.get(it.topic_id, it.topic_id), self.lang))
             entry.setData(Qt.ItemDataRole.UserRole, it.id)
             self.list.addItem(entry)
             if it.id == keep:
@@ -152,7 +153,7 @@ class ModerateScreen(StaffScreen):
         self.select(keep if keep and moderation.item(self.store, keep) else None)
         self.drafts.clear()
         for d in moderation.list_drafts(self.store):
-            entry = QListWidgetItem(f"{d.created_at[:16].replace('T', ' ')} · {d.status} · {d.id[:8]}")
+            entry = QListWidgetItem(f"{d.created_at[:16].replace('T', ' ')} · {status_text(d.status, self.lang)} · {d.id[:8]}")
             entry.setData(Qt.ItemDataRole.UserRole, d.id)
             self.drafts.addItem(entry)
         self.drafts.setVisible(self.drafts.count() > 0)
@@ -173,7 +174,9 @@ class ModerateScreen(StaffScreen):
             self.current.setText(self.tr("mod_pick"))
         else:
             summary = " ".join(it.text.split())[:140] or ("🖼 " + it.id[:8])
-            state = it.status + (f" ({it.withheld_reason})" if it.withheld_reason else "")
+            state = status_text(it.status, self.lang)
+            if it.withheld_reason:
+                state += f" ({reason_text(it.withheld_reason, self.lang, withheld=True)})"
             self.current.setText(f"{summary}\n— {state}")
         self.withhold.setEnabled(it is not None and it.status in ("pending", "failed"))
         self.release.setEnabled(it is not None and it.status == "withheld")

@@ -5,12 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk import overview as ov
+from ui.screens.staff_reasons import reason_text, state_detail
 from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label,
                                      tr)
 from ui.widgets.staff_charts import HBarChart, HourChart, Timeline
+
+
+class FitBody(QWidget):
+    """The scrolled page, sized to its *minimum* height for the width it gets.
+
+    A scroll area that resizes its widget asks for the height-for-width, which a
+    layout with word-wrapped labels answers with its preferred height: the page
+    then scrolled as soon as the charts could not have their full size, and the
+    bottom card fell off a 1920x1080 screen. With the minimum the page fills the
+    screen, charts shrink towards their minimums first, and it scrolls only when
+    even that does not fit (the scroll bar then shows).
+    """
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        lay = self.layout()
+        return lay.totalMinimumHeightForWidth(width) if lay is not None else super().heightForWidth(width)
 
 
 class OverviewScreen(StaffScreen):
@@ -34,13 +52,14 @@ class OverviewScreen(StaffScreen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        body = QWidget()
+        body = FitBody()
         body.setObjectName("staff_body")
+        body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # a subclass: paint the QSS background
         scroll.setWidget(body)
         outer.addWidget(scroll)
         lay = QVBoxLayout(body)
-        lay.setContentsMargins(40, 32, 40, 32)
-        lay.setSpacing(22)
+        lay.setContentsMargins(40, 24, 40, 24)  # every pixel counts to fit 1920x1080 without scrolling
+        lay.setSpacing(20)
 
         head = QHBoxLayout()
         head.addWidget(self.text(label("staff_overview_title", "screen_title"), "ov_title"), 1)
@@ -50,21 +69,23 @@ class OverviewScreen(StaffScreen):
         lay.addLayout(head)
 
         self.grid = QGridLayout()
-        self.grid.setSpacing(22)
+        self.grid.setSpacing(20)
         lay.addLayout(self.grid)
         self.counts_card = self._counts_card()
         self.sync_card = self._sync_card()
         topics, tl = card("staff_overview_topics_card")
-        tl.addWidget(self.text(label(role="section"), "ov_by_topic"))
+        # The chart cards hold no word-wrapped label: a grid gives a height-for-width item its
+        # preferred height as its minimum, and these cards must be able to shrink to fit.
+        tl.addWidget(self.text(label(role="section", wrap=False), "ov_by_topic"))
         self.topics_chart = HBarChart("staff_overview_topics_chart", "Contributions per field of action")
         tl.addWidget(self.topics_chart)
         tl.addWidget(self._legend())
         self.topics_card = topics
         hours, hl = card("staff_overview_hours_card")
-        hl.addWidget(self.text(label(role="section"), "ov_by_hour"))
+        hl.addWidget(self.text(label(role="section", wrap=False), "ov_by_hour"))
         self.hours_chart = HourChart("staff_overview_hours_chart", "Contributions per hour of the day")
         hl.addWidget(self.hours_chart)
-        hl.addWidget(self.text(label(role="section"), "ov_timeline"))
+        hl.addWidget(self.text(label(role="section", wrap=False), "ov_timeline"))
         self.timeline = Timeline("staff_overview_timeline", "Contributions over time")
         hl.addWidget(self.timeline)
         self.hours_card = hours
@@ -81,16 +102,22 @@ class OverviewScreen(StaffScreen):
         for w in (self.counts_card, self.sync_card, self.topics_card, self.hours_card, self.disk_card):
             self.grid.removeWidget(w)
         if landscape:
+            # Everything on one 1920x1080 screen: counts and disk stacked beside the sync
+            # card (whose reasons make it the tallest), the two charts below them. The
+            # disk card used to be a third row that fell off the bottom of the screen.
             self.grid.addWidget(self.counts_card, 0, 0)
-            self.grid.addWidget(self.sync_card, 0, 1)
-            self.grid.addWidget(self.topics_card, 1, 0)
-            self.grid.addWidget(self.hours_card, 1, 1)
-            self.grid.addWidget(self.disk_card, 2, 0, 1, 2)
+            self.grid.addWidget(self.disk_card, 1, 0)
+            self.grid.addWidget(self.sync_card, 0, 1, 2, 1)
+            self.grid.addWidget(self.topics_card, 2, 0)
+            self.grid.addWidget(self.hours_card, 2, 1)
             self.grid.setColumnStretch(0, 1)
             self.grid.setColumnStretch(1, 1)
         else:
-            for row, w in enumerate((self.counts_card, self.sync_card, self.topics_card, self.hours_card,
-                                     self.disk_card)):
+            # One column, but counts and disk share the first row: with a few failure reasons
+            # the single column was about one card taller than a 1080x1920 screen.
+            self.grid.addWidget(self.counts_card, 0, 0)
+            self.grid.addWidget(self.disk_card, 0, 1)
+            for row, w in enumerate((self.sync_card, self.topics_card, self.hours_card), start=1):
                 self.grid.addWidget(w, row, 0, 1, 2)
         self._landscape = landscape
 
@@ -116,6 +143,7 @@ class OverviewScreen(StaffScreen):
     def _counts_card(self):
         frame, lay = card("staff_overview_counts_card")
         row = QHBoxLayout()
+        row.setSpacing(36)  # "344 61" must not read as one number in the narrow portrait card
         self.ideas = label("staff_overview_ideas", "big")
         self.drawings = label("staff_overview_drawings", "big")
         for value, key in ((self.ideas, "ov_ideas"), (self.drawings, "ov_drawings")):
@@ -128,6 +156,7 @@ class OverviewScreen(StaffScreen):
         self.deleted = label("staff_overview_deleted", "muted")
         lay.addWidget(self.total)
         lay.addWidget(self.deleted)
+        lay.addStretch(1)  # taller than its content beside the sync card: keep it packed at the top
         return frame
 
     def _sync_card(self):
@@ -149,6 +178,7 @@ class OverviewScreen(StaffScreen):
         lay.addLayout(grid)
         self.failures = label("staff_overview_failures", "muted")
         lay.addWidget(self.failures)
+        lay.addStretch(1)
         return frame
 
     def _disk_card(self):
@@ -158,6 +188,7 @@ class OverviewScreen(StaffScreen):
         self.notices = label("staff_overview_notices", "muted")
         lay.addWidget(self.free)
         lay.addWidget(self.notices)
+        lay.addStretch(1)
         return frame
 
     # -- data ------------------------------------------------------------
@@ -174,8 +205,9 @@ class OverviewScreen(StaffScreen):
         for state, value in self.state_values.items():
             value.setText(str(d.by_state.get(state, 0)))
             value.setAccessibleName(f"{state} {d.by_state.get(state, 0)}")
-        reasons = [self.tr("ov_failed_reason", n=n, why=why) for why, n in d.failures[:4]]
-        reasons += [self.tr("ov_withheld_reason", n=n, why=why) for why, n in d.withheld[:3]]
+        reasons = [self.tr("ov_failed_reason", n=n, why=why) for why, n in reason_lines(d.failures, self.lang)[:4]]
+        reasons += [self.tr("ov_withheld_reason", n=n, why=why)
+                    for why, n in reason_lines(d.withheld, self.lang, withheld=True)[:3]]
         self.failures.setText("\n".join(reasons))
         self.failures.setVisible(bool(reasons))
         self.free.setText(self.tr("ov_free", free=human_bytes(d.free_bytes)))
@@ -216,10 +248,21 @@ class OverviewScreen(StaffScreen):
         self.last_sync.setText(self.tr("ov_last_sync", t=_short_time(last) if last else self.tr("ov_never")))
 
 
+def reason_lines(counted: Any, lang: str, *, withheld: bool = False) -> list[tuple[str, int]]:
+    """``(reason, n)`` pairs as staff read them in ``lang``, most frequent first. Reasons
+    that read the same once translated (e.g. two "too large" with different sizes kept
+    apart, but the same code stored twice) are counted together."""
+    merged: dict[str, int] = {}
+    for why, n in counted:
+        text = reason_text(why, lang, withheld=withheld)
+        merged[text] = merged.get(text, 0) + n
+    return sorted(merged.items(), key=lambda kv: -kv[1])
+
+
 def state_text(snap: SyncSnapshot, lang: str) -> str:
     """The sync state in plain words (an error with its reason)."""
     try:
-        return tr(f"state_{snap.state}", lang, msg=snap.message or "?")
+        return tr(f"state_{snap.state}", lang, msg=state_detail(snap.state, snap.message, lang))
     except KeyError:
         return snap.state
 

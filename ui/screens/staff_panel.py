@@ -34,7 +34,10 @@ PAGES = ("overview", "sync", "browse", "moderate", "export", "system")
 
 
 class StaffPanel(QWidget):
+    """Signals (besides the module's): busy_changed: a job started or ended (see :meth:`busy`)."""
+
     close_requested = Signal()
+    busy_changed = Signal()
     exit_requested = Signal()
     restart_requested = Signal()
 
@@ -89,6 +92,7 @@ class StaffPanel(QWidget):
             self.screens[page].setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.stack.addWidget(self.screens[page])
             self.screens[page].changed.connect(self._data_changed)
+            self.screens[page].busy_changed.connect(self.busy_changed)
         lay.addWidget(self.stack, 1)
         system = self.screens["system"]
         system.exit_requested.connect(self.exit_requested)
@@ -115,6 +119,10 @@ class StaffPanel(QWidget):
         self.nav_buttons[page].setChecked(True)
         self.stack.setCurrentWidget(self.screens[page])
         self.screens[page].refresh()
+
+    def busy(self) -> bool:
+        """True while an export, sync, reconcile (or another staff job) runs on any page."""
+        return any(screen.busy() for screen in self.screens.values())
 
     def current_page(self) -> str:
         return next(p for p, s in self.screens.items() if s is self.stack.currentWidget())

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 
 from ui.screens.staff_common import StaffScreen, SyncSource, SyncSummary, button, card, label
+from ui.screens.staff_reasons import reason_text, state_detail
 
 
 class SyncScreen(StaffScreen):
@@ -69,6 +70,13 @@ class SyncScreen(StaffScreen):
         self.summary.hide()
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.sync.sync_now()
+        self.busy_changed.emit()
+
+    def busy(self) -> bool:
+        """Syncing on staff's request. Not when the worker is not alive: it would never say
+        "finished", and a panel that never times out would stay open for the next visitor."""
+        alive = getattr(self.sync, "is_running", None)
+        return self.running and (alive is None or bool(alive()))
 
     def retry_failed(self) -> None:
         n = self.store.reset_failed()
@@ -83,16 +91,16 @@ class SyncScreen(StaffScreen):
         self.status.setText(self.tr("sync_running", done=done, total=total))
 
     def _finished(self, summary: SyncSummary) -> None:
-        self.running = False
+        was_running, self.running = self.running, False
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         lines = [self.tr("sync_summary", delivered=summary.delivered, existing=summary.existing,
                          failed=len(summary.failed))]
-        lines += [f"• {sid[:8]}: {why}" for sid, why in summary.failed[:5]]
+        lines += [f"• {sid[:8]}: {reason_text(why, self.lang)}" for sid, why in summary.failed[:5]]
         if summary.stopped == "auth":
-            lines.append(self.tr("state_auth", msg=summary.message or "401"))
+            lines.append(self.tr("state_auth", msg=state_detail("auth", summary.message, self.lang)))
         elif summary.message:
-            lines.append(summary.message)
+            lines.append(reason_text(summary.message, self.lang))
         self.summary.setText("\n".join(lines))
         self.summary.setProperty("role", "warning" if summary.failed or summary.stopped else "ok")
         self.summary.style().unpolish(self.summary)
@@ -100,3 +108,5 @@ class SyncScreen(StaffScreen):
         self.summary.show()
         self.changed.emit()
         self.refresh()
+        if was_running:
+            self.busy_changed.emit()

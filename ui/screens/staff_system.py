@@ -103,9 +103,13 @@ class SystemScreen(StaffScreen):
         busy_button.setEnabled(False)
         job.succeeded.connect(ok)
         job.failed.connect(lambda msg: self._failed(busy_button, msg))
-        job.finished.connect(lambda: (busy_button.setEnabled(True), self.jobs.remove(job)))
+        job.finished.connect(lambda: (busy_button.setEnabled(True), self.jobs.remove(job), self.busy_changed.emit()))
         self.jobs.append(job)
         job.start()
+        self.busy_changed.emit()
+
+    def busy(self) -> bool:
+        return bool(self.jobs)
 
     def _failed(self, source, message: str) -> None:
         target = {self.test: self.connection, self.reconcile_button: self.reconcile_result}.get(source,

@@ -47,17 +47,6 @@ class ThanksScreen(IdeaStep):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._finish)
 
-        text_col = QVBoxLayout()
-        text_col.setSpacing(20)
-        text_col.addStretch(1)
-        text_col.addWidget(self.heading)
-        text_col.addWidget(self.body)
-        text_col.addSpacing(16)
-        text_col.addWidget(self.code_caption)
-        text_col.addWidget(self.code_label)
-        text_col.addSpacing(24)
-        text_col.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignLeft)
-        text_col.addStretch(1)
         qr_panel = QFrame()
         qr_panel.setObjectName("ideas_thanks_qr_panel")
         qr_panel.setProperty("role", "panel")
@@ -67,13 +56,11 @@ class ThanksScreen(IdeaStep):
         qr_box.addWidget(self.qr_caption)
         qr_panel.setMaximumWidth(560)
         qr_panel.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        self._text_col = text_col
         self._qr_panel = qr_panel
         self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self._box.setContentsMargins(96, 40, 96, 40)
-        self._box.setSpacing(80)
-        self._box.addLayout(text_col, 3)
-        self._box.addWidget(qr_panel, 2, Qt.AlignmentFlag.AlignVCenter)
+        self._text_col = QVBoxLayout()
+        self._portrait: bool | None = None
+        self._arrange(False)
         self.retranslate()
 
     def show_receipt(self, code: str, url: str) -> None:
@@ -86,9 +73,48 @@ class ThanksScreen(IdeaStep):
         self.timer.start(int(self.config.idle.thanks_timeout_s * 1000))
 
     def set_portrait(self, portrait: bool) -> None:
-        self._box.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
-        self._box.setAlignment(self._qr_panel, Qt.AlignmentFlag.AlignHCenter if portrait
-                               else Qt.AlignmentFlag.AlignVCenter)
+        if portrait != self._portrait:
+            self._arrange(portrait)
+
+    def _arrange(self, portrait: bool) -> None:
+        """Landscape: the text column on the left, the QR card beside it, both centred
+        vertically. Portrait: one centred column (heading, text, code, QR card, "done"),
+        balanced vertically, so no band of empty screen opens between text and QR."""
+        self._portrait = portrait
+        box, col = self._box, self._text_col
+        for lay in (col, box):
+            while lay.count():
+                lay.takeAt(0)  # widgets stay parented to self; only the layout items go
+        centre = Qt.AlignmentFlag.AlignHCenter
+        text_align = centre if portrait else Qt.AlignmentFlag.AlignLeft
+        for lab in (self.heading, self.body, self.code_caption, self.code_label):
+            lab.setAlignment(text_align | Qt.AlignmentFlag.AlignVCenter)
+        col.setSpacing(20)
+        col.addStretch(1)
+        col.addWidget(self.heading)
+        col.addWidget(self.body)
+        col.addSpacing(16)
+        col.addWidget(self.code_caption)
+        col.addWidget(self.code_label)
+        if portrait:
+            col.addSpacing(24)
+            col.addWidget(self._qr_panel, 0, centre)
+            col.addSpacing(32)
+            col.addWidget(self.done_button, 0, centre)
+        else:
+            col.addSpacing(24)
+            col.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignLeft)
+        col.addStretch(1)
+        box.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        if portrait:
+            box.setContentsMargins(80, 40, 80, 40)
+            box.setSpacing(0)
+            box.addLayout(col, 1)
+        else:
+            box.setContentsMargins(96, 40, 96, 40)
+            box.setSpacing(80)
+            box.addLayout(col, 3)
+            box.addWidget(self._qr_panel, 2, Qt.AlignmentFlag.AlignVCenter)
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr_("ideas.thanks.heading"))

@@ -47,6 +47,10 @@ class _Chart(QWidget):
         self.setAccessibleName(accessible)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.colors = [QColor(c) for c in SERIES_COLORS]
+        self._hint = 0
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(600, self._hint) if self._hint else super().sizeHint()
 
 
 class HBarChart(_Chart):
@@ -58,7 +62,10 @@ class HBarChart(_Chart):
 
     def set_data(self, rows: Sequence[tuple[str, tuple[int, ...]]]) -> None:
         self.rows = list(rows)
-        self.setMinimumHeight(max(120, 46 * len(self.rows)))
+        # 46 px a row when there is room (portrait, scrolling); down to 34 so the landscape
+        # overview fits 1920x1080 without scrolling.
+        self.setMinimumHeight(max(120, 34 * len(self.rows)))
+        self.updateGeometry()
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -98,7 +105,8 @@ class HourChart(_Chart):
     def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
         super().__init__(name, accessible, parent)
         self.hours: list[tuple[int, ...]] = [(0, 0)] * 24
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(130)  # sizeHint 200: shrinks only to fit a landscape screen
+        self._hint = 200
 
     def set_data(self, hours: Sequence[tuple[int, ...]]) -> None:
         self.hours = list(hours)
@@ -135,7 +143,8 @@ class Timeline(_Chart):
     def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
         super().__init__(name, accessible, parent)
         self.points: list[tuple[str, int]] = []
-        self.setMinimumHeight(160)
+        self.setMinimumHeight(100)  # sizeHint 160: shrinks only to fit a landscape screen
+        self._hint = 160
 
     def set_data(self, points: Sequence[tuple[str, int]]) -> None:
         """``points``: (label such as "03.07. 14h", count) per hour, in order."""

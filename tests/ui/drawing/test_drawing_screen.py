@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QWidget
@@ -332,3 +332,29 @@ def test_a_retry_after_a_failed_save_sends_the_same_picture(qtbot, tmp_path):
     with Store.open_in(tmp_path / "db") as store:
         assert store.count() == 1 and store.get(sub.id) == sub
     assert screen.done_page.showing_thanks()
+
+
+@pytest.mark.parametrize("consent", [True, False])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_thanks_page_shows_every_line_either_way_round(qtbot, screen, size, consent):
+    """The hint under the code (two lines) used to be squeezed to one and clipped in portrait."""
+    drag(screen.canvas, [(100, 100), (300, 300)])
+    click(screen, "draw_done")
+    if consent:
+        click(screen, "draw_done_consent")
+    with qtbot.wait_signal(screen.saved, timeout=10000):
+        click(screen, "draw_done_send")
+    screen.resize(*size)
+    qtbot.wait(20)
+    page = screen.done_page
+    assert page.showing_thanks() and page.qr.isVisible() == consent
+    hint = page.qr_text
+    assert hint.isVisible() and hint.text()
+    assert hint.height() >= hint.heightForWidth(hint.width()) >= 2 * hint.fontMetrics().lineSpacing()
+    shown = [page.thanks_title, page.thanks_preview, page.code, hint, page.finish] + ([page.qr] if consent else [])
+    rects = {w: QRect(w.mapTo(screen, QPoint(0, 0)), w.size()) for w in shown}
+    for w, r in rects.items():
+        assert r.top() >= 0 and r.bottom() < size[1] and r.left() >= 0 and r.right() < size[0], w.objectName()
+    assert rects[hint].bottom() < rects[page.finish].top()                  # nothing under the button
+    if consent:
+        assert rects[page.qr].bottom() < rects[hint].top()                   # the QR does not cover the hint

@@ -176,13 +176,14 @@ def test_a_wrong_token_says_so_plainly(qtbot, app_with, receiver, receiver_dir, 
     enter_pin(qtbot, window)
     state = text(window, "staff_overview_sync_state")
     assert "Das Token ist falsch" in state and "not-the-token" not in state
+    assert "refused" not in state and "(401)" in state                 # no English in the German panel
     click(window, "staff_lang_toggle")
-    assert "the token is wrong" in text(window, "staff_overview_sync_state")
+    assert "the token is wrong" in text(window, "staff_overview_sync_state").lower()
     click(window, "staff_nav_sync")
     with qtbot.waitSignal(bridge.finished, timeout=15000) as done:
         click(window, "staff_sync_now")
     assert done.args[0].stopped == "auth"
-    assert "the token is wrong" in text(window, "staff_sync_summary")
+    assert "the token is wrong" in text(window, "staff_sync_summary").lower()
     assert receiver_digests(receiver_dir) == {}
     assert window.parts.store.sync_state(waiting.id).status == "pending"   # nothing lost, nothing failed
 
@@ -294,3 +295,35 @@ def test_kiosk_run_re_executes_itself_when_staff_chose_restart(monkeypatch, tmp_
 
     monkeypatch.setattr(kiosk.app.os, "execv", cannot)  # then the service manager restarts on the code
     assert cli.main(["--data-dir", str(tmp_path), "run"]) == kiosk.app.EXIT_RESTART
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_overview_fits_the_screen_either_way_round(qtbot, app_with, size) -> None:
+    """Every card of the overview on one screen, with failures and withheld reasons to show
+    (the disk card used to be cut off at the bottom of a 1920x1080 screen)."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    subs = [idea(f"Idee {n}") for n in range(6)] + [drawing(n) for n in range(3)]
+    window = app_with(before=subs)
+    store = window.parts.store
+    store.mark_failed(subs[0].id, "413: blob is 9000000 bytes; the limit is 8388608")
+    store.mark_failed(subs[1].id, "422: text: contains control characters")
+    store.withhold(subs[2].id, "personal_data: Telefonnummer im Text")
+    store.withhold(subs[3].id, "recovered draft after a crash; keep or discard")
+    store.withhold(subs[4].id, "no consent")
+    window.resize(*size)
+    enter_pin(qtbot, window)
+    overview = window.screens["staff"].panel.screens["overview"]
+    qtbot.wait(50)
+    assert "Zu groß für den Empfänger" in text(window, "staff_overview_failures")
+    scroll = overview.findChild(QScrollArea)
+    viewport = scroll.viewport()
+    assert not scroll.verticalScrollBar().isVisible()
+    cards = [f for f in overview.findChildren(QFrame) if f.objectName().endswith("_card")]
+    assert len(cards) == 5
+    for card in cards:
+        r = QRect(card.mapTo(viewport, QPoint(0, 0)), card.size())
+        assert viewport.rect().contains(r), (card.objectName(), r, viewport.size())
+        inner = card.layout()
+        assert card.height() >= inner.totalMinimumHeightForWidth(card.width()) - 1, card.objectName()
