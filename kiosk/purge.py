@@ -19,7 +19,9 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from kiosk.drafts import DRAFTS_DIRNAME
 from kiosk.model import utc_now
 from kiosk.storage import Store, delete_submission_rows
 
@@ -35,10 +37,14 @@ class PurgePlan:
     safe: tuple[str, ...]
     at_risk: dict[str, int] = field(default_factory=dict)  # pending / failed / withheld / unverified -> n
     at_risk_ids: tuple[str, ...] = ()
+    # Files set aside beside the database: a damaged database moved away at start
+    # (it may hold contributions that were never synced) or an unreadable drawing
+    # draft. Nothing reconciles them, so wiping the terminal must not pass them by.
+    set_aside: tuple[str, ...] = ()
 
     @property
     def lost(self) -> int:
-        return len(self.at_risk_ids)
+        return len(self.at_risk_ids) + len(self.set_aside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +75,21 @@ def plan_purge(store: Store) -> PurgePlan:
         else:
             risk[verdict] = risk.get(verdict, 0) + 1
             risk_ids.append(sid)
-    return PurgePlan(tuple(safe), risk, tuple(risk_ids))
+    aside = set_aside_files(store)
+    if aside:
+        risk["set-aside files"] = len(aside)
+    return PurgePlan(tuple(safe), risk, tuple(risk_ids), tuple(str(p) for p in aside))
+
+
+def set_aside_files(store: Store) -> list[Path]:
+    """Damaged databases moved aside and unreadable drafts in the store's data dir."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return []
+    folder = Path(path).parent
+    found = sorted(folder.glob(f"{Path(path).name}.corrupt-*"))
+    found += sorted((folder / DRAFTS_DIRNAME).glob("*.unreadable.json"))
+    return found
 
 
 def _verified(store: Store, submission_id: str, receipt: str | None) -> bool:
@@ -104,6 +124,11 @@ def purge(store: Store, *, confirm: str | None = None, plan: PurgePlan | None = 
         for sid in plan.safe + plan.at_risk_ids:
             _record_and_remove(conn, sid, sid in safe, now)
     vacuum(store)
+    for name in plan.set_aside:
+        try:
+            os.remove(name)
+        except FileNotFoundError:
+            pass
     after = _file_bytes(store)
     log.info("purged %d submissions (%d of them not verified delivered); %d -> %d bytes",
              len(plan.safe) + plan.lost, plan.lost, before, after)

@@ -44,10 +44,11 @@ class ReconcileReport:
     withheld: list[tuple[str, str]] = field(default_factory=list)    # (id, reason)
     mismatches: list[tuple[str, str]] = field(default_factory=list)  # (id, what differs)
     not_recorded: int = 0  # the receiver has it and it matches, but the kiosk had no receipt yet
+    set_aside: list[str] = field(default_factory=list)  # damaged databases / drafts nothing reconciles
 
     @property
     def ok(self) -> bool:
-        return not (self.pending or self.failed or self.mismatches)
+        return not (self.pending or self.failed or self.mismatches or self.set_aside)
 
     @property
     def exit_code(self) -> int:
@@ -135,7 +136,9 @@ def reconcile(store: Any, receipt: Callable[[str], dict | None], *,
     """
     rows = store.query("SELECT submission_id, status, last_error, withheld_reason, receipt "
                        "FROM sync_state ORDER BY created_key")
-    report = ReconcileReport(held=len(rows))
+    from kiosk.purge import set_aside_files  # noqa: PLC0415 - purge imports this module's peers
+
+    report = ReconcileReport(held=len(rows), set_aside=[str(p) for p in set_aside_files(store)])
     for n, (sid, status, error, reason, local_receipt) in enumerate(rows, 1):
         if status == "withheld":
             report.withheld.append((sid, reason or ""))
@@ -173,6 +176,9 @@ def format_report(report: ReconcileReport, *, limit: int = 20) -> str:
              f"Failed:                     {len(report.failed)}",
              f"Withheld by staff:          {len(report.withheld)}",
              f"Receipt mismatches:         {len(report.mismatches)}"]
+    for name in report.set_aside:
+        lines.append(f"  Set aside, never synced: {name} (a damaged database or draft; "
+                     "contributions in it cannot be proven delivered)")
     for title, items in (("Failed", report.failed), ("Mismatch", report.mismatches)):
         for sid, why in items[:limit]:
             lines.append(f"  {title} {sid}: {why}")

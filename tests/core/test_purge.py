@@ -62,3 +62,40 @@ def test_purge_refuses_while_something_would_be_lost(store):
     assert store.count() == 5
     result = purge.purge(store, confirm=confirmation_phrase(4))
     assert (result.purged, result.lost) == (5, 4) and store.count() == 0
+
+
+def test_a_damaged_database_set_aside_is_not_passed_by(tmp_path):
+    """A database moved aside at start may hold text never synced: purge must say so, then erase it."""
+    from kiosk.storage import Store
+
+    data = tmp_path / "data"
+    first = open_store(data)
+    first.add(idea(SECRET))
+    first.close()
+    db = data / "kiosk.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[:100] = b"\x00" * 100  # a broken header: the next open moves the file aside
+    db.write_bytes(bytes(raw))
+    with Store.open_in(data) as store:
+        aside = sorted(p.name for p in data.iterdir() if ".corrupt-" in p.name)
+        assert aside
+        assert any(SECRET.encode() in (data / n).read_bytes() for n in aside)
+        plan = purge.plan_purge(store)
+        assert plan.at_risk == {"set-aside files": len(aside)} and plan.lost == len(aside)
+        with pytest.raises(PurgeRefused, match=f"LOSE {len(aside)}"):
+            purge.purge(store)
+        assert all((data / n).exists() for n in aside)
+        result = purge.purge(store, confirm=confirmation_phrase(len(aside)))
+        assert result.lost == len(aside)
+    leftover = b"".join(p.read_bytes() for p in data.rglob("*") if p.is_file())
+    assert SECRET.encode() not in leftover
+
+
+def test_reconcile_is_not_ok_while_a_damaged_database_is_set_aside(store):
+    from kiosk.reconcile import format_report, reconcile
+
+    assert reconcile(store, lambda sid: None).ok
+    (store.path.parent / f"{store.path.name}.corrupt-20220703T120000Z").write_bytes(b"old data")
+    report = reconcile(store, lambda sid: None)
+    assert not report.ok and report.exit_code != 0
+    assert "Set aside, never synced" in format_report(report)
