@@ -89,15 +89,23 @@ class BundleMeta:
 
 @dataclass(frozen=True, slots=True)
 class BundleItem:
-    """One submission and what the exporter knows about its delivery."""
+    """One submission and what the exporter knows about its delivery.
+
+    ``delivered_by`` is set only in a receiver's bundle: who delivered the item
+    to the receiver (the kiosk id of the token, or ``bundle:<kiosk id>``). A
+    kiosk's lines leave it out, so they are byte-for-byte what they were.
+    """
 
     submission: Submission
     status: str = "pending"
     withheld_reason: str | None = None
     receipt: dict | None = None
+    delivered_by: str | None = None
 
     def line(self) -> bytes:
         sync = {"status": self.status, "withheld_reason": self.withheld_reason, "receipt": self.receipt}
+        if self.delivered_by is not None:
+            sync["delivered_by"] = self.delivered_by
         return canonical_json({"submission": self.submission.to_wire(), "sync": sync}) + b"\n"
 
 
@@ -785,7 +793,8 @@ def _item_from_line(raw: bytes, zf: zipfile.ZipFile, names: set[str]) -> BundleI
             data = zf.read(member)
             blobs[hashlib.sha256(data).hexdigest()] = data
     sub = submission_from_wire(wire, blobs)
-    return BundleItem(sub, sync["status"], sync.get("withheld_reason"), sync.get("receipt"))
+    return BundleItem(sub, sync["status"], sync.get("withheld_reason"), sync.get("receipt"),
+                      sync.get("delivered_by"))
 
 
 def verify_bundle(path: Path) -> VerifyReport:
