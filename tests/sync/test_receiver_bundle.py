@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from kiosk.cli import main as kiosk_main
 from kiosk.export import CSV_DIALECT, Titles, csv_header, iter_bundle, verify_bundle
 from sync.receiver import add_token
 from sync.receiver.bundle_import import import_into_data_dir
@@ -28,6 +29,7 @@ from sync.receiver.staff import EXPORT_TMP
 from sync_helpers import STAFF_PASSWORD, make_drawing, make_idea, mixed_submissions, receiver_digests
 
 KIOSK_2 = "kiosk-test-2"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def download(receiver, password: str = STAFF_PASSWORD) -> requests.Response:
@@ -187,3 +189,41 @@ def test_damaged_blob_on_the_receiver_stops_the_download(two_kiosks_synced, rece
     assert r.status_code == 500
     assert "nothing was exported" in r.json()["detail"]
     assert wait_empty(receiver_dir / EXPORT_TMP) == []
+
+
+def test_cli_export_writes_the_same_bundle_with_titles_from_a_kiosk_config(
+        store, receiver_dir, tmp_path, make_client, capsys):
+    from kiosk.config import load_config
+
+    config = load_config(REPO / "kiosk" / "kiosk.toml")
+    topic = config.topics[0]
+    subs = [make_idea(1, topic_id=topic.id), make_idea(2, topic_id="not-in-the-config")]
+    for s in subs:
+        store.add(s)
+    assert make_client().sync_pending().delivered == 2
+
+    out = tmp_path / "out"
+    out.mkdir()
+    code = kiosk_main(["receiver", "--data-dir", str(receiver_dir), "export", "--out", str(out),
+                       "--name", "city-receiver", "--titles-from", str(REPO / "kiosk" / "kiosk.toml")])
+    assert code == 0
+    bundle = Path(capsys.readouterr().out.strip())
+    assert bundle.parent == out and bundle.name.startswith("city-receiver_fest-2024_")
+    assert [p.name for p in out.iterdir()] == [bundle.name]  # no temporary file left beside it
+    assert verify_bundle(bundle).ok
+    with zipfile.ZipFile(bundle) as zf:
+        assert json.loads(zf.read("manifest.json"))["kiosk_id"] == "city-receiver"
+        rows = list(csv.DictReader(io.StringIO(zf.read("ideas.csv").decode("utf-8-sig"), newline=""),
+                                   **CSV_DIALECT))
+    langs = config.kiosk.languages
+    by_topic = {row["topic_id"]: row for row in rows}
+    for lang in langs:
+        assert by_topic[topic.id][f"topic_title_{lang}"] == topic.title[lang]
+        assert by_topic["not-in-the-config"][f"topic_title_{lang}"] == ""
+
+
+def test_cli_export_refuses_a_folder_without_receiver_data(tmp_path, capsys):
+    code = kiosk_main(["receiver", "--data-dir", str(tmp_path / "nothing"), "export", "--out", str(tmp_path)])
+    assert code == 2
+    assert "no receiver data" in capsys.readouterr().err
+    assert not (tmp_path / "nothing").exists()
