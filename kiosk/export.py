@@ -89,15 +89,23 @@ class BundleMeta:
 
 @dataclass(frozen=True, slots=True)
 class BundleItem:
-    """One submission and what the exporter knows about its delivery."""
+    """One submission and what the exporter knows about its delivery.
+
+    ``delivered_by`` is set only in a receiver's bundle: who delivered the item
+    to the receiver (the kiosk id of the token, or ``bundle:<kiosk id>``). A
+    kiosk's lines leave it out, so they are byte-for-byte what they were.
+    """
 
     submission: Submission
     status: str = "pending"
     withheld_reason: str | None = None
     receipt: dict | None = None
+    delivered_by: str | None = None
 
     def line(self) -> bytes:
         sync = {"status": self.status, "withheld_reason": self.withheld_reason, "receipt": self.receipt}
+        if self.delivered_by is not None:
+            sync["delivered_by"] = self.delivered_by
         return canonical_json({"submission": self.submission.to_wire(), "sync": sync}) + b"\n"
 
 
@@ -667,33 +675,43 @@ def _write_zip(fh: BinaryIO, entries: Iterable[_Entry], *, meta: BundleMeta, tit
 def _write_members(zf: zipfile.ZipFile, jsonl: _Sink, entries: Iterable[_Entry], titles: Titles, total: int,
                    progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None,
                    counts: dict[str, int], files: list[dict[str, Any]]) -> None:
-    """Every member but the manifest; fills ``counts`` and ``files`` (sorted by path)."""
+    """Every member but the manifest; fills ``counts`` and ``files`` (sorted by path).
+
+    ``ideas.csv`` is gathered in a spool (in memory up to a limit, then on disk) while
+    the entries pass, so a large export does not hold every row at once.
+    """
     lines: list[str] = []
     tally: collections.Counter[tuple[str, str, bool, bool, int]] = collections.Counter()
     rows = ["\ufeff" + csv_line(csv_header(titles))]
-    for n, entry in enumerate(entries, 1):
-        lines.append(entry.line)
-        tally[(entry.kind, entry.status, entry.is_sample, entry.unfinished, len(entry.blobs))] += 1
-        if entry.csv is not None:
-            rows.append(entry.csv)
-        for role, sha256, size, data in entry.blobs:
-            _write_blob(zf, (entry.id, role, sha256, size, data), files)
-        if n % PROGRESS_EVERY == 0:
+    with tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as csv_spool:
+        for n, entry in enumerate(entries, 1):
+            lines.append(entry.line)
+            tally[(entry.kind, entry.status, entry.is_sample, entry.unfinished, len(entry.blobs))] += 1
+            if entry.csv is not None:
+                rows.append(entry.csv)
+            for role, sha256, size, data in entry.blobs:
+                _write_blob(zf, (entry.id, role, sha256, size, data), files)
+            if n % PROGRESS_EVERY == 0:
+                jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
+                lines.clear()
+                csv_spool.write("".join(rows).encode("utf-8"))
+                rows.clear()
+                if progress is not None:
+                    progress(n, max(total, n))
+        if lines:
             jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
-            lines.clear()
-            if progress is not None:
-                progress(n, max(total, n))
-    if lines:
-        jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
-    files.append(jsonl.finish())
-    for (kind, status, is_sample, unfinished, blob_count), n in tally.items():
-        _count(counts, kind, status, is_sample, unfinished, blob_count, n)
-    for blob in blobs() if blobs is not None else ():
-        _write_blob(zf, blob, files)
-        counts["blobs"] += 1
-    with zf.open(IDEAS_CSV, "w") as member:
-        sink = _HashingWriter(member)
-        sink.write("".join(rows).encode("utf-8"))
+        csv_spool.write("".join(rows).encode("utf-8"))
+        files.append(jsonl.finish())
+        for (kind, status, is_sample, unfinished, blob_count), n in tally.items():
+            _count(counts, kind, status, is_sample, unfinished, blob_count, n)
+        for blob in blobs() if blobs is not None else ():
+            _write_blob(zf, blob, files)
+            counts["blobs"] += 1
+        csv_spool.seek(0)
+        with zf.open(IDEAS_CSV, "w") as member:
+            sink = _HashingWriter(member)
+            while chunk := csv_spool.read(1024 * 1024):
+                sink.write(chunk)
     files.append({"path": IDEAS_CSV, "sha256": sink.sha.hexdigest(), "size": sink.size})
     files.sort(key=lambda f: f["path"])
 
@@ -785,7 +803,8 @@ def _item_from_line(raw: bytes, zf: zipfile.ZipFile, names: set[str]) -> BundleI
             data = zf.read(member)
             blobs[hashlib.sha256(data).hexdigest()] = data
     sub = submission_from_wire(wire, blobs)
-    return BundleItem(sub, sync["status"], sync.get("withheld_reason"), sync.get("receipt"))
+    return BundleItem(sub, sync["status"], sync.get("withheld_reason"), sync.get("receipt"),
+                      sync.get("delivered_by"))
 
 
 def verify_bundle(path: Path) -> VerifyReport:

@@ -180,7 +180,52 @@ def cmd_receiver(args: argparse.Namespace) -> int:
         print("kiosk receiver: no staff password yet; the staff page stays closed until "
               "`kiosk receiver set-staff-password`", file=sys.stderr)
     logging.getLogger("sync").setLevel(logging.INFO)
-    serve(ReceiverSettings(directory, limits), host=args.host, port=args.port, tls=tls)
+    titles_from = _check_bundle_options(args)
+    serve(ReceiverSettings(directory, limits, name=args.name, titles_from=titles_from),
+          host=args.host, port=args.port, tls=tls)
+    return EXIT_OK
+
+
+def _check_bundle_options(args: argparse.Namespace) -> Path | None:
+    """``--name`` and ``--titles-from``, checked before anything starts; the kiosk.toml's path."""
+    from kiosk.cli import CommandError
+    from kiosk.config import ConfigError
+    from sync.receiver.staff import is_slug, load_titles
+
+    if not is_slug(args.name):
+        raise CommandError(f"--name {args.name!r}: use letters, digits, '.', '_' or '-' "
+                           "(it goes into the bundle's file name)", EXIT_USAGE)
+    if args.titles_from is None:
+        return None
+    path = Path(args.titles_from).expanduser()
+    try:
+        load_titles(path)
+    except (ConfigError, OSError) as exc:
+        raise CommandError(f"--titles-from {path}: {exc}", EXIT_USAGE) from None
+    return path
+
+
+def cmd_receiver_export(args: argparse.Namespace) -> int:
+    """``kiosk receiver export --out PATH``: what ``/staff/export.zip`` downloads, as a file."""
+    from kiosk.cli import CommandError
+    from kiosk.export import ExportError
+    from sync.receiver.staff import BundleSourceError, export_bundle, load_titles
+    from sync.receiver.storage import DB_NAME, ReceiverStore
+
+    directory = _receiver_dir(args)
+    if not (directory / DB_NAME).is_file():
+        raise CommandError(f"{directory} holds no receiver data ({DB_NAME} is missing)", EXIT_USAGE)
+    titles_from = _check_bundle_options(args)
+    store = ReceiverStore(directory, clean_tmp=False)  # the receiver may be running beside us
+    try:
+        result = export_bundle(store, Path(args.out).expanduser(), name=args.name, titles=load_titles(titles_from))
+    except (ExportError, BundleSourceError) as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"Wrote {result.items} submissions ({result.ideas} ideas, {result.drawings} drawings), "
+          f"{result.files} files, {result.bytes} bytes to {result.path}", file=sys.stderr)
+    print(result.path)
     return EXIT_OK
 
 
@@ -216,10 +261,23 @@ def cmd_set_staff_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bundle_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+    """--name and --titles-from, before or after ``export`` (its defaults suppressed, so that
+    ``kiosk receiver --name X export`` keeps X; own actions, as set_defaults would share them)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--name", default=argparse.SUPPRESS if for_subcommand else "receiver", metavar="NAME",
+                         help="the kiosk_id in the manifest of the bundle download (default: receiver)")
+    options.add_argument("--titles-from", default=argparse.SUPPRESS if for_subcommand else None,
+                         metavar="KIOSK_TOML", help="label ideas.csv in the bundle with the topic titles of "
+                                                    "this kiosk config (default: none, ids only)")
+    return options
+
+
 def add_receiver_parser(subparsers: Any, common: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     parents = [common] if common else []
     help_ = "run the receiver the kiosks deliver to (the city's side)"
-    p = subparsers.add_parser("receiver", parents=parents, help=help_, description=help_)
+    p = subparsers.add_parser("receiver", parents=[*parents, _bundle_options(for_subcommand=False)],
+                              help=help_, description=help_)
     d = Limits()
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8443, help="port (default: 8443)")
@@ -246,6 +304,10 @@ def add_receiver_parser(subparsers: Any, common: argparse.ArgumentParser | None 
     i.add_argument("--include-withheld", action="store_true",
                    help="also import items staff withheld at the kiosk (default: skip them)")
     i.set_defaults(func=cmd_import_bundle)
+    e = sub.add_parser("export", parents=[nested, _bundle_options(for_subcommand=True)],
+                       help="write everything the receiver holds as one bundle (the kiosk's export format)")
+    e.add_argument("--out", required=True, metavar="PATH", help="a folder (a name is made up) or a .zip path")
+    e.set_defaults(func=cmd_receiver_export)
     return p
 
 

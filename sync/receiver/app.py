@@ -38,6 +38,10 @@ DRAIN_FACTOR = 4
 class ReceiverSettings:
     data_dir: Path
     limits: Limits = field(default_factory=Limits)
+    name: str = "receiver"
+    """The ``kiosk_id`` in the manifest of the staff's bundle download (the receiver is not a kiosk)."""
+    titles_from: Path | None = None
+    """A kiosk.toml whose topic and goal titles label the bundle's ``ideas.csv`` (else ids only)."""
 
 
 class ApiError(Exception):
@@ -198,8 +202,8 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             raise ApiError(404, "no such submission", "submission_id")
         return JSONResponse(receipt)
 
-    from sync.receiver.staff import add_staff_routes  # staff pages beside the API
-    add_staff_routes(app, store, staff_password)
+    from sync.receiver.staff import add_staff_routes, load_titles  # staff pages beside the API
+    add_staff_routes(app, store, staff_password, name=settings.name, titles=load_titles(settings.titles_from))
     return app
 
 

@@ -1,5 +1,9 @@
 """Staff pages of the receiver: what arrived per kiosk, and everything as one ZIP.
 
+The ZIP is the kiosk's export bundle (``docs/export-format.md``), written by
+``kiosk.export.write_bundle``: so ``kiosk verify-bundle`` checks it and
+``kiosk receiver import`` takes it into another receiver.
+
 Protected by the staff password (HTTP Basic, any user name; argon2 hash on
 disk). Every value shown is HTML-escaped: visitors typed it.
 """
@@ -10,22 +14,21 @@ import base64
 import binascii
 import html
 import json
-import os
+import re
+import shutil
 import tempfile
-import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from starlette.background import BackgroundTask
 
-from kiosk.model import utc_now
-from sync.protocol import PROTOCOL_VERSION, is_sha256_hex
+from kiosk.export import BundleItem, BundleMeta, ExportError, ExportResult, Titles, write_bundle
+from kiosk.model import SchemaError, submission_from_wire, utc_now, wire_blob_digests
+from sync.protocol import is_sha256_hex, make_receipt
 from sync.receiver.auth import StaffPassword
 from sync.receiver.storage import ReceiverStore
-
-BUNDLE_FORMAT = "smart-city-fest-bundle"
-BUNDLE_VERSION = 1
 
 
 def _check_staff(request: Request, password: StaffPassword) -> None:
@@ -77,37 +80,123 @@ td,th{{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:lef
 </body></html>"""
 
 
-def write_bundle(store: ReceiverStore, target: Path) -> int:
-    """Write every submission and blob to a ZIP at *target*; return the submission count.
+RECEIVER_NAME = "receiver"
+"""The bundle's ``kiosk_id`` when the receiver has no name of its own: it is not a kiosk."""
+EXPORT_TMP = ".export-tmp"
+"""Folder in the data dir where a download's bundle is written before it is served."""
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
-    Layout: ``manifest.json``; ``submissions.jsonl`` (one canonical wire form per
-    line: the SHA-256 of a line is the submission's digest); ``receipts.jsonl``
-    (sha256 and received_at, same order); ``blobs/<sha256>``.
+
+class BundleSourceError(Exception):
+    """What the receiver stored cannot be exported as it is (a blob file is missing or damaged)."""
+
+
+def is_slug(text: str) -> bool:
+    """Safe as part of a file name on any drive (no path separators, no ':')."""
+    return _SLUG.fullmatch(text) is not None
+
+
+def load_titles(kiosk_toml: Path | None) -> Titles:
+    """Topic and goal titles for ``ideas.csv`` from a kiosk's config; none without one.
+
+    The receiver has no kiosk.toml of its own. Without one the CSV has no title
+    columns and ``topic_id`` / ``goal_id`` are what names each topic.
+
+    Raises:
+        kiosk.config.ConfigError: the file is not a valid kiosk config.
     """
-    count = 0
-    # Two streams cannot be open at once in one ZipFile; write receipts to a temp file first.
-    with tempfile.TemporaryFile("w+b") as receipts, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("submissions.jsonl", "w", force_zip64=True) as subs:
-            for canonical, sha, received_at in store.iter_all():
-                subs.write(canonical + b"\n")
-                receipts.write(json.dumps({"sha256": sha, "received_at": received_at}).encode() + b"\n")
-                count += 1
-        receipts.seek(0)
-        with zf.open("receipts.jsonl", "w", force_zip64=True) as out:
-            while chunk := receipts.read(1 << 20):
-                out.write(chunk)
-        for digest in store.all_blob_digests():
-            path = store.blob_file(digest)
-            if path.is_file():
-                zf.write(path, f"blobs/{digest}")
-        zf.writestr("manifest.json", json.dumps({
-            "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "protocol": PROTOCOL_VERSION,
-            "source": "receiver", "created_at": utc_now(), "submissions": count}, indent=2))
-    return count
+    if kiosk_toml is None:
+        return Titles()
+    from kiosk.config import load_config
+
+    return Titles.from_config(load_config(Path(kiosk_toml)))
 
 
-def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword) -> None:
+def bundle_event_id(store: ReceiverStore) -> str:
+    """The one event everything belongs to, else ``mixed`` (``none`` when empty)."""
+    events = store.event_ids(2)
+    if len(events) == 1 and is_slug(events[0]):
+        return events[0]
+    return "mixed" if events else "none"
+
+
+def receiver_items(store: ReceiverStore) -> Iterator[BundleItem]:
+    """Every stored submission as a bundle item, in the order received, one at a time.
+
+    Each is rebuilt from its canonical form and its blob files (hashed again, so
+    a damaged file stops the export rather than reaching the bundle); its status
+    is ``sent``, its receipt the one ``GET /api/v1/submissions/{id}`` gives, and
+    ``delivered_by`` says who delivered it.
+
+    Raises:
+        BundleSourceError: a blob is missing or no longer matches.
+    """
+    for row in store.iter_all():
+        wire = json.loads(row.canonical)
+        blobs = {}
+        for digest in wire_blob_digests(wire):
+            data = store.read_blob(digest)
+            if data is None:
+                raise BundleSourceError(f"submission {row.id}: blob {digest} is missing from the receiver's "
+                                        "blob folder; nothing was exported")
+            blobs[digest] = data
+        try:
+            sub = submission_from_wire(wire, blobs)
+        except (SchemaError, ValueError) as exc:
+            raise BundleSourceError(f"submission {row.id} cannot be rebuilt ({exc}); nothing was exported") from None
+        if sub.digest() != row.sha256:
+            raise BundleSourceError(f"submission {row.id} no longer matches its digest; nothing was exported")
+        yield BundleItem(sub, "sent", None, make_receipt(row.id, row.sha256, row.received_at, "exists"),
+                         row.delivered_by)
+
+
+def export_bundle(store: ReceiverStore, out: Path, *, name: str = RECEIVER_NAME, titles: Titles | None = None,
+                  now: str | None = None) -> ExportResult:
+    """Write everything the receiver holds to ``out`` (a folder or a ``.zip`` path) in the
+    kiosk's bundle format (``docs/export-format.md``), atomically, streaming.
+
+    Raises:
+        ExportError: the bundle could not be written; nothing is left under the final name.
+        BundleSourceError: the receiver's own data is damaged.
+    """
+    if not is_slug(name):
+        raise ValueError(f"receiver name {name!r}: use letters, digits, '.', '_' or '-' (it goes into file names)")
+    meta = BundleMeta(kiosk_id=name, event_id=bundle_event_id(store), exported_at=now or utc_now(),
+                      source="receiver")
+    return write_bundle(out, receiver_items(store), meta=meta, titles=titles or Titles(), total=store.count())
+
+
+class _TempFileResponse(FileResponse):
+    """A file served once, its folder removed afterwards, also when the client went away."""
+
+    def __init__(self, path: Path, *, remove: Path, **kw: Any) -> None:
+        super().__init__(path, **kw)
+        self._remove = remove
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            shutil.rmtree(self._remove, ignore_errors=True)
+
+
+def export_tmp_dir(data_dir: Path) -> Path:
+    """The folder for downloads in progress, emptied of leftovers (a crash mid-download)."""
+    tmp = Path(data_dir) / EXPORT_TMP
+    if tmp.is_dir():
+        for leftover in tmp.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    tmp.mkdir(exist_ok=True)
+    return tmp
+
+
+def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword, *,
+                     name: str = RECEIVER_NAME, titles: Titles | None = None) -> None:
     from sync.receiver.app import ApiError
+
+    if not is_slug(name):
+        raise ValueError(f"receiver name {name!r}: use letters, digits, '.', '_' or '-' (it goes into file names)")
+    tmp_dir = export_tmp_dir(store.data_dir)
 
     @app.get("/staff", response_class=HTMLResponse)
     def staff_page(request: Request) -> HTMLResponse:
@@ -128,13 +217,13 @@ def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword
     @app.get("/staff/export.zip")
     def staff_export(request: Request) -> FileResponse:
         _check_staff(request, password)
-        fd, tmp = tempfile.mkstemp(suffix=".zip")
-        os.close(fd)
+        work = Path(tempfile.mkdtemp(prefix="download-", dir=tmp_dir))
         try:
-            write_bundle(store, Path(tmp))
-        except BaseException:
-            os.unlink(tmp)
+            result = export_bundle(store, work, name=name, titles=titles)
+        except BaseException as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, (ExportError, BundleSourceError)):
+                raise ApiError(500, f"the bundle could not be written: {exc}") from None
             raise
-        name = f"receiver-{utc_now()[:19].replace(':', '')}.zip"
-        return FileResponse(tmp, media_type="application/zip", filename=name,
-                            background=BackgroundTask(os.unlink, tmp))
+        return _TempFileResponse(result.path, remove=work, media_type="application/zip",
+                                 filename=result.path.name, headers={"Cache-Control": "no-store"})

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.model import utc_now
 from sync.protocol import is_sha256_hex, is_uuid4, make_receipt
@@ -54,6 +54,16 @@ class StoredSubmission:
     blob_roles: dict[str, str]  # role -> sha256
 
 
+class ExportRow(NamedTuple):
+    """One stored submission as the bundle writer reads it."""
+
+    id: str
+    sha256: str
+    delivered_by: str
+    received_at: str
+    canonical: bytes
+
+
 def _m001_initial(db: sqlite3.Connection) -> None:
     db.execute("""
         CREATE TABLE submissions (
@@ -87,7 +97,12 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
 class ReceiverStore:
     """Thread-safe (one connection behind a lock) storage of the receiver."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, clean_tmp: bool = True) -> None:
+        """Open (and migrate) the storage in ``data_dir``.
+
+        ``clean_tmp=False`` for a second process beside a running receiver (an export):
+        the receiver's unfinished uploads are its own to clean.
+        """
         self.data_dir = Path(data_dir)
         self.blob_dir = self.data_dir / BLOB_DIR
         self._tmp_dir = self.blob_dir / ".tmp"
@@ -100,7 +115,8 @@ class ReceiverStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._migrate()
-        self._clean_tmp()
+        if clean_tmp:
+            self._clean_tmp()
 
     # ---------------------------------------------------------------- setup
     def _migrate(self) -> None:
@@ -260,24 +276,26 @@ class ReceiverStore:
                                    (sha256,)).fetchone()
         return row[0] if row else None
 
-    def iter_all(self, batch: int = 500) -> Iterator[tuple[bytes, str, str]]:
-        """(canonical, sha256, received_at) of every submission, oldest first, in batches."""
+    def iter_all(self, batch: int = 500) -> Iterator[ExportRow]:
+        """Every submission, in the order received, read in batches (never all at once)."""
         last = ("", "")
         while True:
             with self._lock:
                 rows = self._db.execute(
-                    "SELECT canonical, sha256, received_at, id FROM submissions "
+                    "SELECT id, sha256, delivered_by, received_at, canonical FROM submissions "
                     "WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?",
                     (*last, batch)).fetchall()
             if not rows:
                 return
-            for canonical, sha, received_at, _ in rows:
-                yield bytes(canonical), sha, received_at
-            last = (rows[-1][2], rows[-1][3])
+            for submission_id, sha, delivered_by, received_at, canonical in rows:
+                yield ExportRow(submission_id, sha, delivered_by, received_at, bytes(canonical))
+            last = (rows[-1][3], rows[-1][0])
 
-    def all_blob_digests(self) -> list[str]:
+    def event_ids(self, limit: int = 2) -> list[str]:
+        """Up to ``limit`` distinct event ids of what arrived."""
         with self._lock:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT sha256 FROM submission_blobs ORDER BY sha256")]
+            return [r[0] for r in self._db.execute(
+                "SELECT DISTINCT event_id FROM submissions ORDER BY event_id LIMIT ?", (limit,))]
 
 
 def _fsync_dir(path: Path) -> None:
