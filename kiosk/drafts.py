@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from kiosk.fsutil import fsync_dir
 from kiosk.model import Blob, Submission, sha256_hex
 
 log = logging.getLogger("kiosk.drafts")
@@ -64,19 +65,6 @@ def drafts_dir(data_dir: Path) -> Path:
     return Path(data_dir) / DRAFTS_DIRNAME
 
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
     tmp = path.with_name(path.name + ".tmp")
@@ -85,7 +73,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent, best_effort=True)
 
 
 def save_draft(data_dir: Path, meta: DraftMeta, strokes: bytes, png: bytes) -> None:
@@ -109,7 +97,7 @@ def clear_draft(data_dir: Path) -> None:
         except FileNotFoundError:
             pass
     if folder.exists():
-        _fsync_dir(folder)
+        fsync_dir(folder, best_effort=True)
 
 
 def load_draft(data_dir: Path) -> Draft | None:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from kiosk import __version__
+from kiosk.fsutil import fsync_dir
 from kiosk.model import SCHEMA_VERSION, SchemaError, Submission, canonical_json, submission_from_wire, utc_now
 from kiosk.storage import SUBMISSION_COLUMNS
 
@@ -57,6 +58,7 @@ CSV_DIALECT = {"delimiter": ";", "quotechar": '"', "doublequote": True,
                "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
 """Exactly how ideas.csv is written; read it back with ``csv.reader(f, **CSV_DIALECT)``
 from a file opened with ``encoding="utf-8-sig", newline=""``."""
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is prefixed with ``'`` so spreadsheets show it as text."""
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each prefix is one character
@@ -490,16 +492,6 @@ class _HashingWriter:
         self.target.write(data)
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _drop_cache(fh: Any) -> None:
     """Ask the kernel to forget the file's pages, so the read-back reads the drive."""
     advise = getattr(os, "posix_fadvise", None)
@@ -575,7 +567,7 @@ def _write_bundle(out: Path, entries: Iterable[_Entry], *, meta: BundleMeta, tit
         if target.exists():  # someone else wrote it meanwhile: never replace a bundle
             raise FileExistsError(errno.EEXIST, "exists", str(target))
         os.rename(tmp, target)
-        _fsync_dir(directory)
+        fsync_dir(directory)
     except BaseException as exc:
         try:
             tmp.unlink(missing_ok=True)

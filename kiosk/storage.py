@@ -54,6 +54,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from kiosk.fsutil import fsync_dir
 from kiosk.model import KINDS, SYNC_STATES, Blob, Submission, canonical_json, utc_now
 
 log = logging.getLogger("kiosk.storage")
@@ -788,17 +789,6 @@ def _environment_errors(what: str) -> Iterator[None]:
         raise translated from exc
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make a created or renamed directory entry durable (POSIX only)."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def move_aside(db: Path, now: datetime) -> Path:
     """Rename a damaged database and its -wal/-shm files next to it; never delete.
 
@@ -815,7 +805,7 @@ def move_aside(db: Path, now: datetime) -> Path:
         source = Path(f"{db}{suffix}")
         if source.exists():
             os.rename(source, f"{target}{suffix}")
-    _fsync_dir(db.parent)
+    fsync_dir(db.parent)
     return target
 
 
@@ -918,7 +908,7 @@ class Store:
                 except _Corrupt as again:
                     raise StoreError(f"a new database at {self.path} is damaged too: {again}") from again
             if not existed:
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
         if moved is not None:
             try:
                 self.add_notice("moved_aside", "The database was damaged, so it was moved aside "

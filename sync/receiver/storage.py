@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kiosk.fsutil import fsync_dir
 from kiosk.model import utc_now
 from sync.protocol import is_sha256_hex, is_uuid4, make_receipt
 
@@ -179,9 +180,9 @@ class ReceiverStore:
             shard = target.parent
             if not shard.is_dir():
                 shard.mkdir(exist_ok=True)
-                _fsync_dir(self.blob_dir)
+                fsync_dir(self.blob_dir)
             os.replace(tmp, target)
-            _fsync_dir(shard)
+            fsync_dir(shard)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -298,9 +299,3 @@ class ReceiverStore:
                 "SELECT DISTINCT event_id FROM submissions ORDER BY event_id LIMIT ?", (limit,))]
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -45,3 +45,4 @@ print(len([m for m in sys.modules if m.startswith(("kiosk.", "sync."))]), loaded
     count, loaded = out.strip().split(" ", 1)
     assert int(count) >= 5
     assert loaded == "[]"
+
