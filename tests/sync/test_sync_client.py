@@ -147,7 +147,10 @@ def test_unsafe_endpoint_is_refused(store, url, plain):
 
 
 def test_plain_http_allowed_when_configured(store):
-    SyncClient(store, endpoint="http://192.0.2.10/api/v1", token="t", allow_plain_http=True).close()
+    with pytest.raises(SyncConfigError):
+        SyncClient(store, endpoint="http://192.0.2.10/api/v1", token="t")
+    client = SyncClient(store, endpoint="http://192.0.2.10/api/v1", token="t", allow_plain_http=True)
+    client.close()  # constructed without refusing: no request is sent to that address
 
 
 def test_receipt_survives_receiver_restart(store, receiver_dir, token):
