@@ -84,7 +84,8 @@ def import_into_data_dir(data_dir: Path, path: Path, *, include_withheld: bool =
     """Open the receiver's storage in ``data_dir`` and import; for ``kiosk receiver import``."""
     from sync.receiver.storage import ReceiverStore
 
-    store = ReceiverStore(Path(data_dir))
+    # The receiver may be running beside us: leave its in-flight uploads alone.
+    store = ReceiverStore(Path(data_dir), clean_tmp=False)
     try:
         return import_bundle(store, path, include_withheld=include_withheld)
     finally:

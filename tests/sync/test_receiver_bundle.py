@@ -227,3 +227,19 @@ def test_cli_export_refuses_a_folder_without_receiver_data(tmp_path, capsys):
     assert code == 2
     assert "no receiver data" in capsys.readouterr().err
     assert not (tmp_path / "nothing").exists()
+
+
+def test_import_beside_a_running_receiver_leaves_its_uploads_alone(receiver, receiver_dir, staff_password,
+                                                                    tmp_path):
+    """`kiosk receiver import` on the live data dir must not delete a blob being uploaded."""
+    response = requests.get(f"{receiver.url}/staff/export.zip", auth=("staff", staff_password), timeout=30)
+    bundle = tmp_path / "empty.zip"
+    bundle.write_bytes(response.content)
+    from sync.receiver.storage import BLOB_DIR
+
+    in_flight = receiver_dir / BLOB_DIR / ".tmp" / "upload-in-progress"
+    in_flight.parent.mkdir(parents=True, exist_ok=True)
+    in_flight.write_bytes(b"half a drawing")
+    result = import_into_data_dir(receiver_dir, bundle)
+    assert result.ok and result.created == 0
+    assert in_flight.read_bytes() == b"half a drawing"
