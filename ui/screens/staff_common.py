@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 STRINGS: dict[str, tuple[str, str]] = {
     # panel
@@ -239,6 +239,27 @@ def label(name: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
         lab.setProperty("role", role)
     lab.setWordWrap(wrap)
     return lab
+
+
+def scrolling_page(screen: QWidget, body: QWidget | None = None, *, margins: tuple[int, int] = (40, 32),
+                   spacing: int = 18) -> QVBoxLayout:
+    """Give a staff page a frameless scroll area (nothing is ever cut off on a short screen).
+
+    Returns the layout of ``body`` (objectName ``staff_body``), where the page's content goes.
+    """
+    outer = QVBoxLayout(screen)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    body = body if body is not None else QWidget()
+    body.setObjectName("staff_body")
+    scroll.setWidget(body)
+    outer.addWidget(scroll)
+    lay = QVBoxLayout(body)
+    lay.setContentsMargins(margins[0], margins[1], margins[0], margins[1])
+    lay.setSpacing(spacing)
+    return lay
 
 
 def card(name: str = "") -> tuple[QFrame, QVBoxLayout]:

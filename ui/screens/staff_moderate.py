@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QScrollArea,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
 from kiosk import moderation
 from ui.screens.staff_browse import item_line
-from ui.screens.staff_common import ConfirmPanel, StaffScreen, button, card, label, tr
+from ui.screens.staff_common import ConfirmPanel, StaffScreen, button, card, label, scrolling_page, tr
 from ui.screens.staff_reasons import reason_text, status_text
 
 
@@ -22,18 +22,7 @@ class ModerateScreen(StaffScreen):
         self.store, self.config = store, config
         self.selected: str | None = None
         # Scrolls when the confirmation opens on a short screen: nothing is ever cut off.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        page = QWidget()
-        page.setObjectName("staff_body")
-        scroll.setWidget(page)
-        outer.addWidget(scroll)
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(40, 32, 40, 32)
-        lay.setSpacing(18)
+        lay = scrolling_page(self)
         lay.addWidget(self.text(label("staff_moderate_title", "screen_title"), "mod_title"))
         self.body = QHBoxLayout()
         self.body.setSpacing(22)

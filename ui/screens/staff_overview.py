@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import overview as ov
 from ui.screens.staff_reasons import reason_text, state_detail
-from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label,
+from ui.screens.staff_common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label, scrolling_page,
                                      tr)
 from ui.widgets.staff_charts import HBarChart, HourChart, Timeline
 
@@ -47,19 +47,10 @@ class OverviewScreen(StaffScreen):
         self.store, self.config, self.sync, self._load = store, config, sync, load
         self.data: ov.Overview | None = None
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = FitBody()
-        body.setObjectName("staff_body")
         body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # a subclass: paint the QSS background
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(40, 24, 40, 24)  # every pixel counts to fit 1920x1080 without scrolling
-        lay.setSpacing(20)
+        # every pixel counts to fit 1920x1080 without scrolling
+        lay = scrolling_page(self, body, margins=(40, 24), spacing=20)
 
         head = QHBoxLayout()
         head.addWidget(self.text(label("staff_overview_title", "screen_title"), "ov_title"), 1)

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit
 
 from kiosk import purge as purging
 from kiosk.reconcile import ReceiverClient, reconcile
-from ui.screens.staff_common import ConfirmPanel, Job, StaffScreen, button, card, human_bytes, label
+from ui.screens.staff_common import ConfirmPanel, Job, StaffScreen, button, card, human_bytes, label, scrolling_page
 
 
 class SystemScreen(StaffScreen):
@@ -31,18 +31,7 @@ class SystemScreen(StaffScreen):
         self.client_factory = client_factory or (lambda: ReceiverClient.from_config(config))
         self.jobs: list[Job] = []
         self.plan: purging.PurgePlan | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        body = QWidget()
-        body.setObjectName("staff_body")
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(40, 32, 40, 32)
-        lay.setSpacing(18)
+        lay = scrolling_page(self)
         lay.addWidget(self.text(label("staff_system_title", "screen_title"), "sys_title"))
 
         frame, cl = card()
