@@ -277,4 +277,5 @@ def test_lookup_order(tmp_path, monkeypatch):
 ])
 def test_values_that_would_break_the_kiosk_later_are_refused(tmp_path, snippet, key):
     """Each of these once passed the check and then froze, stranded or broke a screen."""
-    only(problems(write(tmp_path, snippet)), key)
+    problem = only(problems(write(tmp_path, snippet)), key)
+    assert problem.line is not None and not problem.warning

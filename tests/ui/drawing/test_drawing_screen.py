@@ -115,8 +115,9 @@ def test_new_picture_asks_first(screen):
 
 
 def test_home_on_empty_canvas_leaves_at_once(qtbot, screen):
-    with qtbot.wait_signal(screen.finished):
+    with qtbot.wait_signal(screen.finished, timeout=1000) as blocker:
         click(screen, "draw_home")
+    assert blocker.signal_triggered  # no "throw the picture away?" question for an empty canvas
 
 
 def test_home_with_a_picture_asks_then_leaves_and_forgets(qtbot, screen):

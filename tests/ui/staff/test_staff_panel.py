@@ -171,10 +171,12 @@ def test_language_switch_reaches_every_screen(qtbot, panel):
 
 def test_exit_and_restart_are_signals(qtbot, panel):
     panel.show_page("system")
-    with qtbot.wait_signal(panel.exit_requested, timeout=1000):
+    with qtbot.wait_signal(panel.exit_requested, timeout=1000) as exited:
         qtbot.mouseClick(find(panel, QPushButton, "staff_system_exit"), Qt.MouseButton.LeftButton)
-    with qtbot.wait_signal(panel.restart_requested, timeout=1000):
+    assert exited.signal_triggered
+    with qtbot.wait_signal(panel.restart_requested, timeout=1000) as restarted:
         qtbot.mouseClick(find(panel, QPushButton, "staff_system_restart"), Qt.MouseButton.LeftButton)
+    assert restarted.signal_triggered
 
 
 def test_purge_from_the_panel_asks_for_the_phrase(qtbot, panel, store):
