@@ -29,7 +29,9 @@ import csv
 import errno
 import hashlib
 import io
+import itertools
 import json
+import operator
 import os
 import shutil
 import tempfile
@@ -43,8 +45,13 @@ from typing import Any, BinaryIO, NamedTuple
 
 from kiosk import __version__
 from kiosk.fsutil import fsync_dir
-from kiosk.model import SCHEMA_VERSION, SchemaError, Submission, canonical_json, submission_from_wire, utc_now
+from kiosk.model import SchemaError, Submission, canonical_json, submission_from_wire, utc_now
+from kiosk.sheet import CSV_DIALECT, FORMULA_PREFIXES, csv_line, guarded, own_cells, spreadsheet_safe, yes_no
 from kiosk.storage import SUBMISSION_COLUMNS
+
+__all__ = ["CSV_DIALECT", "FORMULA_PREFIXES", "ExportError", "ExportResult", "BundleItem", "BundleMeta", "Titles",
+           "VerifyReport", "csv_header", "csv_line", "csv_row", "export_store", "iter_bundle", "spreadsheet_safe",
+           "verify_bundle", "write_bundle"]
 
 FORMAT_NAME = "smart-city-kiosk-bundle"
 FORMAT_VERSION = 1
@@ -53,16 +60,6 @@ SUBMISSIONS = "submissions.jsonl"
 IDEAS_CSV = "ideas.csv"
 DRAWINGS_DIR = "drawings/"
 BLOB_SUFFIX = {"png": ".png", "strokes": ".strokes.json"}
-
-CSV_DIALECT = {"delimiter": ";", "quotechar": '"', "doublequote": True,
-               "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
-"""Exactly how ideas.csv is written; read it back with ``csv.reader(f, **CSV_DIALECT)``
-from a file opened with ``encoding="utf-8-sig", newline=""``."""
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is prefixed with ``'`` so spreadsheets show it as text."""
-_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each prefix is one character
-_FLAGS = frozenset({"lives_here", "consent_given", "is_sample", "unfinished"})
 
 PROGRESS_EVERY = 100
 _SPOOL_BYTES = 64 * 1024 * 1024
@@ -177,15 +174,6 @@ def blob_member(submission_id: str, role: str) -> str:
     return f"{DRAWINGS_DIR}{submission_id}{BLOB_SUFFIX[role]}"
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, -, @ would start a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
 def local_time(created_at: str) -> str:
     """``created_at`` in this machine's time zone, as a spreadsheet reads it."""
     when = datetime.fromisoformat(created_at.replace("Z", "+00:00")).astimezone()
@@ -197,8 +185,8 @@ def csv_header(titles: Titles) -> list[str]:
     head += [f"topic_title_{lang}" for lang in titles.languages]
     head += ["goal_id"] + [f"goal_title_{lang}" for lang in titles.languages]
     head += ["title", "text", "author_name", "age_group", "district", "lives_here", "locale",
-             "consent_given", "consent_version", "is_sample", "unfinished", "sync_status",
-             "withheld_reason", "kiosk_id", "event_id"]
+             "consent_given", "consent_version", "is_sample", "unfinished", "kiosk_id", "event_id",
+             "sync_status", "withheld_reason"]
     return head
 
 
@@ -212,14 +200,16 @@ def csv_cells(s: Mapping[str, Any], status: str, withheld_reason: str | None, ti
     """The ``ideas.csv`` row of one submission, given its fields by name (a store row will do:
     flags may be 0/1 as well as booleans)."""
     topic_id, goal_id, created_at = s["topic_id"], s["goal_id"], s["created_at"]
-    row = [s["id"], s["reference_code"], created_at, local_time(created_at), topic_id]
-    row += [titles.topic(topic_id, lang) for lang in titles.languages]
-    row += [goal_id or ""] + [titles.goal(topic_id, goal_id, lang) for lang in titles.languages]
-    row += [s["title"] or "", s["text"], s["author_name"] or "", s["age_group"] or "", s["district"] or "",
-            _yes_no(s["lives_here"]), s["locale"], _yes_no(s["consent_given"]), s["consent_version"],
-            _yes_no(s["is_sample"]), _yes_no(s["unfinished"]), status, withheld_reason or "",
-            s["kiosk_id"], s["event_id"]]
-    return ["'" + cell if cell[:1] in _FORMULA_FIRST else cell for cell in row]  # spreadsheet_safe, inlined
+    row = [s["id"], s["reference_code"], created_at, local_time(created_at)]
+    row += title_cells(titles, topic_id, goal_id)
+    return guarded(row) + own_cells(s) + guarded([status, withheld_reason or ""])
+
+
+def title_cells(titles: Titles, topic_id: str, goal_id: str | None) -> list[str]:
+    """``topic_id``, its titles, ``goal_id``, its titles: the sheet's cells after ``created_local``."""
+    langs = titles.languages
+    return ([topic_id] + [titles.topic(topic_id, lang) for lang in langs] + [goal_id or ""]
+            + [titles.goal(topic_id, goal_id, lang) for lang in langs])
 
 
 def new_counts() -> dict[str, int]:
@@ -243,24 +233,16 @@ def _count(counts: dict[str, int], kind: str, status: str, is_sample: Any, unfin
     counts["blobs"] += n * blobs
 
 
-def csv_line(cells: Sequence[str]) -> str:
-    """One ``ideas.csv`` line (CRLF included), quoted as :data:`CSV_DIALECT` says."""
-    _CSV_BUFFER.seek(0)
-    _CSV_BUFFER.truncate()
-    _CSV_WRITER.writerow(cells)
-    return _CSV_BUFFER.getvalue()
-
-
-_CSV_BUFFER = io.StringIO()
-_CSV_WRITER = csv.writer(_CSV_BUFFER, **CSV_DIALECT)
+_LINE, _CSV = 5, 6  # where _Entry and the rows of _EXPORT_SQL hold the two lines
+_TALLY = operator.itemgetter(1, 2, 3, 4)  # kind, status, is_sample, unfinished: what the counts need
 
 
 class _Entry(NamedTuple):
     """One submission as the ZIP writer needs it, however it was read (a tuple: made per row).
 
     Attributes:
-        line: its ``submissions.jsonl`` line, without the newline.
-        csv: its ``ideas.csv`` line with CRLF, or None (drawings).
+        line: its ``submissions.jsonl`` line, UTF-8, without the newline.
+        csv: its ``ideas.csv`` line, UTF-8, with CRLF, or None (drawings).
         blobs: ``(role, sha256, size, data)`` in position order; ``sha256`` and
             ``size`` as the line references them, checked against ``data`` when written.
     """
@@ -270,90 +252,64 @@ class _Entry(NamedTuple):
     status: str
     is_sample: bool
     unfinished: bool
-    line: str
-    csv: str | None
+    line: bytes
+    csv: bytes | None
     blobs: tuple[tuple[str, str, int, bytes], ...]
 
 
 def _entry_from_item(item: BundleItem, titles: Titles) -> _Entry:
     s = item.submission
-    return _Entry(s.id, s.kind, item.status, s.is_sample, s.unfinished, item.line()[:-1].decode("utf-8"),
-                  csv_line(csv_row(item, titles)) if s.kind == "idea" else None,
+    return _Entry(s.id, s.kind, item.status, s.is_sample, s.unfinished, item.line()[:-1],
+                  csv_line(csv_row(item, titles)).encode("utf-8") if s.kind == "idea" else None,
                   tuple((b.role, b.sha256, b.size, b.data) for b in s.blobs))
 
 
 # ---------------------------------------------------------------- straight from the store's rows
 #
-# The export of a kiosk's own store reads each submission's JSONL line and its
-# CSV cells straight out of SQLite, with one statement: the store validated
-# every row when it was stored, so nothing is rebuilt or validated again, and
-# most per-row work stays in C. The statement spells out the canonical form:
-# keys in sorted order, strings by SQLite's json_quote (the same escapes as
-# Python's json with ensure_ascii=False; checked before each export by
-# _sqlite_json_matches, else the export takes the slow path). A CSV line that
-# needs quotes or a formula guard (rare) is made by the csv module instead.
+# The export of a kiosk's own store writes, for each submission, what the
+# store wrote down when it stored it (schema v8): its canonical JSON (``wire``)
+# and the ideas.csv text of its own cells (``sheet_cells``). One statement adds
+# only what can change after that: the sync part of the JSONL line, and the
+# CSV cells that depend on the export (local time, topic titles from the
+# config, sync status and reason). Those come in few distinct values, each
+# made once in Python and joined from a temporary table (a value the table
+# lacks is made by an SQL function instead). So the per-row work stays in
+# SQLite's C code, and both lines reach Python as UTF-8 bytes, ready to write.
+# JSON strings come from SQLite's json_quote (the same escapes as Python's
+# json with ensure_ascii=False; checked before each export by
+# _sqlite_json_matches, else the export takes the slow path). id,
+# reference_code, created_at and the sync status need neither quotes nor a
+# formula guard: the model accepts only UUIDs, codes, RFC 3339 times and states.
 # Blobs follow in a second pass over the same snapshot, each hashed once, as
 # it is written.
 # tests/core/test_export_lines.py holds both lines byte-equal to
 # BundleItem.line() and csv_row() for arbitrary text.
 
+_EXPORT_SQL = """
+    SELECT s.id, s.kind, st.status, s.is_sample, s.unfinished,
+        CAST('{"submission":' || s.wire || ',"sync":{"receipt":' || coalesce(st.receipt, 'null')
+             || ',"status":' || json_quote(st.status)
+             || ',"withheld_reason":' || json_quote(st.withheld_reason) || '}}' AS BLOB) AS line,
+        CASE WHEN s.kind = 'idea' THEN CAST(
+            s.id || ';' || s.reference_code || ';' || s.created_at || ';'
+            || coalesce(xm.local || substr(s.created_key, 17, 3), export_local_time(s.created_key)) || ';'
+            || coalesce(xt.cells, export_title_cells(s.topic_id, s.goal_id)) || ';'
+            || s.sheet_cells || ';' || st.status || ';'
+            || CASE WHEN st.withheld_reason IS NULL THEN ''
+                    ELSE coalesce(xr.cell, export_cell(st.withheld_reason)) END
+            || char(13, 10) AS BLOB) END AS csv
+    FROM submissions AS s
+    JOIN sync_state AS st ON st.submission_id = s.id
+    LEFT JOIN temp.export_minutes AS xm ON xm.minute = substr(s.created_key, 1, 16)
+    LEFT JOIN temp.export_titles AS xt ON xt.topic_id = s.topic_id AND xt.goal_id = coalesce(s.goal_id, '')
+    LEFT JOIN temp.export_reasons AS xr ON xr.reason = st.withheld_reason
+    ORDER BY s.created_key, s.kind, s.rowid
+"""
+"""The statement behind :func:`_store_batches`: id, kind, status, is_sample, unfinished,
+the ``submissions.jsonl`` line (no newline) and, for ideas, the ``ideas.csv`` line (with
+CRLF), both as bytes. Oldest first (equal times: drawings, then ideas, then as stored),
+walking the ``(created_key, kind)`` index, so nothing is sorted."""
 
-def _yes_no_sql(value: str) -> str:
-    return f"(CASE {value} WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE '' END)"
-
-
-def _flag_json_sql(value: str) -> str:
-    """A stored 0/1/NULL flag as JSON true/false/null (``json('true')`` is computed once per statement)."""
-    return f"(CASE {value} WHEN 1 THEN json('true') WHEN 0 THEN json('false') END)"
-
-
-_BLOB_REFS_SQL = ("(SELECT json_group_array(json_object('media_type', media_type, 'role', role, "
-                  "'sha256', sha256, 'size', size)) FROM (SELECT media_type, role, sha256, size FROM blobs "
-                  "WHERE submission_id = s.id ORDER BY position))")
-
-
-def _export_sql() -> str:
-    """The statement behind :func:`_store_entries`.
-
-    Columns: id, kind, status, is_sample, unfinished, line (``submissions.jsonl``,
-    no newline), csv (ideas only: the ``ideas.csv`` cells joined by ``;``, not
-    guarded, not quoted). Oldest first (equal times: drawings, then ideas, then as stored),
-    walking the ``(created_key, kind)`` index, so nothing is sorted.
-    """
-    pairs = []
-    for key in sorted((*SUBMISSION_COLUMNS, "schema", "blobs")):
-        if key == "schema":
-            value = str(int(SCHEMA_VERSION))
-        elif key == "blobs":
-            value = _BLOB_REFS_SQL
-        elif key in _FLAGS:
-            value = _flag_json_sql(f"s.{key}")
-        else:
-            value = f"s.{key}"
-        pairs.append(f"'{key}', {value}")
-    line = (f"'{{\"submission\":' || json_object({', '.join(pairs)}) || "
-            "',\"sync\":{\"receipt\":' || coalesce(st.receipt, 'null') || "
-            "',\"status\":' || json_quote(st.status) || "
-            "',\"withheld_reason\":' || json_quote(st.withheld_reason) || '}}'")
-
-    # The ideas.csv cells joined by ';', neither guarded nor quoted: a line that would
-    # need either is recognised by _store_entries and made by the csv module instead.
-    def text(column: str) -> str:
-        return f"coalesce({column}, '')"
-
-    cells = ["s.id", "s.reference_code", "s.created_at", "export_local_time(s.created_key)", "s.topic_id",
-             "export_titles(s.topic_id, s.goal_id)", text("s.title"), "s.text", text("s.author_name"),
-             text("s.age_group"), text("s.district"), _yes_no_sql("s.lives_here"), "s.locale",
-             _yes_no_sql("s.consent_given"), "s.consent_version", _yes_no_sql("s.is_sample"),
-             _yes_no_sql("s.unfinished"), "st.status", text("st.withheld_reason"), "s.kiosk_id", "s.event_id"]
-    joined = " || ';' || ".join(cells)
-    return (f"SELECT s.id, s.kind, st.status, s.is_sample, s.unfinished, {line} AS line, "
-            f"CASE WHEN s.kind = 'idea' THEN {joined} END AS csv "
-            "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id "
-            "ORDER BY s.created_key, s.kind, s.rowid")
-
-
-_EXPORT_SQL = _export_sql()
 _JSON_PROBE = "".join(map(chr, range(0x20))) + '"\\/\x7f\x80\xa0\u2028\u2029\ufeff\uffff\U0001f600 äöüß'
 
 
@@ -364,6 +320,11 @@ def _sqlite_json_matches(store: Any) -> bool:
     except Exception:  # noqa: BLE001 - no JSON functions at all: the slow path will do
         return False
     return got == json.dumps(_JSON_PROBE, ensure_ascii=False)
+
+
+def _cell(text: str) -> str:
+    """One cell as it stands in a line of ``ideas.csv``: guarded, quoted if it must be."""
+    return csv_line([spreadsheet_safe(text)])[:-2] if text else ""
 
 
 class _LocalTimes:
@@ -377,72 +338,79 @@ class _LocalTimes:
     def __init__(self) -> None:
         self._minutes: dict[str, str | None] = {}
 
-    def __call__(self, created_key: str) -> str:
-        minute = created_key[:16]
+    def minute(self, minute: str) -> str | None:
+        """``YYYY-MM-DD HH:MM`` local for a UTC ``YYYY-MM-DDTHH:MM``; None where seconds would not carry over."""
         prefix = self._minutes.get(minute, "")
         if prefix == "":
             when = datetime.fromisoformat(minute + ":00+00:00").astimezone()
             offset = when.utcoffset()
             prefix = when.strftime("%Y-%m-%d %H:%M") if offset is not None and offset.seconds % 60 == 0 else None
             self._minutes[minute] = prefix
+        return prefix
+
+    def __call__(self, created_key: str) -> str:
+        prefix = self.minute(created_key[:16])
         if prefix is None:
             return local_time(created_key)
         return f"{prefix}:{created_key[17:19]}"
 
 
-class _TitleCells:
-    """SQL function: the CSV cells between ``topic_id`` and ``title`` (topic titles,
-    goal id, goal titles), guarded and joined by ``;`` (not quoted: a cell that
-    needs quotes shows in the count of ``;``); once per topic and goal."""
-
-    def __init__(self, titles: Titles) -> None:
-        self.titles = titles
-        self._cache: dict[tuple[str, str | None], str] = {}
-
-    def __call__(self, topic_id: str, goal_id: str | None) -> str:
-        found = self._cache.get((topic_id, goal_id))
-        if found is None:
-            t, langs = self.titles, self.titles.languages
-            cells = [t.topic(topic_id, lang) for lang in langs] + [goal_id or ""] + \
-                [t.goal(topic_id, goal_id, lang) for lang in langs]
-            found = ";".join(spreadsheet_safe(c) for c in cells)
-            self._cache[(topic_id, goal_id)] = found
-        return found
+def _title_cells_text(titles: Titles, topic_id: str, goal_id: str | None) -> str:
+    """:func:`title_cells` as they stand in a line of ``ideas.csv``."""
+    return csv_line(guarded(title_cells(titles, topic_id, goal_id)))[:-2]
 
 
-def _plain_cells(joined: str, cells: int) -> bool:
-    """Whether ``cells`` cells joined by ``;`` need neither quotes nor a formula guard.
+def _lookup_tables(store: Any, titles: Titles, local: _LocalTimes) -> dict[str, Any]:
+    """The temporary tables :data:`_EXPORT_SQL` joins: every value it will most likely need.
 
-    A ``;`` inside a cell shows in the count of ``;``; the first cell is an id.
-    (Plain ``in`` tests: several times faster here than one regular expression.)
+    Minutes of every hour the store counts (``submission_hours``), titles of every
+    configured topic and goal, the withheld reasons that stand (``sync_reason_counts``).
+    A value missing here is still right: the statement calls a function for it.
     """
-    return not ('"' in joined or "\n" in joined or "\r" in joined or ";=" in joined or ";+" in joined
-                or ";-" in joined or ";@" in joined or ";\t" in joined or joined[:1] in _FORMULA_FIRST) \
-        and joined.count(";") == cells - 1
+    minutes = []
+    for (hour,) in store.query("SELECT DISTINCT hour FROM submission_hours WHERE n > 0"):
+        for m in range(60):
+            minute = f"{hour}:{m:02d}"
+            if len(minute) == 16 and (prefix := local.minute(minute)) is not None:
+                minutes.append((minute, prefix))
+    pairs = [(topic, None) for topic in titles.topics] + list(titles.goals)
+    reasons = [r[0] for r in store.query("SELECT DISTINCT reason FROM sync_reason_counts WHERE n > 0")]
+    return {
+        "export_minutes": (("minute", "local"), minutes),
+        "export_titles": (("topic_id", "goal_id", "cells"),
+                          [(t, g or "", _title_cells_text(titles, t, g)) for t, g in pairs]),
+        "export_reasons": (("reason", "cell"), [(r, _cell(r)) for r in reasons if r]),
+    }
 
 
-def _store_entries(store: Any, titles: Titles) -> Iterator[_Entry]:
-    """Every submission of ``store`` as an entry without blobs, oldest first (see :data:`_EXPORT_SQL`)."""
-    title_cells = _TitleCells(titles)
-    cells = len(csv_header(titles))
-    functions = {"export_local_time": _LocalTimes(), "export_titles": title_cells}
-    with closing(store.stream(_EXPORT_SQL, functions=functions)) as rows:
-        for sid, kind, status, is_sample, unfinished, line, joined in rows:
-            csv_text = None
-            if joined is not None:
-                if _plain_cells(joined, cells):
-                    csv_text = joined + "\r\n"  # what csv_line() writes for cells that need nothing
-                else:
-                    csv_text = _csv_line_of(store, sid, titles)
-            yield _Entry(sid, kind, status, bool(is_sample), bool(unfinished), line, csv_text, ())
+def _store_batches(store: Any, titles: Titles) -> Iterator[list[tuple[Any, ...]]]:
+    """Every submission of ``store``, oldest first, :data:`PROGRESS_EVERY` at a time, as rows
+    shaped like :class:`_Entry` without blobs (see :data:`_EXPORT_SQL`)."""
+    local = _LocalTimes()
+    functions = {"export_local_time": local, "export_cell": _cell,
+                 "export_title_cells": lambda t, g: _title_cells_text(titles, t, g)}
+    with closing(store.stream(_EXPORT_SQL, functions=functions, tables=_lookup_tables(store, titles, local),
+                              batch=PROGRESS_EVERY)) as batches:
+        for batch in batches:
+            if any(row[_LINE] is None or (row[_CSV] is None and row[1] == "idea") for row in batch):
+                batch = [_with_lines(store, row, titles) for row in batch]  # rows stored without their texts
+            yield batch
 
 
-def _csv_line_of(store: Any, submission_id: str, titles: Titles) -> str:
-    """The CSV line of one idea whose cells need quotes, through the csv module."""
-    row = store.query("SELECT s.*, st.status AS sync_status, st.withheld_reason AS sync_reason "
-                      "FROM submissions AS s JOIN sync_state AS st ON st.submission_id = s.id WHERE s.id = ?",
-                      (submission_id,))[0]
-    return csv_line(csv_cells(row, row["sync_status"], row["sync_reason"], titles))
+def _with_lines(store: Any, row: tuple[Any, ...], titles: Titles) -> tuple[Any, ...]:
+    """``row`` with both lines, rebuilt from the submission's columns where they are missing."""
+    if row[_LINE] is not None and (row[_CSV] is not None or row[1] != "idea"):
+        return row
+    return (*row[:_LINE], *_lines_of(store, row[0], titles))
+
+
+def _lines_of(store: Any, submission_id: str, titles: Titles) -> tuple[bytes, bytes | None]:
+    """Both lines of one submission, rebuilt from its columns (the slow path)."""
+    sub = store.get(submission_id, verify_blobs=False)
+    status, reason, receipt = store.query("SELECT status, withheld_reason, receipt FROM sync_state "
+                                          "WHERE submission_id = ?", (submission_id,))[0]
+    entry = _entry_from_item(BundleItem(sub, status, reason, json.loads(receipt) if receipt else None), titles)
+    return entry.line, entry.csv
 
 
 def _store_blobs(store: Any) -> Iterator[_BlobOut]:
@@ -528,16 +496,17 @@ def write_bundle(out: Path, items: Iterable[BundleItem], *, meta: BundleMeta, ti
         ExportError: the drive is missing, full, or was pulled; nothing is left under the final name.
     """
     entries = (_entry_from_item(item, titles) for item in items)
-    return _write_bundle(out, entries, meta=meta, titles=titles, total=total, tombstones=tombstones,
+    batches = iter(lambda: list(itertools.islice(entries, PROGRESS_EVERY)), [])
+    return _write_bundle(out, batches, meta=meta, titles=titles, total=total, tombstones=tombstones,
                          extra_counts=extra_counts, needed_bytes=needed_bytes, progress=progress, opener=opener)
 
 
-def _write_bundle(out: Path, entries: Iterable[_Entry], *, meta: BundleMeta, titles: Titles,
+def _write_bundle(out: Path, batches: Iterable[Sequence[_Entry]], *, meta: BundleMeta, titles: Titles,
                   total: int = 0, tombstones: Iterable[Mapping[str, Any]] = (),
                   extra_counts: Mapping[str, int] | None = None, needed_bytes: int | None = None,
                   progress: Progress | None = None, opener: Callable[[Path], BinaryIO] | None = None,
                   blobs: Callable[[], Iterable[_BlobOut]] | None = None) -> ExportResult:
-    """:func:`write_bundle` over prepared entries (see there; ``blobs`` as in :func:`_write_zip`)."""
+    """:func:`write_bundle` over prepared entries, in batches (see there; ``blobs`` as in :func:`_write_zip`)."""
     target = resolve_target(out, meta)
     directory = target.parent
     if not directory.is_dir():
@@ -557,7 +526,7 @@ def _write_bundle(out: Path, entries: Iterable[_Entry], *, meta: BundleMeta, tit
     try:
         fh = open_file(tmp)
         try:
-            result = _write_zip(fh, entries, meta=meta, titles=titles, total=total, tombstones=tombstones,
+            result = _write_zip(fh, batches, meta=meta, titles=titles, total=total, tombstones=tombstones,
                                 extra_counts=extra_counts or {}, progress=progress, blobs=blobs)
             fh.flush()
             os.fsync(fh.fileno())
@@ -636,17 +605,18 @@ def _write_blob(zf: zipfile.ZipFile, blob: _BlobOut, files: list[dict[str, Any]]
     files.append({"path": name, "sha256": sha256, "size": size})
 
 
-def _write_zip(fh: BinaryIO, entries: Iterable[_Entry], *, meta: BundleMeta, titles: Titles, total: int,
+def _write_zip(fh: BinaryIO, batches: Iterable[Sequence[_Entry]], *, meta: BundleMeta, titles: Titles, total: int,
                tombstones: Iterable[Mapping[str, Any]], extra_counts: Mapping[str, int],
                progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None = None) -> dict[str, int]:
-    """Write the members. With ``blobs``, the entries carry none: they are written after
-    the entries, from ``blobs()``, and ``submissions.jsonl`` streams straight into the ZIP."""
+    """Write the members. With ``blobs``, the entries carry none (they may be plain tuples
+    shaped like :class:`_Entry` without its last field): the blobs are written after the
+    entries, from ``blobs()``, and ``submissions.jsonl`` streams straight into the ZIP."""
     counts = new_counts()
     files: list[dict[str, Any]] = []
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         jsonl = _Sink(zf, direct=blobs is not None)
         try:
-            _write_members(zf, jsonl, entries, titles, total, progress, blobs, counts, files)
+            _write_members(zf, jsonl, batches, titles, total, progress, blobs, counts, files)
         except BaseException:
             jsonl.abort()
             raise
@@ -664,38 +634,35 @@ def _write_zip(fh: BinaryIO, entries: Iterable[_Entry], *, meta: BundleMeta, tit
     return counts
 
 
-def _write_members(zf: zipfile.ZipFile, jsonl: _Sink, entries: Iterable[_Entry], titles: Titles, total: int,
-                   progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None,
+def _write_members(zf: zipfile.ZipFile, jsonl: _Sink, batches: Iterable[Sequence[_Entry]], titles: Titles,
+                   total: int, progress: Progress | None, blobs: Callable[[], Iterable[_BlobOut]] | None,
                    counts: dict[str, int], files: list[dict[str, Any]]) -> None:
     """Every member but the manifest; fills ``counts`` and ``files`` (sorted by path).
 
-    ``ideas.csv`` is gathered in a spool (in memory up to a limit, then on disk) while
-    the entries pass, so a large export does not hold every row at once.
+    Entries come in batches, and each batch is joined and written at once, so
+    the per-entry work is a few steps in C. ``ideas.csv`` is gathered in a
+    spool (in memory up to a limit, then on disk) while the entries pass, so a
+    large export does not hold every row at once.
     """
-    lines: list[str] = []
-    tally: collections.Counter[tuple[str, str, bool, bool, int]] = collections.Counter()
-    rows = ["\ufeff" + csv_line(csv_header(titles))]
+    tally: collections.Counter[tuple[str, str, bool, bool]] = collections.Counter()
+    n = 0
     with tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as csv_spool:
-        for n, entry in enumerate(entries, 1):
-            lines.append(entry.line)
-            tally[(entry.kind, entry.status, entry.is_sample, entry.unfinished, len(entry.blobs))] += 1
-            if entry.csv is not None:
-                rows.append(entry.csv)
-            for role, sha256, size, data in entry.blobs:
-                _write_blob(zf, (entry.id, role, sha256, size, data), files)
-            if n % PROGRESS_EVERY == 0:
-                jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
-                lines.clear()
-                csv_spool.write("".join(rows).encode("utf-8"))
-                rows.clear()
-                if progress is not None:
-                    progress(n, max(total, n))
-        if lines:
-            jsonl.write(("\n".join(lines) + "\n").encode("utf-8"))
-        csv_spool.write("".join(rows).encode("utf-8"))
+        csv_spool.write(("\ufeff" + csv_line(csv_header(titles))).encode("utf-8"))
+        for batch in batches:
+            n += len(batch)
+            jsonl.write(b"\n".join([entry[_LINE] for entry in batch]) + b"\n")
+            csv_spool.write(b"".join([entry[_CSV] for entry in batch if entry[_CSV] is not None]))
+            tally.update(map(_TALLY, batch))
+            if blobs is None:
+                for entry in batch:
+                    for role, sha256, size, data in entry.blobs:
+                        _write_blob(zf, (entry.id, role, sha256, size, data), files)
+                        counts["blobs"] += 1
+            if progress is not None:
+                progress(n, max(total, n))
         files.append(jsonl.finish())
-        for (kind, status, is_sample, unfinished, blob_count), n in tally.items():
-            _count(counts, kind, status, is_sample, unfinished, blob_count, n)
+        for (kind, status, is_sample, unfinished), alike in tally.items():
+            _count(counts, kind, status, is_sample, unfinished, 0, alike)
         for blob in blobs() if blobs is not None else ():
             _write_blob(zf, blob, files)
             counts["blobs"] += 1
@@ -754,8 +721,8 @@ def export_store(store: Any, config: Any, out: Path, *, progress: Progress | Non
                   needed_bytes=estimate_bytes(store), progress=progress, opener=opener)
     if not _sqlite_json_matches(store):  # an SQLite that escapes differently: rebuild every submission
         return write_bundle(out, store_items(store), **common)
-    with store.snapshot(), closing(_store_entries(store, titles)) as entries:  # rows and blobs of one moment
-        return _write_bundle(out, entries, blobs=lambda: _store_blobs(store), **common)
+    with store.snapshot(), closing(_store_batches(store, titles)) as batches:  # rows and blobs of one moment
+        return _write_bundle(out, batches, blobs=lambda: _store_blobs(store), **common)
 
 
 # ---------------------------------------------------------------- reading back

@@ -30,6 +30,11 @@ Schema history (``MIGRATIONS``; one transaction each, recorded in
    the indexes its overview and browse lists read.
 6. ``add_overview_counts``: per-hour and per-failure-reason counts kept by
    triggers, so the staff overview reads a few rows, not every submission.
+7. ``withhold_without_consent``: a row without consent, or an unfinished
+   drawing, is withheld in the transaction that stores it.
+8. ``store_wire_and_sheet_text``: each submission keeps its canonical wire JSON
+   and (ideas) the ``ideas.csv`` text of its own cells, written once when it
+   is stored, so an export reads them instead of rebuilding every row.
 
 Staff modules (``kiosk.moderation``, ``kiosk.purge``, ``kiosk.overview``,
 ``kiosk.reconcile``, ``kiosk.export``) reach the database only through
@@ -55,7 +60,9 @@ from types import TracebackType
 from typing import Any
 
 from kiosk.fsutil import fsync_dir
+from kiosk import model
 from kiosk.model import KINDS, SYNC_STATES, Blob, Submission, canonical_json, utc_now
+from kiosk.sheet import own_cells_text
 
 log = logging.getLogger("kiosk.storage")
 
@@ -477,6 +484,44 @@ def withhold_without_consent(conn: sqlite3.Connection) -> None:
     """)
 
 
+def store_wire_and_sheet_text(conn: sqlite3.Connection) -> None:
+    """v8: every submission keeps its canonical JSON (``wire``) and its own ``ideas.csv`` cells.
+
+    Both are fixed when a submission is stored (submissions are immutable) and
+    are what an export writes for it, line after line; rebuilding them from
+    twenty columns per row made a large export several times slower than
+    zipping its files. ``wire`` is exactly :meth:`Submission.canonical_json`
+    (what the receipt's digest is taken of); ``sheet_cells`` is
+    :func:`kiosk.sheet.own_cells_text`, NULL for drawings (the sheet lists ideas).
+    Rows already stored get both here, computed from their columns.
+    """
+    conn.execute("ALTER TABLE submissions ADD COLUMN wire TEXT")
+    conn.execute("ALTER TABLE submissions ADD COLUMN sheet_cells TEXT")
+    refs: dict[str, list[dict[str, Any]]] = {}
+    for sub_id, role, media_type, sha256, size in conn.execute(
+            "SELECT submission_id, role, media_type, sha256, size FROM blobs ORDER BY submission_id, position"):
+        refs.setdefault(sub_id, []).append({"role": role, "media_type": media_type, "sha256": sha256, "size": size})
+    conn.execute("DROP TRIGGER submissions_immutable")
+    cursor = conn.execute(f"SELECT {', '.join(SUBMISSION_COLUMNS)} FROM submissions")
+    names = [d[0] for d in cursor.description]
+    while rows := cursor.fetchmany(500):
+        updates = []
+        for row in rows:
+            values = dict(zip(names, row))
+            for name in _BOOL_COLUMNS:
+                if values[name] is not None:
+                    values[name] = bool(values[name])
+            wire = {"schema": model.SCHEMA_VERSION, **values, "blobs": refs.get(values["id"], [])}
+            updates.append((canonical_json(wire).decode("utf-8"),
+                            own_cells_text(values) if values["kind"] == "idea" else None, values["id"]))
+        conn.executemany("UPDATE submissions SET wire = ?, sheet_cells = ? WHERE id = ?", updates)
+    _exec_script(conn, """
+        CREATE TRIGGER submissions_immutable BEFORE UPDATE ON submissions BEGIN
+            SELECT RAISE(ABORT, 'submissions are immutable');
+        END;
+    """)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
@@ -486,6 +531,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_staff_tables,
     add_overview_counts,
     withhold_without_consent,
+    store_wire_and_sheet_text,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""
@@ -588,8 +634,8 @@ SUBMISSION_COLUMNS = tuple(f.name for f in fields(Submission) if f.name != "blob
 _BOOL_COLUMNS = ("lives_here", "consent_given", "is_sample", "unfinished")
 _SELECT_SUBMISSION = f"SELECT rowid AS row_id, {', '.join(SUBMISSION_COLUMNS)} FROM submissions"
 _INSERT_SUBMISSION = (
-    f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}, created_key) "
-    f"VALUES ({', '.join(':' + c for c in SUBMISSION_COLUMNS)}, :created_key) "
+    f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}, created_key, wire, sheet_cells) "
+    f"VALUES ({', '.join(':' + c for c in SUBMISSION_COLUMNS)}, :created_key, :wire, :sheet_cells) "
     "ON CONFLICT (id) DO NOTHING"
 )
 _INSERT_BLOB = (
@@ -617,6 +663,13 @@ def delete_submission_rows(conn: sqlite3.Connection, submission_id: str) -> bool
     return conn.execute("DELETE FROM submissions WHERE id = ?", (submission_id,)).rowcount == 1
 
 
+def _identifier(name: str) -> str:
+    """``name`` as an SQL identifier; only plain names (letters, digits, ``_``) are accepted."""
+    if not name.replace("_", "").isalnum() or not name.isascii() or name[0].isdigit():
+        raise ValueError(f"not a plain SQL name: {name!r}")
+    return name
+
+
 def _casefold(value: Any) -> str | None:
     """The SQL function ``casefold(text)``: ``str.casefold``; NULL and non-text give NULL."""
     return value.casefold() if isinstance(value, str) else None
@@ -635,10 +688,12 @@ def created_sort_key(created_at: str) -> str:
 def submission_row(sub: Submission) -> dict[str, Any]:
     """The ``submissions`` row for a submission (blobs go to :func:`blob_rows`)."""
     row = {name: getattr(sub, name) for name in SUBMISSION_COLUMNS}
+    row["sheet_cells"] = own_cells_text(row) if sub.kind == "idea" else None
     for name in _BOOL_COLUMNS:
         if row[name] is not None:
             row[name] = int(row[name])
     row["created_key"] = created_sort_key(sub.created_at)
+    row["wire"] = sub.canonical_json().decode("utf-8")
     return row
 
 
@@ -1109,7 +1164,9 @@ class Store:
                 self._conn.execute("COMMIT")
 
     def stream(self, sql: str, params: Sequence[Any] = (), *,
-               functions: Mapping[str, Callable[..., Any]] | None = None) -> Iterator[tuple[Any, ...]]:
+               functions: Mapping[str, Callable[..., Any]] | None = None,
+               tables: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]] | None = None,
+               batch: int = 0) -> Iterator[Any]:
         """Rows of one read-only statement as plain tuples, one at a time (for the export).
 
         Nothing is held in memory but the current row. One statement reads one
@@ -1119,22 +1176,46 @@ class Store:
         Args:
             functions: SQL functions (name -> callable, any number of arguments)
                 the statement may call; registered for this iteration only.
+            tables: temporary lookup tables the statement may join, as
+                ``temp.<name>``: name -> (column names, rows); every column but
+                the last is the primary key. They live for this iteration only,
+                in the connection's own temporary schema (the database file is
+                not written).
+            batch: if given, yield lists of up to this many rows instead of single rows.
 
         Raises:
             StoreError: an environment problem.
         """
         what = "could not read the database"
         functions = dict(functions or {})
+        tables = dict(tables or {})
+        cursor = self._conn.cursor()
+        cursor.row_factory = None
         try:
             with _environment_errors(what):
                 for name, fn in functions.items():
                     self._conn.create_function(name, -1, fn, deterministic=True)
-                cursor = self._conn.cursor()
-                cursor.row_factory = None
-                yield from cursor.execute(sql, params)
+                for name, (columns, rows) in tables.items():
+                    self._conn.execute(f"CREATE TEMP TABLE {_identifier(name)} "
+                                       f"({', '.join(map(_identifier, columns))}, PRIMARY KEY "
+                                       f"({', '.join(map(_identifier, columns[:-1]))})) WITHOUT ROWID")
+                    self._conn.executemany(f"INSERT OR IGNORE INTO temp.{_identifier(name)} VALUES "
+                                           f"({', '.join('?' * len(columns))})", rows)
+                cursor.execute(sql, params)
+                if not batch:
+                    yield from cursor
+                    return
+                while rows := cursor.fetchmany(batch):
+                    yield rows
         finally:
+            cursor.close()  # stopped early: end the statement, or SQLite keeps the functions and tables busy
             for name in functions:
                 self._conn.create_function(name, -1, None)
+            for name in tables:
+                try:
+                    self._conn.execute(f"DROP TABLE IF EXISTS temp.{_identifier(name)}")
+                except sqlite3.Error as exc:  # the connection is failing anyway; the table dies with it
+                    log.warning("could not drop temporary table %s: %s", name, exc)
 
     # -- disk ------------------------------------------------------------
 

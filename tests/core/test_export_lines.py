@@ -108,7 +108,7 @@ def test_the_slow_path_is_taken_when_sqlite_escapes_json_differently(store, tmp_
     assert export._sqlite_json_matches(store)
     want, _ = both_ways(store, tmp_path)
     monkeypatch.setattr(export, "_sqlite_json_matches", lambda store: False)
-    monkeypatch.setattr(export, "_store_entries", None)  # the fast path would fail loudly
+    monkeypatch.setattr(export, "_store_batches", None)  # the fast path would fail loudly
     got, _ = both_ways(store, tmp_path)
     assert got == want
 
@@ -138,6 +138,62 @@ def test_local_times_per_minute_equal_local_time_across_dst(zone, monkeypatch):
             when = start + timedelta(minutes=minutes)
             for created_at in (when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), when.isoformat()):
                 assert local(created_sort_key(created_at)) == export.local_time(created_at), created_at
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_values_missing_from_the_lookup_tables_are_made_one_by_one(store, tmp_path, monkeypatch):
+    """Every lookup (minutes, titles, reasons) empty: the SQL functions make the same cells."""
+    subs = [idea(TRICKY, created_at=at(0), title="a;b"), idea("x", created_at=at(1), topic_id="no-such-topic"),
+            idea("y", created_at=at(2)), drawing(1, created_at=at(3))]
+    for s in subs:
+        store.add(s)
+    store.withhold(subs[2].id, '=personal; "data"\n')
+    want, _ = both_ways(store, tmp_path)
+    real = export._lookup_tables
+    monkeypatch.setattr(export, "_lookup_tables",
+                        lambda *a: {name: (columns, []) for name, (columns, _rows) in real(*a).items()})
+    got, _ = both_ways(store, tmp_path)
+    assert got == want
+
+
+def test_a_row_stored_without_its_texts_is_rebuilt(store, tmp_path):
+    """A row lacking ``wire``/``sheet_cells`` (not written by this store) still exports right."""
+    from kiosk import storage
+
+    subs = [idea("erste", created_at=at(0)), idea('zweite; "mit" Zeichen', created_at=at(1)),
+            drawing(1, created_at=at(2))]
+    for s in subs:
+        store.add(s)
+    with store.transaction() as conn:
+        for s in subs[1:]:
+            storage.delete_submission_rows(conn, s.id)
+            row = {k: v for k, v in storage.submission_row(s).items() if k not in ("wire", "sheet_cells")}
+            conn.execute(f"INSERT INTO submissions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                         tuple(row.values()))
+            conn.executemany("INSERT INTO blobs (submission_id, role, position, media_type, sha256, size, data) "
+                             "VALUES (:submission_id, :role, :position, :media_type, :sha256, :size, :data)",
+                             storage.blob_rows(s))
+    assert store.query("SELECT count(*) FROM submissions WHERE wire IS NULL")[0][0] == 2
+    got, want = both_ways(store, tmp_path)
+    assert got == want
+    assert b"zweite" in got["ideas.csv"]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/St_Johns"])
+def test_an_export_across_a_dst_change_gives_the_same_bytes_both_ways(store, tmp_path, zone, monkeypatch):
+    if not Path("/usr/share/zoneinfo", zone).exists():
+        pytest.skip(f"no tz data for {zone}")
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        start = datetime(2022, 3, 13, 4, 50, 7, tzinfo=timezone.utc)  # St. John's changes 2022-03-13
+        for i, minutes in enumerate([0, 20, 40, 60, 80] + [14 * 24 * 60 - 30 + 15 * k for k in range(6)]):
+            when = (start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            store.add(idea(f"Idee {i}", created_at=when))
+        got, want = both_ways(store, tmp_path)
+        assert got == want
     finally:
         monkeypatch.undo()
         time.tzset()

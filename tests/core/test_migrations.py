@@ -118,7 +118,15 @@ def insert_v6(conn: sqlite3.Connection) -> None:
     insert_v5(conn)
 
 
-INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5, 6: insert_v6}
+def insert_v7(conn: sqlite3.Connection) -> None:
+    """v7 data: rows without consent start withheld; nothing new to write by hand."""
+    insert_v6(conn)
+
+
+INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5, 6: insert_v6, 7: insert_v7}
+
+# v8: the ideas.csv text of ROWS[0]'s own cells (title .. event_id), written out by hand
+SHEET_CELLS_ROW0 = ";Mehr Fahrradständer am Holzmarkt 🚲;Jürgen;50-64;Zentrum;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024"
 
 
 def counted_the_slow_way(store: Store) -> tuple[list[tuple], list[tuple]]:
@@ -157,11 +165,11 @@ def expected(row: dict) -> Submission:
 
 
 def test_history_is_named_and_versioned():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 7
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 8
     assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
                                                 "add_notices_and_counts", "withhold_samples",
                                                 "add_staff_tables", "add_overview_counts",
-                                                "withhold_without_consent"]
+                                                "withhold_without_consent", "store_wire_and_sheet_text"]
 
 
 def test_a_new_file_records_every_migration(tmp_path):
@@ -185,6 +193,14 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
         assert names == [m.__name__ for m in MIGRATIONS]
         for row in ROWS:
             assert s.get(row["id"]) == expected(row)
+        # v8: each row got its canonical JSON and (ideas) its own sheet cells; still immutable after
+        texts = {r[0]: (r[1], r[2]) for r in s.query("SELECT id, wire, sheet_cells FROM submissions")}
+        for row in ROWS:
+            assert texts[row["id"]][0].encode() == expected(row).canonical_json()
+        assert texts[ROWS[0]["id"]][1] == SHEET_CELLS_ROW0
+        assert texts[ROWS[1]["id"]][1] is None  # a drawing has no row in ideas.csv
+        with pytest.raises(sqlite3.IntegrityError, match="immutable"), s.transaction() as conn:
+            conn.execute("UPDATE submissions SET wire = '{}' WHERE id = ?", (ROWS[0]["id"],))
         oldest_first = [ROWS[i]["id"] for i in (2, 1, 0, 3, 4)]
         assert [sub.id for sub in itertools.islice(s.iter_submissions(), 6)] == oldest_first
         # v4: the seeded sample (ROWS[2]) is withheld, whatever the older file said
@@ -254,7 +270,8 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path):
     assert "half_done" not in tables and "submissions" in tables
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
     assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples",
-                                     "add_staff_tables", "add_overview_counts", "withhold_without_consent"]
+                                     "add_staff_tables", "add_overview_counts", "withhold_without_consent",
+                                     "store_wire_and_sheet_text"]
     conn.close()
 
 
@@ -270,8 +287,8 @@ def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
 def test_a_different_history_is_refused():
     with pytest.raises(StoreError, match="add_sync_state"):
         storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
-    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7]
-    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7]
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7, 8]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
 def test_v7_withholds_rows_without_consent_and_unfinished_drawings(tmp_path):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import itertools
 import logging
 import os
@@ -22,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk import purge, storage
+from kiosk.sheet import CSV_DIALECT
 from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, SchemaError, Submission
 from kiosk.storage import (
     DB_FILENAME,
@@ -93,7 +96,21 @@ def test_connection_is_wal_full_sync_with_foreign_keys_and_busy_timeout(store):
 def test_every_model_field_has_a_column(store):
     columns = {row[1] for row in store._conn.execute("PRAGMA table_info(submissions)")}
     assert set(storage.SUBMISSION_COLUMNS) <= columns
-    assert columns - set(storage.SUBMISSION_COLUMNS) == {"created_key"}
+    assert columns - set(storage.SUBMISSION_COLUMNS) == {"created_key", "wire", "sheet_cells"}
+
+
+def test_a_stored_submission_keeps_its_canonical_json_and_sheet_text(store):
+    an_idea = idea(text='=SUMME(A1); "Zitat"\nzweite Zeile', author_name="Zoë")
+    store.add(an_idea)
+    a_drawing = drawing()
+    store.add_many([a_drawing])
+    rows = {r["id"]: r for r in store.query("SELECT id, wire, sheet_cells FROM submissions")}
+    assert rows[an_idea.id]["wire"].encode() == an_idea.canonical_json()
+    assert rows[a_drawing.id]["wire"].encode() == a_drawing.canonical_json()
+    assert rows[a_drawing.id]["sheet_cells"] is None
+    cells = next(csv.reader(io.StringIO(rows[an_idea.id]["sheet_cells"], newline=""), **CSV_DIALECT))
+    assert cells[:3] == ["", "'=SUMME(A1); \"Zitat\"\nzweite Zeile", "Zoë"]
+    assert cells[-2:] == ["kiosk-1", "fest-2024"]
 
 
 # -- add / get -------------------------------------------------------------

@@ -1,0 +1,67 @@
+"""Spreadsheet text: the CSV dialect of ``ideas.csv`` and a submission's own cells in it.
+
+Kept apart from :mod:`kiosk.export` because the store uses it too: when a
+submission is stored, the store keeps the ``ideas.csv`` text of the cells the
+submission itself fixes (see :func:`own_cells_text`), so that an export of
+tens of thousands of ideas only adds what changes later (sync status, the
+exporting machine's local time, topic titles from the configuration). No Qt here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+CSV_DIALECT = {"delimiter": ";", "quotechar": '"', "doublequote": True,
+               "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
+"""Exactly how ideas.csv is written; read it back with ``csv.reader(f, **CSV_DIALECT)``
+from a file opened with ``encoding="utf-8-sig", newline=""``."""
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is prefixed with ``'`` so spreadsheets show it as text."""
+FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each prefix is one character
+
+OWN_COLUMNS = ("title", "text", "author_name", "age_group", "district", "lives_here", "locale",
+               "consent_given", "consent_version", "is_sample", "unfinished", "kiosk_id", "event_id")
+"""The ``ideas.csv`` columns a submission fixes when it is stored, in the sheet's order."""
+_FLAG_COLUMNS = frozenset({"lives_here", "consent_given", "is_sample", "unfinished"})
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, -, @ would start a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def yes_no(value: Any) -> str:
+    """A flag as the sheet writes it: ``yes``, ``no``, or empty when unknown (0/1 will do)."""
+    return "" if value is None else ("yes" if value else "no")
+
+
+def guarded(cells: Sequence[str]) -> list[str]:
+    """:func:`spreadsheet_safe` on every cell."""
+    return ["'" + cell if cell[:1] in FORMULA_FIRST else cell for cell in cells]
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """One ``ideas.csv`` line (CRLF included), quoted as :data:`CSV_DIALECT` says."""
+    _CSV_BUFFER.seek(0)
+    _CSV_BUFFER.truncate()
+    _CSV_WRITER.writerow(cells)
+    return _CSV_BUFFER.getvalue()
+
+
+_CSV_BUFFER = io.StringIO()
+_CSV_WRITER = csv.writer(_CSV_BUFFER, **CSV_DIALECT)
+
+
+def own_cells(values: Mapping[str, Any]) -> list[str]:
+    """The cells of :data:`OWN_COLUMNS`, guarded, from a submission's fields by name."""
+    return guarded([yes_no(values[name]) if name in _FLAG_COLUMNS else (values[name] or "")
+                    for name in OWN_COLUMNS])
+
+
+def own_cells_text(values: Mapping[str, Any]) -> str:
+    """:func:`own_cells` as they stand in an ``ideas.csv`` line: quoted, joined by ``;``, no CRLF."""
+    return csv_line(own_cells(values))[:-2]
