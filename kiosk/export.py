@@ -682,8 +682,17 @@ def manifest_json(manifest: Mapping[str, Any]) -> str:
     """
     head = dict(manifest, files=[])
     text = json.dumps(head, indent=1, ensure_ascii=False, sort_keys=True)
-    listed = ",\n  ".join(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in manifest["files"])
+    listed = ",\n  ".join(map(_file_entry_json, manifest["files"]))
     return text.replace('"files": []', f'"files": [\n  {listed}\n ]' if listed else '"files": []', 1)
+
+
+def _file_entry_json(entry: Mapping[str, Any]) -> str:
+    """One ``files`` entry as ``json.dumps(entry, sort_keys=True)`` writes it (a few times faster)."""
+    if entry.keys() == {"path", "sha256", "size"} and type(entry["size"]) is int \
+            and isinstance(entry["sha256"], str) and entry["sha256"].isalnum() and entry["sha256"].isascii():
+        return f'{{"path": {json.dumps(entry["path"], ensure_ascii=False)}, "sha256": "{entry["sha256"]}", ' \
+               f'"size": {entry["size"]}}}'
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True)
 
 
 # ---------------------------------------------------------------- from the store

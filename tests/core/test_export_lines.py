@@ -197,3 +197,16 @@ def test_an_export_across_a_dst_change_gives_the_same_bytes_both_ways(store, tmp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("entry", [
+    {"path": "drawings/x.png", "sha256": "ab" * 32, "size": 12},
+    {"path": 'odd "name"\n ä', "sha256": "00" * 32, "size": 0},
+    {"path": "x", "sha256": "not hex!", "size": 1},
+    {"path": "x", "sha256": "ab" * 32, "size": True},
+    {"path": "x", "sha256": "ab" * 32, "size": 3, "extra": None},
+])
+def test_a_manifest_file_entry_is_written_as_json_dumps_writes_it(entry):
+    import json
+
+    assert export._file_entry_json(entry) == json.dumps(entry, ensure_ascii=False, sort_keys=True)
