@@ -9,9 +9,10 @@ The only module outside ``ui/`` that imports PySide6. Two entry points:
   windowed), runs the loop and returns an exit code.
 
 Signals are connected in one place, :func:`_connect_signals` (staff and sync in
-their own section, :func:`_wire_staff` and :func:`_wire_sync`). ``requests`` and
-``qrcode`` are imported only after the first paint, to keep cold start close to
-a bare window's; the sync worker starts then too.
+their own section, :func:`_wire_staff` and :func:`_wire_sync`). To keep cold
+start close to a bare window's, the store is opened (and a crashed drawing's
+draft recovered) just after the first paint (:class:`StoreSlot`), and
+``requests`` and ``qrcode`` are imported only then; the sync worker starts then too.
 """
 
 from __future__ import annotations
@@ -122,6 +123,76 @@ def _open_store(data_dir: Path, config: Config) -> StoreLike:
         return _MissingStore(f"cannot open the store in {data_dir}: {exc}")
 
 
+class StoreSlot:
+    """The kiosk's store, opened on the GUI thread when it is first needed.
+
+    build() does not open it: checking and migrating the database (SQLite's
+    quick_check reads the whole file) would come before the first paint. The
+    app opens it just after the first paint (:func:`_open_store_after_paint`),
+    and anything that needs it sooner opens it there and then:
+    ``window.parts.store``, any attribute of the slot (screens get the slot as
+    ``ctx.store``; ``slot.add(sub)`` is ``store.add(sub)``), and leaving the
+    attract screen for any other (:func:`_connect_signals`), so no flow, no
+    staff panel and no worker thread ever runs before it is open. Opening
+    includes :func:`recover_drawing_draft`, so a draft left by a crash is in
+    the store before the drawing screen can write or clear its own.
+
+    A store that cannot be opened becomes a :class:`_MissingStore`, as before
+    (visitors get the "unavailable" screen, staff the reason); so does one
+    whose opening fails unexpectedly, now that it happens in the event loop.
+
+    Args:
+        store: an already open store (``build(store=...)``); only the draft
+            recovery is left to do.
+    """
+
+    def __init__(self, data_dir: Path, config: Config, store: StoreLike | None = None) -> None:
+        self.data_dir = data_dir
+        self.config = config
+        self._store = store
+        self._ready = False
+
+    @property
+    def ready(self) -> bool:
+        """Opened and the draft recovered."""
+        return self._ready
+
+    def open(self) -> StoreLike:
+        """The store, opened now (GUI thread) if it was not yet."""
+        if not self._ready:
+            if self._store is None:
+                try:
+                    self._store = _open_store(self.data_dir, self.config)
+                except Exception as exc:  # noqa: BLE001 - in the event loop: refuse, tell staff
+                    log.exception("opening the store in %s failed", self.data_dir)
+                    self._store = _MissingStore(f"cannot open the store in {self.data_dir}: {exc}")
+            recover_drawing_draft(self.data_dir, self._store)
+            self._ready = True
+        return self._store  # type: ignore[return-value]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.open(), name)
+
+    def open_for_worker(self) -> Any:
+        """Another connection to the store for a worker thread (an SQLite connection belongs
+        to its thread); see :func:`store_factory`. Called on that thread, so it never opens
+        the GUI thread's store: by the time a worker needs one, that is open (see above).
+
+        Raises:
+            RuntimeError: it is not (a DrawingSaver reports this as a failed save).
+        """
+        if not self._ready:
+            raise RuntimeError("the store is not open yet")
+        return store_factory(self._store)()  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Close the store if it was opened (or given); never opens it just to close it."""
+        if self._store is not None:
+            self._store.close()
+
+
 @dataclass
 class _Borrowed:
     """A store handed to a worker thread that must not close it (a store passed into build())."""
@@ -148,7 +219,8 @@ def store_factory(store: StoreLike) -> Callable[[], Any]:
 
 
 def recover_drawing_draft(data_dir: Path, store: StoreLike) -> None:
-    """A drawing left by a crash goes into the store as unfinished, before any visitor comes."""
+    """A drawing left by a crash goes into the store as unfinished, before any visitor draws
+    (:meth:`StoreSlot.open` runs it)."""
     from kiosk.drafts import recover_draft  # noqa: PLC0415
 
     try:
@@ -170,7 +242,7 @@ class Parts:
     app: QApplication
     config: Config
     data_dir: Path
-    store: StoreLike
+    stores: StoreSlot
     language: Language
     idle: IdleWatcher
     lock: KioskLock
@@ -184,6 +256,11 @@ class Parts:
     is the hook to call when a submission was committed (see :func:`_wire_sync`)."""
     restart: bool = False
     """Staff chose "restart": run_gui returns :data:`EXIT_RESTART`."""
+
+    @property
+    def store(self) -> StoreLike:
+        """The store, opened now if it was not yet (see :class:`StoreSlot`)."""
+        return self.stores.open()
 
     def install_filters(self) -> None:
         """Install the app-wide filters (kiosk lock, idle, staff gesture) once.
@@ -215,9 +292,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
     config = config_path if isinstance(config_path, Config) else load_config(find_config(
         str(config_path) if config_path else None))
     data = resolve_data_dir(str(data_dir) if data_dir else None, config)
-    if store is None:
-        store = _open_store(data, config)
-    recover_drawing_draft(data, store)
+    stores = StoreSlot(data, config, store)  # opened after the first paint, or when first needed
 
     theme.load_fonts()
     app.setFont(theme.base_font())
@@ -227,7 +302,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
                         stylesheet=partial(theme.stylesheet, config.branding))
     idle.setParent(window)
     ctx = ScreenContext(config=config, language=language,
-                        store=store, open_store=store_factory(store), data_dir=data)
+                        store=stores, open_store=stores.open_for_worker, data_dir=data)
     for make in SCREENS:
         window.add_screen(make(ctx))
 
@@ -246,7 +321,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
     window.set_pin_pad(pin_pad)
     lock = KioskLock(window)
     gesture = StaffGesture(window, config.staff.corner, config.staff.taps, config.staff.tap_window_s)
-    parts = Parts(app=app, config=config, data_dir=data, store=store, language=language, idle=idle,
+    parts = Parts(app=app, config=config, data_dir=data, stores=stores, language=language, idle=idle,
                   lock=lock, gesture=gesture, pin_pad=pin_pad)
     window.parts = parts  # type: ignore[attr-defined]
 
@@ -264,7 +339,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     screens = window.screens
     attract = screens["attract"]
     # navigation
-    attract.flow_chosen.connect(partial(_open_flow, window, parts.store))
+    attract.flow_chosen.connect(partial(_open_flow, window, parts))
     for screen in screens.values():
         screen.finished.connect(window.go_home)
         screen.contributed.connect(parts.sync.wake)  # an idea or a drawing was committed: deliver soon
@@ -282,8 +357,12 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     parts.pin_pad.accepted.connect(partial(window.show_screen, "staff"))
     parts.pin_pad.cancelled.connect(window.pin_pad_closed)
     window.screen_changed.connect(_gesture_follows(parts.gesture))
+    # the store: opened just after the first paint, and at the latest when a visitor (or staff)
+    # leaves the attract screen, before anything on the new screen can use it or a draft
+    window.screen_changed.connect(partial(_store_off_home, parts.stores))
     # lifecycle
     window.first_painted.connect(parts.install_filters)
+    window.first_painted.connect(partial(QTimer.singleShot, 0, partial(_open_store_after_paint, parts)))
     window.first_painted.connect(partial(QTimer.singleShot, 0, _after_first_paint))
     window.first_painted.connect(partial(QTimer.singleShot, 0, partial(_build_deferred, window)))
     window.closed.connect(partial(dispose, parts))
@@ -292,9 +371,27 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     _wire_sync(window, parts)
 
 
-def _open_flow(window: MainWindow, store: StoreLike, flow: str) -> None:
+def _store_off_home(stores: StoreSlot, name: str) -> None:
+    if name != "attract":
+        stores.open()
+
+
+def _open_store_after_paint(parts: Parts) -> None:
+    """Open the store now that the visitor sees the attract screen; then start the sync worker.
+
+    The worker opens its own connection to the same file: only after this one,
+    which moves a damaged database aside (two connections must not both try).
+    """
+    if parts.disposed:
+        return
+    parts.stores.open()
+    if parts.sync.enabled:
+        QTimer.singleShot(0, parts.sync.start)  # imports requests: a turn of its own
+
+
+def _open_flow(window: MainWindow, parts: Parts, flow: str) -> None:
     try:
-        accepting = store.can_accept()
+        accepting = parts.store.can_accept()
     except Exception:
         log.exception("store.can_accept failed")
         accepting = False
@@ -403,7 +500,7 @@ def _restart(window: MainWindow, parts: Parts) -> None:
 
 
 def _wire_sync(window: MainWindow, parts: Parts) -> None:
-    """Start the worker after the first paint; the attract indicator follows its status.
+    """The worker starts after the first paint; the attract indicator follows its status.
 
     The flows wake it when they committed a submission: connect their
     ``submitted(id)`` / ``saved(submission)`` signals to ``parts.sync.wake``.
@@ -413,8 +510,7 @@ def _wire_sync(window: MainWindow, parts: Parts) -> None:
     attract = window.screens["attract"]
     attract.set_sync(bridge.snapshot())
     bridge.status_changed.connect(attract.set_sync)
-    if bridge.enabled:
-        window.first_painted.connect(partial(QTimer.singleShot, 0, bridge.start))
+    # started by _open_store_after_paint, once the GUI thread's store is open
 
 
 def restart_process() -> None:
@@ -438,7 +534,7 @@ def dispose(parts: Parts) -> None:
         parts.app.restoreOverrideCursor()
     parts.sync.stop(timeout=SYNC_STOP_TIMEOUT_S)  # join the worker: no thread outlives the window
     try:
-        parts.store.close()
+        parts.stores.close()  # not opened just to be closed
     except Exception:
         log.exception("closing the store failed")
 

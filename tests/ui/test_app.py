@@ -85,17 +85,18 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         app = QApplication([])
         from kiosk.app import build
         w = build(None, {str(tmp_path)!r})
-        before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.screens.draw", "ui.screens.ideas")
-                  if m in sys.modules]  # the flows are imported and built after the first paint
+        before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.screens.draw", "ui.screens.ideas",
+                              "kiosk.storage", "kiosk.drafts", "sqlite3")
+                  if m in sys.modules]  # the flows are imported and built, the store opened, after the first paint
         w.first_painted.connect(lambda: app.exit(0))  # quit() would ask the locked window
         w.show()
         app.exec()
         app.processEvents()
-        after = [m for m in ("requests", "qrcode") if m in sys.modules]
+        after = [m for m in ("requests", "qrcode", "kiosk.storage") if m in sys.modules]
         print(before, after)
     """, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[] ['requests', 'qrcode']"
+    assert proc.stdout.strip() == "[] ['requests', 'qrcode', 'kiosk.storage']"
 
 
 def test_core_stays_qt_free() -> None:

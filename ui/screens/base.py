@@ -28,7 +28,8 @@ class ScreenContext:
         language: the live language switch.
         staff_status: returns a fresh snapshot for the staff screen
             (:class:`ui.screens.staff.StaffStatus`).
-        store: the GUI thread's store (``add``, ``get``, ``can_accept()``, ...).
+        store: the GUI thread's store (``add``, ``get``, ``can_accept()``, ...); in the app a
+            ``kiosk.app.StoreSlot`` that opens it on first use.
         open_store: opens another connection to the same store; for worker
             threads (an SQLite connection belongs to the thread that made it).
         data_dir: the kiosk's data dir (drawing drafts live there).
