@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
@@ -46,7 +46,9 @@ from ui.screens.staff_host import StaffHostScreen
 from ui.screens.unavailable import UnavailableScreen
 from ui.staff_gesture import StaffGesture
 from ui.sync_bridge import SyncBridge
-from ui.widgets.pin_pad import PinPad
+
+if TYPE_CHECKING:
+    from ui.widgets.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.app")
 
@@ -247,7 +249,7 @@ class Parts:
     idle: IdleWatcher
     lock: KioskLock
     gesture: StaffGesture
-    pin_pad: PinPad
+    window: MainWindow = field(repr=False)
     cursor_hidden: bool = False
     filters_installed: bool = False
     disposed: bool = False
@@ -261,6 +263,11 @@ class Parts:
     def store(self) -> StoreLike:
         """The store, opened now if it was not yet (see :class:`StoreSlot`)."""
         return self.stores.open()
+
+    @property
+    def pin_pad(self) -> PinPad:
+        """The staff PIN pad, built now if it was not yet (see :func:`_make_pin_pad`)."""
+        return self.window.pin_pad  # type: ignore[return-value]
 
     def install_filters(self) -> None:
         """Install the app-wide filters (kiosk lock, idle, staff gesture) once.
@@ -306,6 +313,26 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
     for make in SCREENS:
         window.add_screen(make(ctx))
 
+    window.set_pin_pad(partial(_make_pin_pad, window, config, language))  # built after the first paint
+    lock = KioskLock(window)
+    gesture = StaffGesture(window, config.staff.corner, config.staff.taps, config.staff.tap_window_s)
+    parts = Parts(app=app, config=config, data_dir=data, stores=stores, language=language, idle=idle,
+                  lock=lock, gesture=gesture, window=window)
+    window.parts = parts  # type: ignore[attr-defined]
+
+    if config.kiosk.hide_cursor:
+        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        parts.cursor_hidden = True
+    _add_staff(window, parts, ctx)
+    _connect_signals(window, parts)
+    window.go_home()
+    return window
+
+
+def _make_pin_pad(window: MainWindow, config: Config, language: Language) -> PinPad:
+    """The staff PIN pad; ``window.pin_pad`` calls this when first asked (see :func:`_build_deferred`)."""
+    from ui.widgets.pin_pad import PinPad  # noqa: PLC0415 - not needed to paint
+
     def verify(pin: str) -> bool:
         from kiosk.pin import verify_pin  # noqa: PLC0415 - argon2 is not needed to paint
 
@@ -316,22 +343,9 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
 
         return lockout_delay(failures)
 
-    pin_pad = PinPad(window, language, verify, lockout,
-                     icon_color=theme.Palette.from_branding(config.branding).text)
-    window.set_pin_pad(pin_pad)
-    lock = KioskLock(window)
-    gesture = StaffGesture(window, config.staff.corner, config.staff.taps, config.staff.tap_window_s)
-    parts = Parts(app=app, config=config, data_dir=data, stores=stores, language=language, idle=idle,
-                  lock=lock, gesture=gesture, pin_pad=pin_pad)
-    window.parts = parts  # type: ignore[attr-defined]
-
-    if config.kiosk.hide_cursor:
-        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
-        parts.cursor_hidden = True
-    _add_staff(window, parts, ctx)
-    _connect_signals(window, parts)
-    window.go_home()
-    return window
+    pad = PinPad(window, language, verify, lockout, icon_color=theme.Palette.from_branding(config.branding).text)
+    _wire_pin_pad(window, pad)
+    return pad
 
 
 def _connect_signals(window: MainWindow, parts: Parts) -> None:
@@ -353,9 +367,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     window.idle_overlay.continued.connect(window.resume_session)
     window.idle_overlay.expired.connect(window.reset_session)
     # staff
-    parts.gesture.triggered.connect(window.open_pin_pad)
-    parts.pin_pad.accepted.connect(partial(window.show_screen, "staff"))
-    parts.pin_pad.cancelled.connect(window.pin_pad_closed)
+    parts.gesture.triggered.connect(window.open_pin_pad)  # and the pad itself: _wire_pin_pad
     window.screen_changed.connect(_gesture_follows(parts.gesture))
     # the store: opened just after the first paint, and at the latest when a visitor (or staff)
     # leaves the attract screen, before anything on the new screen can use it or a draft
@@ -389,6 +401,12 @@ def _open_store_after_paint(parts: Parts) -> None:
         QTimer.singleShot(0, parts.sync.start)  # imports requests: a turn of its own
 
 
+def _wire_pin_pad(window: MainWindow, pad: PinPad) -> None:
+    """The right PIN → the staff screen; cancel → the window re-reads the idle timeout."""
+    pad.accepted.connect(partial(window.show_screen, "staff"))
+    pad.cancelled.connect(window.pin_pad_closed)
+
+
 def _open_flow(window: MainWindow, parts: Parts, flow: str) -> None:
     try:
         accepting = parts.store.can_accept()
@@ -399,18 +417,25 @@ def _open_flow(window: MainWindow, parts: Parts, flow: str) -> None:
 
 
 def _build_deferred(window: MainWindow) -> None:
-    """Build the lazy screens one per event-loop turn, so a tap on the attract screen is never kept waiting."""
+    """Build the lazy screens, then the PIN pad, one per event-loop turn, so a tap on the
+    attract screen is never kept waiting."""
     waiting = [s for s in window.screens.values() if isinstance(s, LazyScreen) and not s.built]
     if waiting:
         waiting[0].ensure()
-        QTimer.singleShot(0, partial(_build_deferred, window))
+    elif not window.pin_pad_built:
+        window.pin_pad  # noqa: B018 - builds it
+    else:
+        return
+    QTimer.singleShot(0, partial(_build_deferred, window))
 
 
 def finish_building(window: MainWindow) -> MainWindow:
-    """Build every screen that build() deferred until after the first paint; for tools and tests."""
+    """Build everything build() deferred until after the first paint (the lazy screens,
+    the PIN pad); for tools and tests."""
     for screen in window.screens.values():
         if isinstance(screen, LazyScreen):
             screen.ensure()
+    window.pin_pad  # noqa: B018 - builds it
     return window
 
 

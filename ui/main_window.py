@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
@@ -21,7 +22,9 @@ from ui.i18n import Language
 from ui.idle import IdleWatcher
 from ui.screens.base import Screen
 from ui.widgets.idle_overlay import IdleOverlay
-from ui.widgets.pin_pad import PinPad
+
+if TYPE_CHECKING:
+    from ui.widgets.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.ui")
 
@@ -81,7 +84,8 @@ class MainWindow(QMainWindow):
         touch_focus(self.idle_overlay)
         # The window's size is the screen's; don't let content minimums reach the platform.
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.pin_pad: PinPad | None = None
+        self._pin_pad: PinPad | None = None
+        self._make_pin_pad: Callable[[], PinPad] | None = None
         self._apply_layout(1920, 1080)
 
     # -------------------------------------------------------------- screens
@@ -100,9 +104,25 @@ class MainWindow(QMainWindow):
         screen.idle_timeout_changed.connect(lambda s=screen: self._screen_timeout_changed(s))
         return screen
 
-    def set_pin_pad(self, pad: PinPad) -> None:
-        self.pin_pad = pad
-        touch_focus(pad)
+    def set_pin_pad(self, make: Callable[[], PinPad]) -> None:
+        """``make()`` builds the staff PIN pad when :attr:`pin_pad` is first asked for:
+        opening it, or the app just after the first paint (it is not needed to paint)."""
+        self._pin_pad, self._make_pin_pad = None, make
+
+    @property
+    def pin_pad(self) -> PinPad | None:
+        """The staff PIN pad (built now if it was not yet), or None without one."""
+        if self._pin_pad is None and self._make_pin_pad is not None:
+            make, self._make_pin_pad = self._make_pin_pad, None
+            pad = make()
+            touch_focus(pad)
+            pad.setGeometry(self.rect())
+            self._pin_pad = pad
+        return self._pin_pad
+
+    @property
+    def pin_pad_built(self) -> bool:
+        return self._pin_pad is not None
 
     @property
     def current_name(self) -> str:
@@ -134,8 +154,8 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             screen.retranslate()
         self.idle_overlay.retranslate()
-        if self.pin_pad is not None:
-            self.pin_pad.retranslate()
+        if self._pin_pad is not None:  # one built later is translated then
+            self._pin_pad.retranslate()
 
     # -------------------------------------------------------------- session
 
@@ -155,8 +175,8 @@ class MainWindow(QMainWindow):
         """Discard everything of this visitor, everywhere, and go back to the start."""
         self._close_dialogs()
         self.idle_overlay.stop()
-        if self.pin_pad is not None:
-            self.pin_pad.reset()
+        if self._pin_pad is not None:  # one not built yet has nothing to forget
+            self._pin_pad.reset()
         for screen in self.screens.values():
             screen.reset()
         self.language.reset()
@@ -184,7 +204,7 @@ class MainWindow(QMainWindow):
     def _current_timeout(self) -> float | None:
         screen = self.current_screen
         timeout = screen.idle_timeout() if screen else None
-        if timeout is None and self.pin_pad is not None and self.pin_pad.isVisible():
+        if timeout is None and self._pin_pad is not None and self._pin_pad.isVisible():
             timeout = self.config.idle.timeout_s
         return timeout
 
@@ -232,7 +252,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._apply_layout(event.size().width(), event.size().height())
-        for overlay in (self.idle_overlay, self.pin_pad):
+        for overlay in (self.idle_overlay, self._pin_pad):
             if overlay is not None:
                 overlay.setGeometry(self.rect())
 

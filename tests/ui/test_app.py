@@ -86,7 +86,7 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         from kiosk.app import build
         w = build(None, {str(tmp_path)!r})
         before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.screens.draw", "ui.screens.ideas",
-                              "kiosk.storage", "kiosk.drafts", "sqlite3")
+                              "kiosk.storage", "kiosk.drafts", "sqlite3", "ui.widgets.pin_pad")
                   if m in sys.modules]  # the flows are imported and built, the store opened, after the first paint
         w.first_painted.connect(lambda: app.exit(0))  # quit() would ask the locked window
         w.show()
@@ -127,6 +127,38 @@ def test_a_store_that_cannot_be_opened_gives_the_unavailable_screen(qapp, qtbot,
         assert any("newer" in str(n) for n in window.parts.store.notices)
         qtbot.mouseClick(window.findChild(QPushButton, "attract_ideas"), Qt.MouseButton.LeftButton)
         assert window.current_name == "unavailable"
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
+
+
+def test_the_pin_pad_is_built_after_the_first_paint(qtbot, tmp_path, store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, windowed=True, store=store)
+    try:
+        at_paint = []
+        window.first_painted.connect(lambda: at_paint.append(window.pin_pad_built))
+        with qtbot.waitSignal(window.first_painted, timeout=5000):
+            window.show()
+        assert at_paint == [False]   # not needed to paint
+        qtbot.waitUntil(lambda: window.pin_pad_built, timeout=5000)   # but there soon after, unasked
+        assert window.pin_pad.isHidden()
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
+
+
+def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path, store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)
+    try:
+        assert not window.pin_pad_built
+        window.parts.gesture.triggered.emit()   # five taps in the corner
+        pad = window.pin_pad
+        assert window.pin_pad_built and not pad.isHidden() and pad.objectName() == "pin_pad"
+        assert window.parts.pin_pad is pad
+        pad.accepted.emit()   # wired like one built after the first paint
+        assert window.current_name == "staff"
     finally:
         window.exit_kiosk()
         kiosk_app.dispose(window.parts)
