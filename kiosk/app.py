@@ -43,7 +43,6 @@ from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen, ScreenContext
 from ui.screens.lazy import LazyScreen, lazy
 from ui.screens.staff_host import StaffHostScreen
-from ui.screens.unavailable import UnavailableScreen
 from ui.staff_gesture import StaffGesture
 from ui.sync_bridge import SyncBridge
 
@@ -54,10 +53,11 @@ log = logging.getLogger("kiosk.app")
 
 SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
     AttractScreen,
-    # the flows are imported and built after the attract screen has painted
+    # the flows, and the message they give way to when the store refuses, are imported
+    # and built after the attract screen has painted
     lazy("ui.screens.ideas_screen:IdeasScreen", "ideas"),
     lazy("ui.screens.draw:DrawScreen", "drawing", idle_kind="drawing"),
-    UnavailableScreen,
+    lazy("ui.screens.unavailable:UnavailableScreen", "unavailable"),
 )
 """The screen registry: adding a screen is one module in ui/screens/ and one line here.
 
