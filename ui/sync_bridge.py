@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from ui.screens.staff_common import SyncSnapshot, SyncSource, SyncSummary
+from ui.sync_source import SyncSnapshot, SyncSource, SyncSummary
 
 log = logging.getLogger("kiosk.sync")
 

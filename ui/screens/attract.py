@@ -153,7 +153,7 @@ class AttractScreen(Screen):
         self.status.setText(text)
 
     def set_sync(self, snapshot: object) -> None:
-        """Show a :class:`~ui.screens.staff_common.SyncSnapshot` as a small dot and a few words."""
+        """Show a :class:`~ui.sync_source.SyncSnapshot` as a small dot and a few words."""
         self.sync_indicator.show_snapshot(snapshot, self.language.code)
 
     # -------------------------------------------------------------- paint

@@ -25,7 +25,7 @@ TEXTS = {
 
 
 def indicator(snap: Any, lang: str) -> tuple[str, str] | None:
-    """(dot kind, text) for a :class:`~ui.screens.staff_common.SyncSnapshot`; None: show nothing."""
+    """(dot kind, text) for a :class:`~ui.sync_source.SyncSnapshot`; None: show nothing."""
     en = lang == "en"
 
     def text(key: str, **fmt: Any) -> str:
