@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QLayout, QMainWindow, QStackedWidget,
-                               QWidget)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QMainWindow, QStackedWidget, QWidget
 
 from ui.i18n import Language
 from ui.idle import IdleWatcher
@@ -190,6 +189,8 @@ class MainWindow(QMainWindow):
         The kiosk lock swallows Escape, so a dialog left behind would stay in front
         of the next visitor with nothing to close it.
         """
+        from PySide6.QtWidgets import QDialog  # noqa: PLC0415 - not needed to paint
+
         for _ in range(10):  # stacked modals close one by one
             widget = QApplication.activeModalWidget() or QApplication.activePopupWidget()
             if widget is None:
@@ -273,10 +274,13 @@ class MainWindow(QMainWindow):
         if self._painted:
             return
         self._painted = True
-        handle = self.windowHandle()
+        QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.first_painted.emit()
+        handle = self.windowHandle()  # the first call makes QWindow's Python type: not before the paint
         if handle is not None:
             handle.windowStateChanged.connect(self._on_window_state)
-        QTimer.singleShot(0, self.first_painted.emit)
 
     @property
     def painted(self) -> bool:

@@ -108,3 +108,11 @@ def test_layout_switches_on_aspect_ratio(qtbot, window: MainWindow) -> None:
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: attract.property("portrait") is False)
     qtbot.waitUntil(lambda: attract.ideas.x() > attract.title.geometry().right())
+
+
+def test_a_minimised_kiosk_goes_back_to_fullscreen(qtbot, make_window) -> None:
+    """Watched from just after the first paint (the window handle is not asked for before it)."""
+    window = make_window(size=(1280, 720))
+    window.windowed = False   # what a fullscreen kiosk is; make_window builds a windowed one
+    window.windowHandle().windowStateChanged.emit(Qt.WindowState.WindowMinimized)
+    qtbot.waitUntil(lambda: bool(window.windowState() & Qt.WindowState.WindowFullScreen), timeout=3000)

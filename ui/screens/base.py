@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
-                               QTextEdit, QWidget)
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ui.i18n import Language
 
@@ -50,6 +49,10 @@ def clear_inputs(root: QWidget) -> int:
     previous visitor's text back. ``setText("")`` resets the line edit's
     history; a text document's stacks are dropped explicitly.
     """
+    # Imported here, not with the module: each of these classes brings its Qt enums
+    # to life on import, and nothing needs them before the attract screen has painted.
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit  # noqa: PLC0415
+
     n = 0
     for w in root.findChildren(QLineEdit):
         w.setText(""); n += 1
