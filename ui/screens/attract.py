@@ -163,8 +163,9 @@ class AttractScreen(Screen):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
-        p.fillRect(self.rect(), QColor(self.palette_.background))
         p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(self.palette_.background))
+        p.drawRect(self.rect())  # not fillRect: its overloads would build QGradient's enums before the first paint
         primary = QColor(self.palette_.primary)
         primary.setAlpha(16)
         accent = QColor(self.palette_.accent)
