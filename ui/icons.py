@@ -6,13 +6,18 @@ eight bundled fonts), which would double the kiosk's cold start. So this module
 reads only the MDI 6 font and its charmap from qtawesome's package folder,
 without importing it, and draws glyphs itself (about 12 ms once). If the files
 are not where expected (a newer qtawesome), it falls back to ``qtawesome.icon``.
+
+The charmap (a JSON object of some 7,000 ``"name": "0xf0001"`` pairs) is not
+decoded as a whole: the attract screen needs three glyphs before its first
+paint, and finding each in the text is a fraction of ``json.loads`` (and of
+importing ``json``).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
@@ -30,7 +35,8 @@ def _qtawesome_fonts_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "fonts"
 
 
-def _load_mdi6() -> tuple[str, dict[str, str]] | None:
+def _load_mdi6() -> tuple[str, str] | None:
+    """(font family, charmap JSON text) of MDI 6, loaded once; None if not found."""
     if "mdi6" in _font:
         return _font["mdi6"]  # type: ignore[return-value]
     result = None
@@ -42,16 +48,27 @@ def _load_mdi6() -> tuple[str, dict[str, str]] | None:
             font_id = QFontDatabase.addApplicationFont(str(ttf[-1]))
             families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
             if families:
-                result = (families[0], json.loads(charmap[-1].read_text(encoding="utf-8")))
+                result = (families[0], charmap[-1].read_text(encoding="utf-8"))
     _font["mdi6"] = result
     return result
+
+
+def codepoint(charmap: str, glyph: str) -> int | None:
+    """The code point of ``glyph`` in a charmap's JSON text (``"name": "0xf0001"``), or None."""
+    m = re.search(rf'"{re.escape(glyph)}"\s*:\s*"(?:0x)?([0-9a-fA-F]+)"', charmap)
+    return int(m.group(1), 16) if m else None
+
+
+_mdi6_codes: dict[str, int | None] = {}
 
 
 def pixmap(name: str, color: str, size: int, dpr: float = 1.0) -> QPixmap:
     """The icon ``name`` (e.g. ``"mdi6.palette-outline"``) drawn ``size`` px square."""
     prefix, _, glyph = name.partition(".")
     loaded = _load_mdi6() if prefix == "mdi6" else None
-    code = loaded[1].get(glyph) if loaded else None
+    if loaded is not None and glyph not in _mdi6_codes:
+        _mdi6_codes[glyph] = codepoint(loaded[1], glyph)
+    code = _mdi6_codes.get(glyph) if loaded else None
     if loaded is None or code is None:
         return _qtawesome_pixmap(name, color, size)
     pm = QPixmap(round(size * dpr), round(size * dpr))
@@ -63,7 +80,7 @@ def pixmap(name: str, color: str, size: int, dpr: float = 1.0) -> QPixmap:
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.setFont(font)
     painter.setPen(QColor(color))
-    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, chr(int(code, 16)))
+    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, chr(code))
     painter.end()
     return pm
 
