@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -363,9 +362,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     parts.language.changed.connect(window.retranslate)
     # idle
     parts.idle.idle.connect(window.prompt_idle)
-    parts.idle.resumed.connect(window.resume_session)
-    window.idle_overlay.continued.connect(window.resume_session)
-    window.idle_overlay.expired.connect(window.reset_session)
+    parts.idle.resumed.connect(window.resume_session)  # the overlay's own buttons: MainWindow.idle_overlay
     # staff
     parts.gesture.triggered.connect(window.open_pin_pad)  # and the pad itself: _wire_pin_pad
     window.screen_changed.connect(_gesture_follows(parts.gesture))
@@ -416,26 +413,31 @@ def _open_flow(window: MainWindow, parts: Parts, flow: str) -> None:
     window.show_screen(flow if accepting else "unavailable")
 
 
+def _deferred(window: MainWindow) -> list[Callable[[], object]]:
+    """What build() left unbuilt until after the first paint, in the order it is built:
+    the lazy screens, the PIN pad, the "still there?" overlay. Each also builds when first needed."""
+    todo: list[Callable[[], object]] = [
+        s.ensure for s in window.screens.values() if isinstance(s, LazyScreen) and not s.built]
+    if not window.pin_pad_built:
+        todo.append(lambda: window.pin_pad)
+    if not window.idle_overlay_built:
+        todo.append(lambda: window.idle_overlay)
+    return todo
+
+
 def _build_deferred(window: MainWindow) -> None:
-    """Build the lazy screens, then the PIN pad, one per event-loop turn, so a tap on the
-    attract screen is never kept waiting."""
-    waiting = [s for s in window.screens.values() if isinstance(s, LazyScreen) and not s.built]
-    if waiting:
-        waiting[0].ensure()
-    elif not window.pin_pad_built:
-        window.pin_pad  # noqa: B018 - builds it
-    else:
-        return
-    QTimer.singleShot(0, partial(_build_deferred, window))
+    """Build what :func:`_deferred` lists one per event-loop turn, so a tap on the attract
+    screen is never kept waiting."""
+    todo = _deferred(window)
+    if todo:
+        todo[0]()
+        QTimer.singleShot(0, partial(_build_deferred, window))
 
 
 def finish_building(window: MainWindow) -> MainWindow:
-    """Build everything build() deferred until after the first paint (the lazy screens,
-    the PIN pad); for tools and tests."""
-    for screen in window.screens.values():
-        if isinstance(screen, LazyScreen):
-            screen.ensure()
-    window.pin_pad  # noqa: B018 - builds it
+    """Build everything build() deferred until after the first paint; for tools and tests."""
+    for make in _deferred(window):
+        make()
     return window
 
 
@@ -595,6 +597,8 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
     except OSError as exc:
         print(f"kiosk: cannot start: {exc}", file=sys.stderr)
         return 1
+    import signal  # noqa: PLC0415 - not needed to build (or paint)
+
     # SIGTERM (systemd stop) and Ctrl+C leave like "Exit kiosk"; the timer lets Python run handlers.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: window.exit_kiosk())

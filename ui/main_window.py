@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QMainWindo
 from ui.i18n import Language
 from ui.idle import IdleWatcher
 from ui.screens.base import Screen
-from ui.widgets.idle_overlay import IdleOverlay
 
 if TYPE_CHECKING:
+    from ui.widgets.idle_overlay import IdleOverlay
     from ui.widgets.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.ui")
@@ -79,8 +79,7 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("screen_stack")
         self.setCentralWidget(self.stack)
         self.screens: dict[str, Screen] = {}
-        self.idle_overlay = IdleOverlay(self, language)
-        touch_focus(self.idle_overlay)
+        self._idle_overlay: IdleOverlay | None = None  # built when first needed, not to paint
         # The window's size is the screen's; don't let content minimums reach the platform.
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._pin_pad: PinPad | None = None
@@ -124,6 +123,33 @@ class MainWindow(QMainWindow):
         return self._pin_pad is not None
 
     @property
+    def idle_overlay(self) -> IdleOverlay:
+        """The "still there?" overlay, built now if it was not yet (the app has it built
+        just after the first paint). Its buttons lead back here: continue or reset."""
+        if self._idle_overlay is None:
+            from ui.widgets.idle_overlay import IdleOverlay  # noqa: PLC0415 - not needed to paint
+
+            overlay = IdleOverlay(self, self.language)
+            touch_focus(overlay)
+            overlay.setGeometry(self.rect())
+            overlay.continued.connect(self.resume_session)
+            overlay.expired.connect(self.reset_session)
+            self._idle_overlay = overlay
+        return self._idle_overlay
+
+    @property
+    def idle_overlay_built(self) -> bool:
+        return self._idle_overlay is not None
+
+    def _prompting(self) -> bool:
+        """The "still there?" overlay is showing (one not built yet is not)."""
+        return self._idle_overlay is not None and self._idle_overlay.isVisible()
+
+    def _stop_prompt(self) -> None:
+        if self._idle_overlay is not None:
+            self._idle_overlay.stop()
+
+    @property
     def current_name(self) -> str:
         w = self.stack.currentWidget()
         return w.name if isinstance(w, Screen) else ""
@@ -152,7 +178,8 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         for screen in self.screens.values():
             screen.retranslate()
-        self.idle_overlay.retranslate()
+        if self._idle_overlay is not None:  # one built later is translated then
+            self._idle_overlay.retranslate()
         if self._pin_pad is not None:  # one built later is translated then
             self._pin_pad.retranslate()
 
@@ -166,14 +193,14 @@ class MainWindow(QMainWindow):
 
     def resume_session(self) -> None:
         """Somebody touched the screen during the countdown: carry on."""
-        if self.idle_overlay.isVisible():
-            self.idle_overlay.stop()
+        if self._prompting():
+            self._stop_prompt()
         self.idle.set_timeout(self._current_timeout())
 
     def reset_session(self) -> None:
         """Discard everything of this visitor, everywhere, and go back to the start."""
         self._close_dialogs()
-        self.idle_overlay.stop()
+        self._stop_prompt()
         if self._pin_pad is not None:  # one not built yet has nothing to forget
             self._pin_pad.reset()
         for screen in self.screens.values():
@@ -211,17 +238,17 @@ class MainWindow(QMainWindow):
 
     def _screen_timeout_changed(self, screen: Screen) -> None:
         """A screen's sub-page changed (e.g. drawing → form → thanks): use its timeout from now on."""
-        if screen is self.current_screen and not self.idle_overlay.isVisible():
+        if screen is self.current_screen and not self._prompting():
             self.idle.set_timeout(self._current_timeout())
 
     def _update_idle(self) -> None:
-        self.idle_overlay.stop()
+        self._stop_prompt()
         self.idle.set_timeout(self._current_timeout())
 
     # -------------------------------------------------------------- staff
 
     def open_pin_pad(self) -> None:
-        if self.pin_pad is None or self.pin_pad.isVisible() or self.idle_overlay.isVisible():
+        if self.pin_pad is None or self.pin_pad.isVisible() or self._prompting():
             return
         self.pin_pad.open()
         self._update_idle()
@@ -242,7 +269,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.idle.stop()
-        self.idle_overlay.stop()
+        self._stop_prompt()
         event.accept()
         self.closed.emit()
 
@@ -253,7 +280,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._apply_layout(event.size().width(), event.size().height())
-        for overlay in (self.idle_overlay, self._pin_pad):
+        for overlay in (self._idle_overlay, self._pin_pad):
             if overlay is not None:
                 overlay.setGeometry(self.rect())
 

@@ -87,7 +87,8 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         w = build(None, {str(tmp_path)!r})
         before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.screens.draw", "ui.screens.ideas",
                               "kiosk.storage", "kiosk.drafts", "sqlite3", "ui.widgets.pin_pad",
-                              "ui.screens.unavailable", "ui.screens.staff_common")
+                              "ui.screens.unavailable", "ui.screens.staff_common",
+                              "ui.widgets.idle_overlay")
                   if m in sys.modules]  # the flows are imported and built, the store opened, after the first paint
         w.first_painted.connect(lambda: app.exit(0))  # quit() would ask the locked window
         w.show()
@@ -134,16 +135,16 @@ def test_a_store_that_cannot_be_opened_gives_the_unavailable_screen(qapp, qtbot,
         window.deleteLater()
 
 
-def test_the_pin_pad_is_built_after_the_first_paint(qtbot, tmp_path, store) -> None:
+def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, tmp_path, store) -> None:
     window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, windowed=True, store=store)
     try:
         at_paint = []
-        window.first_painted.connect(lambda: at_paint.append(window.pin_pad_built))
+        window.first_painted.connect(lambda: at_paint.append((window.pin_pad_built, window.idle_overlay_built)))
         with qtbot.waitSignal(window.first_painted, timeout=5000):
             window.show()
-        assert at_paint == [False]   # not needed to paint
-        qtbot.waitUntil(lambda: window.pin_pad_built, timeout=5000)   # but there soon after, unasked
-        assert window.pin_pad.isHidden()
+        assert at_paint == [(False, False)]   # not needed to paint
+        qtbot.waitUntil(lambda: window.pin_pad_built and window.idle_overlay_built, timeout=5000)   # soon after, unasked
+        assert window.pin_pad.isHidden() and window.idle_overlay.isHidden()
     finally:
         window.exit_kiosk()
         kiosk_app.dispose(window.parts)
@@ -160,6 +161,21 @@ def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path,
         assert window.parts.pin_pad is pad
         pad.accepted.emit()   # wired like one built after the first paint
         assert window.current_name == "staff"
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
+
+
+def test_an_idle_prompt_before_the_overlay_was_built_still_asks_and_resets(qapp, tmp_path, store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)
+    try:
+        window.show_screen("unavailable")   # any screen that times out
+        assert not window.idle_overlay_built
+        window.parts.idle.idle.emit()   # the visitor's timeout ran out
+        assert window.idle_overlay_built and not window.idle_overlay.isHidden()   # built and shown there and then
+        window.idle_overlay.expired.emit()   # nobody answered: wired like one built after the first paint
+        assert window.current_name == "attract" and window.idle_overlay.isHidden()
     finally:
         window.exit_kiosk()
         kiosk_app.dispose(window.parts)
