@@ -11,13 +11,22 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import cache
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QLineEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 ZONE_PX = 120
 _E = QEvent.Type
-_INTERACTIVE = (QAbstractButton, QLineEdit, QTextEdit, QAbstractSlider)
+
+
+@cache
+def _interactive() -> tuple[type[QWidget], ...]:
+    """Widgets whose taps are their own. Imported on the first tap in the corner: importing
+    QLineEdit, QTextEdit and QAbstractSlider builds their enums, which the first paint does not need."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QLineEdit, QTextEdit  # noqa: PLC0415
+
+    return (QAbstractButton, QLineEdit, QTextEdit, QAbstractSlider)
 
 
 def in_corner(x: float, y: float, width: int, height: int, corner: str, zone: int = ZONE_PX) -> bool:
@@ -95,7 +104,7 @@ class StaffGesture(QObject):
     @staticmethod
     def _on_interactive(w: QWidget | None) -> bool:
         while w is not None:
-            if isinstance(w, _INTERACTIVE):
+            if isinstance(w, _interactive()):
                 return True
             w = w.parentWidget()
         return False
