@@ -435,7 +435,9 @@ def _build_deferred(window: MainWindow) -> None:
 
 
 def finish_building(window: MainWindow) -> MainWindow:
-    """Build everything build() deferred until after the first paint; for tools and tests."""
+    """Open the store and build everything build() deferred until after the first paint,
+    as the running app does just after it; for tools and tests."""
+    window.parts.stores.open()  # type: ignore[attr-defined]
     for make in _deferred(window):
         make()
     return window

@@ -180,3 +180,17 @@ def test_an_idle_prompt_before_the_overlay_was_built_still_asks_and_resets(qapp,
         window.exit_kiosk()
         kiosk_app.dispose(window.parts)
         window.deleteLater()
+
+
+def test_finish_building_leaves_nothing_for_after_the_first_paint(qapp, tmp_path) -> None:
+    """What tools and tests get: as if the app had run just past its first paint."""
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path)
+    try:
+        kiosk_app.finish_building(window)
+        assert window.parts.stores.ready and (tmp_path / "kiosk.sqlite3").exists()
+        assert window.pin_pad_built and window.idle_overlay_built
+        assert all(s.built for s in window.screens.values() if isinstance(s, kiosk_app.LazyScreen))
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
