@@ -43,9 +43,9 @@ from ui.screens.base import Screen, ScreenContext
 from ui.screens.lazy import LazyScreen, lazy
 from ui.screens.staff_host import StaffHostScreen
 from ui.staff_gesture import StaffGesture
-from ui.sync_bridge import SyncBridge
 
 if TYPE_CHECKING:
+    from ui.sync_bridge import SyncBridge
     from ui.widgets.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.app")
@@ -252,9 +252,7 @@ class Parts:
     cursor_hidden: bool = False
     filters_installed: bool = False
     disposed: bool = False
-    sync: SyncBridge = field(default_factory=lambda: SyncBridge(None))
-    """The sync worker's Qt adapter; disabled (no-op) unless ``[sync] enabled``. ``parts.sync.wake``
-    is the hook to call when a submission was committed (see :func:`_wire_sync`)."""
+    _sync: SyncBridge | None = field(default=None, repr=False)
     restart: bool = False
     """Staff chose "restart": run_gui returns :data:`EXIT_RESTART`."""
 
@@ -262,6 +260,32 @@ class Parts:
     def store(self) -> StoreLike:
         """The store, opened now if it was not yet (see :class:`StoreSlot`)."""
         return self.stores.open()
+
+    @property
+    def sync(self) -> SyncBridge:
+        """The sync worker's Qt adapter; disabled (no-op) unless ``[sync] enabled``.
+
+        Made by build() when sync is on (the attract screen shows its state from
+        the first paint), otherwise when first asked for: a disabled bridge is
+        not needed to paint. :meth:`wake_sync` is the hook to call when a
+        submission was committed (see :func:`_wire_sync`).
+        """
+        if self._sync is None:
+            self._sync = _make_sync(self.config, self.data_dir)
+            if not self.disposed:  # the window may be gone
+                self._sync.setParent(self.window)
+        return self._sync
+
+    def wake_sync(self, *_: object) -> None:
+        """A submission was committed: deliver soon. Accepts and ignores signal arguments.
+        Makes no bridge: one not made yet is a disabled one, with nothing to wake."""
+        if self._sync is not None:
+            self._sync.wake()
+
+    def stop_sync(self, timeout: float) -> None:
+        """Stop and join the sync worker, if there is a bridge (none is made just to be stopped)."""
+        if self._sync is not None:
+            self._sync.stop(timeout=timeout)
 
     @property
     def pin_pad(self) -> PinPad:
@@ -355,7 +379,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     attract.flow_chosen.connect(partial(_open_flow, window, parts))
     for screen in screens.values():
         screen.finished.connect(window.go_home)
-        screen.contributed.connect(parts.sync.wake)  # an idea or a drawing was committed: deliver soon
+        screen.contributed.connect(parts.wake_sync)  # an idea or a drawing was committed: deliver soon
         window.closed.connect(screen.shutdown)
     # language
     attract.language_chosen.connect(parts.language.set)
@@ -394,7 +418,7 @@ def _open_store_after_paint(parts: Parts) -> None:
     if parts.disposed:
         return
     parts.stores.open()
-    if parts.sync.enabled:
+    if parts.config.sync.enabled:
         QTimer.singleShot(0, parts.sync.start)  # imports requests: a turn of its own
 
 
@@ -476,6 +500,8 @@ def _make_sync(config: Config, data_dir: Path) -> SyncBridge:
     Nothing of ``sync`` (and so ``requests``) is imported here: the factory runs
     in :meth:`SyncBridge.start`, after the first paint.
     """
+    from ui.sync_bridge import SyncBridge  # noqa: PLC0415 - with sync off, not needed to paint
+
     if not config.sync.enabled:
         return SyncBridge(None)
 
@@ -489,20 +515,18 @@ def _make_sync(config: Config, data_dir: Path) -> SyncBridge:
 
 
 def _add_staff(window: MainWindow, parts: Parts, ctx: ScreenContext) -> None:
-    """Make the sync adapter and the staff screen (the panel itself is built on first entry)."""
-    parts.sync = _make_sync(parts.config, parts.data_dir)
-    parts.sync.setParent(window)
+    """Make the staff screen (the panel itself is built on first entry)."""
     window.add_screen(StaffHostScreen(ctx, partial(_make_staff_panel, parts)))
 
 
 def _make_staff_panel(parts: Parts, lang: str) -> QWidget:
     from ui.screens.staff_panel import StaffPanel  # noqa: PLC0415 - staff only, never on cold start
 
-    sync = parts.sync if parts.sync.enabled else None
+    sync = parts.sync if parts.config.sync.enabled else None
     panel = StaffPanel(parts.store, parts.config, sync=sync, lang=lang,
                        client_factory=partial(_receiver_client, parts.config, parts.data_dir))
     for screen in panel.screens.values():
-        screen.changed.connect(parts.sync.wake)  # released, retried: deliver soon
+        screen.changed.connect(parts.wake_sync)  # released, retried: deliver soon
     return panel
 
 
@@ -532,9 +556,11 @@ def _wire_sync(window: MainWindow, parts: Parts) -> None:
     """The worker starts after the first paint; the attract indicator follows its status.
 
     The flows wake it when they committed a submission: connect their
-    ``submitted(id)`` / ``saved(submission)`` signals to ``parts.sync.wake``.
+    ``submitted(id)`` / ``saved(submission)`` signals to ``parts.wake_sync``.
     The worker is stopped (joined) in :func:`dispose`.
     """
+    if not parts.config.sync.enabled:
+        return  # the attract screen's indicator stays hidden, and nothing will change that
     bridge = parts.sync
     attract = window.screens["attract"]
     attract.set_sync(bridge.snapshot())
@@ -561,7 +587,7 @@ def dispose(parts: Parts) -> None:
             parts.app.removeEventFilter(event_filter)
     if parts.cursor_hidden:
         parts.app.restoreOverrideCursor()
-    parts.sync.stop(timeout=SYNC_STOP_TIMEOUT_S)  # join the worker: no thread outlives the window
+    parts.stop_sync(SYNC_STOP_TIMEOUT_S)  # join the worker: no thread outlives the window
     try:
         parts.stores.close()  # not opened just to be closed
     except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import app as kiosk_app
-from kiosk.config import ConfigError
+from kiosk.config import ConfigError, SyncConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -88,7 +89,7 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.screens.draw", "ui.screens.ideas",
                               "kiosk.storage", "kiosk.drafts", "sqlite3", "ui.widgets.pin_pad",
                               "ui.screens.unavailable", "ui.screens.staff_common",
-                              "ui.widgets.idle_overlay")
+                              "ui.widgets.idle_overlay", "ui.sync_bridge")  # sync is off in kiosk.toml
                   if m in sys.modules]  # the flows are imported and built, the store opened, after the first paint
         w.first_painted.connect(lambda: app.exit(0))  # quit() would ask the locked window
         w.show()
@@ -190,6 +191,39 @@ def test_finish_building_leaves_nothing_for_after_the_first_paint(qapp, tmp_path
         assert window.parts.stores.ready and (tmp_path / "kiosk.sqlite3").exists()
         assert window.pin_pad_built and window.idle_overlay_built
         assert all(s.built for s in window.screens.values() if isinstance(s, kiosk_app.LazyScreen))
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
+
+
+def test_with_sync_on_the_attract_screen_shows_it_from_the_first_paint(qtbot, tmp_path, jena_config) -> None:
+    token = tmp_path / "kiosk.token"
+    token.write_text("not-a-real-token\n")
+    sync = SyncConfig(enabled=True, endpoint="http://127.0.0.1:9/api/v1", token_file=str(token),
+                      interval_s=60.0, connect_timeout_s=0.5, read_timeout_s=0.5)
+    window = kiosk_app.build(dataclasses.replace(jena_config, sync=sync), tmp_path / "data", windowed=True)
+    try:
+        at_paint = []
+        indicator = window.screens["attract"].sync_indicator
+        window.first_painted.connect(lambda: at_paint.append((indicator.isVisible(), indicator.text.text())))
+        with qtbot.waitSignal(window.first_painted, timeout=5000):
+            window.show()
+        assert at_paint == [(True, "Übertragung startet")]
+    finally:
+        window.exit_kiosk()
+        kiosk_app.dispose(window.parts)
+        window.deleteLater()
+
+
+def test_with_sync_off_no_bridge_is_made_to_start_and_waking_is_safe(qapp, tmp_path, store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)   # [sync] enabled = false
+    try:
+        assert window.parts._sync is None
+        window.screens["attract"].contributed.emit("some-id")   # what a flow does after storing
+        window.parts.wake_sync()
+        assert window.parts._sync is None
+        assert not window.parts.sync.enabled and not window.parts.sync.is_running()   # made when asked for
     finally:
         window.exit_kiosk()
         kiosk_app.dispose(window.parts)
