@@ -37,7 +37,7 @@ from ui import theme
 from ui.i18n import Language
 from ui.idle import IdleWatcher
 from ui.lock import KioskLock
-from ui.main_window import MainWindow
+from ui.main_window import HOME, MainWindow
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen, ScreenContext
 from ui.screens.lazy import LazyScreen, lazy
@@ -353,7 +353,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
 
 
 def _make_pin_pad(window: MainWindow, config: Config, language: Language) -> PinPad:
-    """The staff PIN pad; ``window.pin_pad`` calls this when first asked (see :func:`_build_deferred`)."""
+    """The staff PIN pad; ``window.pin_pad`` calls this when first asked (see :func:`_deferred`)."""
     from ui.widgets.pin_pad import PinPad  # noqa: PLC0415 - not needed to paint
 
     def verify(pin: str) -> bool:
@@ -405,7 +405,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
 
 
 def _store_off_home(stores: StoreSlot, name: str) -> None:
-    if name != "attract":
+    if name != HOME:
         stores.open()
 
 
