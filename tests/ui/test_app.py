@@ -144,7 +144,8 @@ def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, 
         with qtbot.waitSignal(window.first_painted, timeout=5000):
             window.show()
         assert at_paint == [(False, False)]   # not needed to paint
-        qtbot.waitUntil(lambda: window.pin_pad_built and window.idle_overlay_built, timeout=5000)   # soon after, unasked
+        # but soon after, unasked
+        qtbot.waitUntil(lambda: window.pin_pad_built and window.idle_overlay_built, timeout=5000)
         assert window.pin_pad.isHidden() and window.idle_overlay.isHidden()
     finally:
         window.exit_kiosk()
