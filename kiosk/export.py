@@ -17,9 +17,10 @@ back and checks every digest, size and count.
 
 :func:`write_bundle` takes plain :class:`BundleItem` values, so the receiver
 can write the same format from what it stored. :func:`export_store` does not
-rebuild a :class:`Submission` per row: it streams the lines from the store's
-rows (the store validated them when they were stored), which keeps a large
-export close to the cost of zipping its files. No Qt here.
+rebuild a :class:`Submission` per row: it writes the canonical JSON and sheet
+text the store kept when each submission was stored, adding only what changed
+since (sync state, local time, titles), which keeps a large export close to
+the cost of zipping its files. No Qt here.
 """
 
 from __future__ import annotations
