@@ -116,6 +116,7 @@ class ReceiverStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._migrate()
+        self._make_shards()
         if clean_tmp:
             self._clean_tmp()
 
@@ -135,6 +136,22 @@ class ReceiverStore:
                 except BaseException:
                     self._db.execute("ROLLBACK")
                     raise
+
+    def _make_shards(self) -> None:
+        """Create all 256 shard directories up front, with one directory fsync.
+
+        Otherwise the first blob of each shard pays a mkdir and an fsync of ``blobs/``
+        while the kiosk waits for its answer: on a fresh receiver (each event starts
+        with one) that is most of the first few hundred blobs.
+        """
+        created = False
+        for i in range(256):
+            shard = self.blob_dir / f"{i:02x}"
+            if not shard.is_dir():
+                shard.mkdir(exist_ok=True)
+                created = True
+        if created:
+            fsync_dir(self.blob_dir)
 
     def _clean_tmp(self) -> None:
         """Remove temporary files left by a crash mid-upload (never complete blobs)."""
@@ -178,10 +195,12 @@ class ReceiverStore:
                 fh.flush()
                 os.fsync(fh.fileno())
             shard = target.parent
-            if not shard.is_dir():
+            try:
+                os.replace(tmp, target)
+            except FileNotFoundError:  # the shard was removed since __init__ made it
                 shard.mkdir(exist_ok=True)
                 fsync_dir(self.blob_dir)
-            os.replace(tmp, target)
+                os.replace(tmp, target)
             fsync_dir(shard)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

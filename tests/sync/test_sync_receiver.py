@@ -86,7 +86,10 @@ def test_digest_mismatch_is_422(api):
 def test_blob_path_is_never_a_file_path(api, receiver_dir, bad):
     r = api.put(f"{api.base}/blobs/{bad}", data=b"x", timeout=5)
     assert r.status_code in (404, 422)
-    assert [p.name for p in (receiver_dir / "blobs").iterdir()] == [".tmp"]
+    # Nothing but what the store made at start: .tmp and the 256 empty shard directories.
+    blobs = receiver_dir / "blobs"
+    assert sorted(p.name for p in blobs.iterdir()) == [".tmp"] + [f"{i:02x}" for i in range(256)]
+    assert [p for p in blobs.rglob("*") if not p.is_dir()] == []
 
 
 @pytest.mark.parametrize("mutate, field", [
@@ -217,3 +220,22 @@ def test_a_blob_is_hashed_once_on_put_and_trusted_after(api, receiver_dir, monke
     assert r.status_code == 201, r.text
     assert r.json()["sha256"] == sub.digest()
     assert hashed and all(size < 2000 for size in hashed)  # the canonical JSON only, never a drawing's bytes
+
+
+def test_store_makes_every_shard_up_front_and_copes_with_a_missing_one(tmp_path):
+    """A fresh receiver has all 256 shard directories, so no blob PUT waits for a mkdir and an
+    fsync of blobs/; a shard removed behind its back is made again on the next PUT."""
+    from sync.receiver.storage import ReceiverStore
+
+    store = ReceiverStore(tmp_path)
+    try:
+        assert all((tmp_path / "blobs" / f"{i:02x}").is_dir() for i in range(256))
+        data = make_png(8, 8, seed=3)
+        digest = sha256_hex(data)
+        (tmp_path / "blobs" / digest[:2]).rmdir()
+        assert store.put_blob(digest, data) is True
+        assert (tmp_path / "blobs" / digest[:2] / digest).read_bytes() == data
+        assert store.put_blob(digest, data) is False
+        assert list((tmp_path / "blobs" / ".tmp").iterdir()) == []
+    finally:
+        store.close()
