@@ -24,7 +24,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,6 +46,10 @@ PAUSE_ENV = "KIOSK_SYNC_PAUSE_AT"
 *point* on stderr (``SYNC-PAUSE point id``) and then sleep, so a test can kill it
 there. Points: before_blob_put, after_blob_put, after_submission_put (answer
 received, receipt not yet recorded), after_mark_sent."""
+
+WINDOW_FACTOR = 2
+"""Submissions held at most per upload thread: finished ones wait, in order, for the
+oldest to finish (each holds its blobs in memory, so the window stays bounded)."""
 
 PAUSE_POINTS = ("before_blob_put", "after_blob_put", "after_submission_put", "after_mark_sent")
 
@@ -338,7 +342,9 @@ class SyncClient:
         error says to stop. Returns what happened; never raises for network trouble.
 
         Up to ``parallel`` submissions are in flight at once (HTTP on helper threads);
-        the store is read and written on the calling thread only, in the original order.
+        the store is read and written on the calling thread only, in the original order
+        (a finished upload waits for the ones before it, at most ``parallel * WINDOW_FACTOR``
+        submissions in all).
         """
         report = SyncReport()
         stop: ItemResult | None = self._authenticate() or self.health()
@@ -377,8 +383,19 @@ class SyncClient:
                         window.append((sub, _done(self.upload(sub))))
                     else:
                         window.append((sub, pool.submit(self.upload, sub)))
-                    while window and (len(window) >= self.parallel or window[0][1].done()):
+                    # Record in order what has finished; then wait only while `parallel`
+                    # uploads are still running, so a slow one at the head of the window
+                    # does not leave the other threads idle behind it.
+                    while window and window[0][1].done():
                         settle_one()
+                    while window and (len(window) >= self.parallel * WINDOW_FACTOR
+                                      or sum(not f.done() for _, f in window) >= self.parallel):
+                        if len(window) >= self.parallel * WINDOW_FACTOR:
+                            settle_one()  # bounded memory: wait for the head itself
+                        else:
+                            wait([f for _, f in window if not f.done()], return_when=FIRST_COMPLETED)
+                        while window and window[0][1].done():
+                            settle_one()
                 while window:
                     settle_one()
         finally:

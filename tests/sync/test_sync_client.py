@@ -176,3 +176,35 @@ def test_receipt_survives_receiver_restart(store, receiver_dir, token):
         assert c.sync_pending().remaining == 0
         c.close()
     assert_exactly_once(store, receiver_dir, subs)
+
+
+def test_a_slow_upload_does_not_hold_back_the_others(store, receiver_dir, make_client):
+    """With two upload threads, the others go on while the oldest upload hangs; receipts are
+    still recorded in the original order."""
+    import threading
+
+    subs = add_all(store, mixed_submissions(6))
+    order = store.pending_ids()
+    client = make_client(parallel=2)
+    others_done = threading.Event()
+    finished: list[str] = []
+    real_upload = client.upload
+
+    def upload(sub):
+        if sub.id == order[0]:
+            others_done.wait(timeout=10)  # hangs until three later ones are through
+        result = real_upload(sub)
+        finished.append(sub.id)
+        if len(finished) == 3:
+            others_done.set()
+        return result
+
+    client.upload = upload
+    marked: list[str] = []
+    real_mark_sent = store.mark_sent
+    store.mark_sent = lambda sid, receipt: marked.append(sid) or real_mark_sent(sid, receipt)
+    report = client.sync_pending()
+    del store.mark_sent
+    assert others_done.is_set() and finished[:3] == order[1:4]  # not after a 10 s timeout
+    assert report.delivered == 6 and marked == order
+    assert_exactly_once(store, receiver_dir, subs)
