@@ -5,6 +5,10 @@
 - drawing bytes/s delivered, against bare PUTs of the same bytes (ratio >= 0.7);
 - resident memory of the kiosk process while syncing 10,000 submissions (flat).
 
+Beside each summed ratio it prints the best and median round, and the CPU time the kiosk
+process (this one) and the receiver process spent per item in floor and sync: on a machine
+shared with other work the ratio follows the CPU each side needs more than anything else.
+
 The receiver runs in its own process (as in production), on 127.0.0.1.
 Usage: PYTHONPATH=. python benchmarks/bench_sync.py [--ideas N] [--drawings N] [--rss-n N]
 """
@@ -68,6 +72,47 @@ def rss_mb() -> float:
     return 0.0
 
 
+def process_cpu_s(pid: int | None = None) -> float:
+    """User + system CPU seconds of this process (or of *pid*), all threads."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Rounds:
+    """Seconds and CPU (kiosk process, receiver process) of floor and sync, round by round."""
+
+    def __init__(self, receiver_pid: int) -> None:
+        self.pid = receiver_pid
+        self.floor: list[float] = []
+        self.sync: list[float] = []
+        self.cpu = {"floor": [0.0, 0.0], "sync": [0.0, 0.0]}
+
+    def measure(self, which: str, func, *args):
+        kiosk0, receiver0 = process_cpu_s(), process_cpu_s(self.pid)
+        result = func(*args)
+        cpu = self.cpu[which]
+        cpu[0] += process_cpu_s() - kiosk0
+        cpu[1] += process_cpu_s(self.pid) - receiver0
+        seconds = result[0] if isinstance(result, tuple) else result
+        (self.floor if which == "floor" else self.sync).append(seconds)
+        return result
+
+    def ratio(self) -> float:
+        """Sync speed over floor speed for the same work, summed over the rounds."""
+        return sum(self.floor) / sum(self.sync)
+
+    def detail(self, n: int, unit: str) -> str:
+        per_round = sorted(f / s for f, s in zip(self.floor, self.sync))
+        ms = {k: [v * 1000 / n for v in c] for k, c in self.cpu.items()}
+        return (f"          rounds: best {per_round[-1]:.2f}, median {per_round[len(per_round) // 2]:.2f};  "
+                f"CPU ms per {unit} (kiosk + receiver): floor {ms['floor'][0]:.1f} + {ms['floor'][1]:.1f}, "
+                f"sync {ms['sync'][0]:.1f} + {ms['sync'][1]:.1f}")
+
+
 def start_receiver(data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(data_dir), str(port)],
@@ -121,22 +166,23 @@ def main() -> int:
 
         # ---- ideas ---------------------------------------------------------------
         # Floor and sync alternate in rounds, so a busy machine weighs on both alike.
-        floor_s = sync_s = 0.0
+        rounds = Rounds(proc.pid)
         with Store.open_in(base / "kiosk-ideas") as store:
             for r in range(ROUNDS):
                 ideas = [make_idea(i, kiosk_id="bench-kiosk") for i in range(args.ideas // ROUNDS)]
                 for s in ideas:
                     store.add(s)
-                floor_s += floor_puts(url, token, [(s.id, s.canonical_json()) for s in ideas])
-                sync_s += sync_all(store, url, token)[0]
-        floor_rate, sync_rate = args.ideas / floor_s, args.ideas / sync_s
-        ratio = sync_rate / floor_rate
+                rounds.measure("floor", floor_puts, url, token, [(s.id, s.canonical_json()) for s in ideas])
+                rounds.measure("sync", sync_all, store, url, token)
+        floor_rate, sync_rate = args.ideas / sum(rounds.floor), args.ideas / sum(rounds.sync)
+        ratio = rounds.ratio()
         ok &= ratio >= 0.5
         print(f"ideas:    {sync_rate:8.0f} ideas/s delivered   floor {floor_rate:8.0f} PUT/s   "
               f"ratio {ratio:.2f} (>= 0.5 {'OK' if ratio >= 0.5 else 'BELOW'})")
+        print(rounds.detail(args.ideas, "idea"))
 
         # ---- drawings --------------------------------------------------------------
-        floor_s = sync_s = 0.0
+        rounds = Rounds(proc.pid)
         total_bytes = 0
         with Store.open_in(base / "kiosk-drawings") as store:
             for r in range(ROUNDS):
@@ -145,14 +191,16 @@ def main() -> int:
                 total_bytes += sum(b.size for d in drawings for b in d.blobs)
                 for d in drawings:
                     store.add(d)
-                floor_s += floor_puts(url, token, [(f"{d.id}-{b.role}", b.data) for d in drawings for b in d.blobs])
-                sync_s += sync_all(store, url, token)[0]
-        floor_bps, sync_bps = total_bytes / floor_s, total_bytes / sync_s
-        ratio = sync_bps / floor_bps
+                rounds.measure("floor", floor_puts, url, token,
+                               [(f"{d.id}-{b.role}", b.data) for d in drawings for b in d.blobs])
+                rounds.measure("sync", sync_all, store, url, token)
+        floor_bps, sync_bps = total_bytes / sum(rounds.floor), total_bytes / sum(rounds.sync)
+        ratio = rounds.ratio()
         ok &= ratio >= 0.7
         print(f"drawings: {sync_bps / 1e6:8.1f} MB/s delivered     floor {floor_bps / 1e6:8.1f} MB/s   "
               f"ratio {ratio:.2f} (>= 0.7 {'OK' if ratio >= 0.7 else 'BELOW'})  "
               f"[{args.drawings} drawings, {total_bytes / args.drawings / 1e3:.0f} kB each]")
+        print(rounds.detail(args.drawings, "drawing"))
 
         # ---- memory ----------------------------------------------------------------
         with Store.open_in(base / "kiosk-rss") as store:
