@@ -48,8 +48,8 @@ there. Points: before_blob_put, after_blob_put, after_submission_put (answer
 received, receipt not yet recorded), after_mark_sent."""
 
 WINDOW_FACTOR = 2
-"""Submissions held at most per upload thread: finished ones wait, in order, for the
-oldest to finish (each holds its blobs in memory, so the window stays bounded)."""
+"""Submissions in the window at most per upload thread: finished ones wait, in order,
+for the oldest to be recorded (by id only: their blobs are not held meanwhile)."""
 
 PAUSE_POINTS = ("before_blob_put", "after_blob_put", "after_submission_put", "after_mark_sent")
 
@@ -319,10 +319,11 @@ class SyncClient:
                               resp.status_code), None
         return ItemResult(Outcome.OK, status=resp.status_code, created=resp.status_code == 201), receipt
 
-    def _record_sent(self, sub: Submission, result: ItemResult, receipt: dict[str, Any] | None) -> ItemResult:
+    def _record_sent(self, submission_id: str, result: ItemResult,
+                     receipt: dict[str, Any] | None) -> ItemResult:
         if result.outcome is Outcome.OK and receipt is not None:
-            self.store.mark_sent(sub.id, receipt)
-            self._pause("after_mark_sent", sub.id)
+            self.store.mark_sent(submission_id, receipt)
+            self._pause("after_mark_sent", submission_id)
         return result
 
     def deliver(self, submission_id: str) -> ItemResult:
@@ -334,7 +335,7 @@ class SyncClient:
         sub = self._load(submission_id)
         if sub is None:
             return ItemResult(Outcome.OK, skipped=True)
-        return self._record_sent(sub, *self.upload(sub))
+        return self._record_sent(sub.id, *self.upload(sub))
 
     def sync_pending(self, *, batch: int = 100, should_stop: Callable[[], bool] = lambda: False,
                      progress: Callable[[SyncReport], None] | None = None) -> SyncReport:
@@ -351,18 +352,18 @@ class SyncClient:
         if stop.outcome is Outcome.OK:
             stop = None
         seen: set[str] = set()
-        window: deque[tuple[Submission, Future]] = deque()
+        window: deque[tuple[str, Future]] = deque()  # ids: a finished upload's blobs are freed
         pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="sync-upload") \
             if self.parallel > 1 else None
 
         def settle_one() -> None:
             nonlocal stop
-            sub, fut = window.popleft()
-            result = self._record_sent(sub, *fut.result())
+            sid, fut = window.popleft()
+            result = self._record_sent(sid, *fut.result())
             if stop is not None and result.outcome is not Outcome.OK and result.outcome is not Outcome.PERMANENT:
-                self.store.record_attempt(sub.id, result.reason)
+                self.store.record_attempt(sid, result.reason)
                 return
-            if self._account(sub.id, result, report) and stop is None:
+            if self._account(sid, result, report) and stop is None:
                 stop = result
             if progress is not None:
                 progress(report)
@@ -380,9 +381,10 @@ class SyncClient:
                     if sub is None:
                         continue
                     if pool is None:
-                        window.append((sub, _done(self.upload(sub))))
+                        window.append((sid, _done(self.upload(sub))))
                     else:
-                        window.append((sub, pool.submit(self.upload, sub)))
+                        window.append((sid, pool.submit(self.upload, sub)))
+                    del sub  # only the upload holds it now
                     # Record in order what has finished; then wait only while `parallel`
                     # uploads are still running, so a slow one at the head of the window
                     # does not leave the other threads idle behind it.
@@ -391,7 +393,7 @@ class SyncClient:
                     while window and (len(window) >= self.parallel * WINDOW_FACTOR
                                       or sum(not f.done() for _, f in window) >= self.parallel):
                         if len(window) >= self.parallel * WINDOW_FACTOR:
-                            settle_one()  # bounded memory: wait for the head itself
+                            settle_one()  # enough unrecorded receipts: wait for the head itself
                         else:
                             wait([f for _, f in window if not f.done()], return_when=FIRST_COMPLETED)
                         while window and window[0][1].done():

@@ -190,9 +190,12 @@ def test_a_slow_upload_does_not_hold_back_the_others(store, receiver_dir, make_c
     finished: list[str] = []
     real_upload = client.upload
 
+    held_while_waiting: list[str] = []
+
     def upload(sub):
         if sub.id == order[0]:
             others_done.wait(timeout=10)  # hangs until three later ones are through
+            held_while_waiting.extend(loaded_submissions_alive(order[1:4], subs))
         result = real_upload(sub)
         finished.append(sub.id)
         if len(finished) == 3:
@@ -206,5 +209,24 @@ def test_a_slow_upload_does_not_hold_back_the_others(store, receiver_dir, make_c
     report = client.sync_pending()
     del store.mark_sent
     assert others_done.is_set() and finished[:3] == order[1:4]  # not after a 10 s timeout
+    assert held_while_waiting == []  # finished, not yet recorded: the client kept only their ids
     assert report.delivered == 6 and marked == order
     assert_exactly_once(store, receiver_dir, subs)
+
+
+def loaded_submissions_alive(ids, own, timeout=2.0):
+    """Ids among *ids* of Submission objects still alive (other than the test's own *own*),
+    waiting up to *timeout* for an upload thread to let go of its last reference."""
+    import gc
+    import time
+
+    from kiosk.model import Submission
+
+    deadline = time.monotonic() + timeout
+    while True:
+        gc.collect()
+        alive = sorted({o.id for o in gc.get_objects()
+                        if type(o) is Submission and o.id in ids and not any(o is s for s in own)})
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
