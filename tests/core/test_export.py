@@ -8,6 +8,7 @@ import io
 import json
 import os
 import subprocess
+import threading
 import zipfile
 from pathlib import Path
 
@@ -269,3 +270,26 @@ def test_a_drive_that_fills_up_while_the_lines_stream_says_why(store, tmp_path, 
     with pytest.raises(ExportError, match=words):
         export_store(store, CONFIG, stick, opener=lambda p: FullDisk(p, 20_000, code))
     assert list(stick.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "export-jsonl"]  # the writer thread is gone
+
+
+def test_a_store_failing_mid_export_stops_the_writer_thread_and_leaves_no_file(store, tmp_path, monkeypatch):
+    from kiosk import export
+    from kiosk.storage import StoreError
+
+    for i in range(350):
+        store.add(idea(f"Idee Nummer {i}"))
+    real = export._store_batches
+
+    def failing(*args):
+        for n, batch in enumerate(real(*args)):
+            if n == 2:
+                raise StoreError("disk I/O error while reading")
+            yield batch
+
+    monkeypatch.setattr(export, "_store_batches", failing)
+    stick = usb(tmp_path)
+    with pytest.raises(StoreError, match="disk I/O"):
+        export_store(store, CONFIG, stick)
+    assert list(stick.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "export-jsonl"]
