@@ -42,14 +42,14 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from kiosk import __version__
 from kiosk.fsutil import fsync_dir
 from kiosk.model import SchemaError, Submission, canonical_json, submission_from_wire, utc_now
-from kiosk.sheet import CSV_DIALECT, FORMULA_PREFIXES, csv_line, guarded, own_cells, spreadsheet_safe, yes_no
+from kiosk.sheet import CSV_DIALECT, FORMULA_PREFIXES, csv_line, guarded, own_cells, spreadsheet_safe
 from kiosk.storage import SUBMISSION_COLUMNS
 
 __all__ = ["CSV_DIALECT", "FORMULA_PREFIXES", "ExportError", "ExportResult", "BundleItem", "BundleMeta", "Titles",

@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov_by_topic": ("NACH HANDLUNGSFELD", "BY FIELD OF ACTION"),
     "ov_by_hour": ("NACH UHRZEIT", "BY HOUR OF THE DAY"),
     "ov_timeline": ("VERLAUF", "TIMELINE"),
+    "ov_no_data": ("Noch keine Beiträge", "No contributions yet"),
     "ov_sync": ("SYNCHRONISATION", "SYNC"),
     "ov_disk": ("SPEICHER UND HINWEISE", "DISK AND NOTICES"),
     "ov_pending": ("wartend", "pending"),

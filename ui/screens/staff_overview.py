@@ -221,6 +221,8 @@ class OverviewScreen(StaffScreen):
         line = ov.timeline(d.hours)
         daily = len(line) > 1 and (line[1][0] - line[0][0]).days >= 1
         self.timeline.set_data([(t.strftime("%d.%m." if daily else "%d.%m. %Hh"), n) for t, n in line])
+        for chart in (self.topics_chart, self.hours_chart, self.timeline):
+            chart.set_empty_text(self.tr("ov_no_data"))
 
     def _show_sync(self) -> None:
         snap = self.sync.snapshot() if self.sync is not None else SyncSnapshot("disabled")

@@ -48,6 +48,17 @@ class _Chart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.colors = [QColor(c) for c in SERIES_COLORS]
         self._hint = 0
+        self.empty_text = ""
+        """Shown in the middle while there is nothing to draw (set by the screen, translated)."""
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty_text = text
+        self.update()
+
+    def _paint_empty(self, p: QPainter, w: int, h: int) -> None:
+        p.setPen(MUTED)
+        p.setFont(_font(20))
+        p.drawText(QRectF(0, 0, w, h), Qt.AlignmentFlag.AlignCenter, self.empty_text)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(600, self._hint) if self._hint else super().sizeHint()
@@ -76,6 +87,8 @@ class HBarChart(_Chart):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
         if not self.rows:
+            self._paint_empty(p, w, h)
+            p.end()
             return
         label_w = min(int(w * 0.42), 420)
         row_h = h / len(self.rows)
@@ -121,6 +134,8 @@ class HourChart(_Chart):
         top = nice_max(max((sum(v) for v in self.hours), default=0))
         p.setPen(QPen(GRID, 2))
         p.drawLine(0, base, w, base)
+        if not any(sum(v) for v in self.hours):
+            self._paint_empty(p, w, base)
         p.setFont(_font(16))
         p.setPen(MUTED)
         p.drawText(QRectF(0, 0, w, top_pad), Qt.AlignmentFlag.AlignLeft, f"max {top}")
@@ -159,23 +174,26 @@ class Timeline(_Chart):
         p.setPen(QPen(GRID, 2))
         p.drawLine(0, base, w, base)
         if not self.points:
+            self._paint_empty(p, w, base)
             p.end()
             return
-        top = nice_max(max(n for _, n in self.points))
-        step = w / max(len(self.points) - 1, 1)
+        # One hour alone would be a line of no width: draw it across the chart instead.
+        points = self.points if len(self.points) > 1 else self.points * 2
+        top = nice_max(max(n for _, n in points))
+        step = w / (len(points) - 1)
         path = QPainterPath()
         path.moveTo(0, base)
-        for i, (_, n) in enumerate(self.points):
+        for i, (_, n) in enumerate(points):
             path.lineTo(i * step, base - (base - top_pad) * n / top)
-        path.lineTo((len(self.points) - 1) * step, base)
+        path.lineTo((len(points) - 1) * step, base)
         path.closeSubpath()
         fill = QColor(self.colors[0])
         fill.setAlpha(60)
         p.fillPath(path, fill)
         p.setPen(QPen(self.colors[0], 3))
-        for i in range(1, len(self.points)):
-            p.drawLine(int((i - 1) * step), int(base - (base - top_pad) * self.points[i - 1][1] / top),
-                       int(i * step), int(base - (base - top_pad) * self.points[i][1] / top))
+        for i in range(1, len(points)):
+            p.drawLine(int((i - 1) * step), int(base - (base - top_pad) * points[i - 1][1] / top),
+                       int(i * step), int(base - (base - top_pad) * points[i][1] / top))
         p.setFont(_font(16))
         p.setPen(MUTED)
         p.drawText(QRectF(0, 0, w, top_pad), Qt.AlignmentFlag.AlignLeft, f"max {top}")
