@@ -281,8 +281,11 @@ def _entry_from_item(item: BundleItem, titles: Titles) -> _Entry:
 # JSON strings come from SQLite's json_quote (the same escapes as Python's
 # json with ensure_ascii=False; checked before each export by
 # _sqlite_json_matches, else the export takes the slow path). id,
-# reference_code, created_at and the sync status need neither quotes nor a
-# formula guard: the model accepts only UUIDs, codes, RFC 3339 times and states.
+# reference_code and the sync status need neither quotes nor a formula guard:
+# the model accepts only UUIDs, codes and states. created_at is a time the
+# model parsed, so it starts with a digit; one whose separator would need
+# quotes (fromisoformat takes any character between date and time) leaves the
+# CSV line NULL, and the row is rebuilt on the slow path.
 # Blobs follow in a second pass over the same snapshot, each hashed once, as
 # it is written.
 # tests/core/test_export_lines.py holds both lines byte-equal to
@@ -293,7 +296,9 @@ _EXPORT_SQL = """
         CAST('{"submission":' || s.wire || ',"sync":{"receipt":' || coalesce(st.receipt, 'null')
              || ',"status":' || json_quote(st.status)
              || ',"withheld_reason":' || json_quote(st.withheld_reason) || '}}' AS BLOB) AS line,
-        CASE WHEN s.kind = 'idea' THEN CAST(
+        CASE WHEN s.kind = 'idea' AND NOT (instr(s.created_at, ';') OR instr(s.created_at, '"')
+                                          OR instr(s.created_at, char(10)) OR instr(s.created_at, char(13)))
+        THEN CAST(
             s.id || ';' || s.reference_code || ';' || s.created_at || ';'
             || coalesce(xm.local || substr(s.created_key, 17, 3), export_local_time(s.created_key)) || ';'
             || coalesce(xt.cells, export_title_cells(s.topic_id, s.goal_id)) || ';'
@@ -363,6 +368,12 @@ def _title_cells_text(titles: Titles, topic_id: str, goal_id: str | None) -> str
     return csv_line(guarded(title_cells(titles, topic_id, goal_id)))[:-2]
 
 
+_MINUTE_TABLE_HOURS = 24 * 31
+"""Up to a month of hours gets a minute table; beyond (a permanent installation), the
+statement's function makes each minute as it comes (cached), so no time goes into
+minutes that hold nothing."""
+
+
 def _lookup_tables(store: Any, titles: Titles, local: _LocalTimes) -> dict[str, Any]:
     """The temporary tables :data:`_EXPORT_SQL` joins: every value it will most likely need.
 
@@ -371,7 +382,8 @@ def _lookup_tables(store: Any, titles: Titles, local: _LocalTimes) -> dict[str, 
     A value missing here is still right: the statement calls a function for it.
     """
     minutes = []
-    for (hour,) in store.query("SELECT DISTINCT hour FROM submission_hours WHERE n > 0"):
+    hours = store.query("SELECT DISTINCT hour FROM submission_hours WHERE n > 0")
+    for (hour,) in hours if len(hours) <= _MINUTE_TABLE_HOURS else ():
         for m in range(60):
             minute = f"{hour}:{m:02d}"
             if len(minute) == 16 and (prefix := local.minute(minute)) is not None:
@@ -582,8 +594,13 @@ class _Sink:
         self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
         self._thread: threading.Thread | None = None
         if direct:
-            self._thread = threading.Thread(target=self._drain, name="export-jsonl", daemon=True)
-            self._thread.start()
+            thread = threading.Thread(target=self._drain, name="export-jsonl", daemon=True)
+            try:
+                thread.start()
+            except BaseException:
+                self.abort()  # the member is open: close it, or the ZIP cannot close and hides this error
+                raise
+            self._thread = thread
 
     def _drain(self) -> None:
         assert self.hashing is not None
@@ -667,6 +684,7 @@ def _write_zip(fh: BinaryIO, batches: Iterable[Sequence[_Entry]], *, meta: Bundl
             "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "source": meta.source,
             "kiosk_id": meta.kiosk_id, "event_id": meta.event_id, "exported_at": meta.exported_at,
             "app_version": meta.app_version, "csv_dialect": "utf-8-sig;semicolon;quote-minimal;crlf",
+            "csv_columns": csv_header(titles),
             "counts": {**counts, "files": len(files), "tombstones": len(stones), **extra_counts},
             "files": files, "tombstones": stones,
         }))

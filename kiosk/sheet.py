@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,15 +46,24 @@ def guarded(cells: Sequence[str]) -> list[str]:
 
 
 def csv_line(cells: Sequence[str]) -> str:
-    """One ``ideas.csv`` line (CRLF included), quoted as :data:`CSV_DIALECT` says."""
-    _CSV_BUFFER.seek(0)
-    _CSV_BUFFER.truncate()
-    _CSV_WRITER.writerow(cells)
-    return _CSV_BUFFER.getvalue()
+    """One ``ideas.csv`` line (CRLF included), quoted as :data:`CSV_DIALECT` says.
+
+    Safe from any thread: the store calls it for each idea it stores (GUI
+    thread) while an export may call it on another; each thread has its own
+    buffer, as a shared one would mix two lines and the store keeps the result.
+    """
+    state = getattr(_PER_THREAD, "csv", None)
+    if state is None:
+        buffer = io.StringIO()
+        state = _PER_THREAD.csv = (buffer, csv.writer(buffer, **CSV_DIALECT))
+    buffer, writer = state
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow(cells)
+    return buffer.getvalue()
 
 
-_CSV_BUFFER = io.StringIO()
-_CSV_WRITER = csv.writer(_CSV_BUFFER, **CSV_DIALECT)
+_PER_THREAD = threading.local()
 
 
 def own_cells(values: Mapping[str, Any]) -> list[str]:

@@ -484,6 +484,13 @@ def withhold_without_consent(conn: sqlite3.Connection) -> None:
     """)
 
 
+_V7_COLUMNS = ("id", "kind", "topic_id", "text", "goal_id", "title", "author_name", "age_group", "district",
+               "lives_here", "consent_given", "consent_version", "locale", "kiosk_id", "event_id", "app_version",
+               "is_sample", "unfinished", "reference_code", "created_at")
+"""The submission columns as of v7, which v8 reads (fixed here: a later column must not
+make this migration read what an older file does not have)."""
+
+
 def store_wire_and_sheet_text(conn: sqlite3.Connection) -> None:
     """v8: every submission keeps its canonical JSON (``wire``) and its own ``ideas.csv`` cells.
 
@@ -502,7 +509,7 @@ def store_wire_and_sheet_text(conn: sqlite3.Connection) -> None:
             "SELECT submission_id, role, media_type, sha256, size FROM blobs ORDER BY submission_id, position"):
         refs.setdefault(sub_id, []).append({"role": role, "media_type": media_type, "sha256": sha256, "size": size})
     conn.execute("DROP TRIGGER submissions_immutable")
-    cursor = conn.execute(f"SELECT {', '.join(SUBMISSION_COLUMNS)} FROM submissions")
+    cursor = conn.execute(f"SELECT {', '.join(_V7_COLUMNS)} FROM submissions")
     names = [d[0] for d in cursor.description]
     while rows := cursor.fetchmany(500):
         updates = []
@@ -1183,6 +1190,10 @@ class Store:
                 not written).
             batch: if given, yield lists of up to this many rows instead of single rows.
 
+        Run it with no other statement of this store still open (one stream at a
+        time): SQLite cannot remove functions or tables while a statement runs,
+        and they would stay behind (the next stream replaces them).
+
         Raises:
             StoreError: an environment problem.
         """
@@ -1191,14 +1202,17 @@ class Store:
         tables = dict(tables or {})
         cursor = self._conn.cursor()
         cursor.row_factory = None
+        made: list[str] = []
         try:
             with _environment_errors(what):
                 for name, fn in functions.items():
                     self._conn.create_function(name, -1, fn, deterministic=True)
                 for name, (columns, rows) in tables.items():
+                    self._conn.execute(f"DROP TABLE IF EXISTS temp.{_identifier(name)}")  # left by a failed stream
                     self._conn.execute(f"CREATE TEMP TABLE {_identifier(name)} "
                                        f"({', '.join(map(_identifier, columns))}, PRIMARY KEY "
                                        f"({', '.join(map(_identifier, columns[:-1]))})) WITHOUT ROWID")
+                    made.append(name)
                     self._conn.executemany(f"INSERT OR IGNORE INTO temp.{_identifier(name)} VALUES "
                                            f"({', '.join('?' * len(columns))})", rows)
                 cursor.execute(sql, params)
@@ -1210,8 +1224,11 @@ class Store:
         finally:
             cursor.close()  # stopped early: end the statement, or SQLite keeps the functions and tables busy
             for name in functions:
-                self._conn.create_function(name, -1, None)
-            for name in tables:
+                try:
+                    self._conn.create_function(name, -1, None)
+                except sqlite3.Error as exc:  # another statement is still running; it goes with the connection
+                    log.warning("could not remove SQL function %s: %s", name, exc)
+            for name in made:
                 try:
                     self._conn.execute(f"DROP TABLE IF EXISTS temp.{_identifier(name)}")
                 except sqlite3.Error as exc:  # the connection is failing anyway; the table dies with it

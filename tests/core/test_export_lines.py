@@ -210,3 +210,59 @@ def test_a_manifest_file_entry_is_written_as_json_dumps_writes_it(entry):
     import json
 
     assert export._file_entry_json(entry) == json.dumps(entry, ensure_ascii=False, sort_keys=True)
+
+
+def test_a_time_whose_separator_needs_quotes_gives_the_same_bytes_both_ways(store, tmp_path):
+    """fromisoformat takes any character between date and time, ';' and '"' too."""
+    store.add(idea("Semikolon", created_at="2022-07-03;10:00:00Z"))
+    store.add(idea("Anführung", created_at='2022-07-03"10:01:00Z'))
+    store.add(idea("normal", created_at="2022-07-03T10:02:00Z"))
+    got, want = both_ways(store, tmp_path)
+    assert got == want
+    assert b'"2022-07-03;10:00:00Z"' in got["ideas.csv"]
+
+
+def test_sheet_cells_made_on_two_threads_at_once_are_each_right():
+    import sys
+    import threading
+
+    from kiosk.sheet import own_cells_text
+
+    def values(i: int) -> dict:
+        return {"title": None, "text": f'Idee "{i}"; mit Text', "author_name": f"Name {i}", "age_group": None,
+                "district": None, "lives_here": None, "locale": "de", "consent_given": True,
+                "consent_version": "v1", "is_sample": False, "unfinished": False, "kiosk_id": f"k{i}",
+                "event_id": "e"}
+
+    want = {i: own_cells_text(values(i)) for i in range(2)}
+    wrong: list[str] = []
+
+    def run(i: int) -> None:
+        for _ in range(3000):
+            got = own_cells_text(values(i))
+            if got != want[i]:
+                wrong.append(got)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
+
+
+def test_the_manifest_names_the_csv_columns_in_their_order(store, tmp_path):
+    import csv
+    import io
+    import json
+
+    store.add(idea("eine Idee", created_at=at(0)))
+    got, _ = both_ways(store, tmp_path)
+    header = next(csv.reader(io.StringIO(got["ideas.csv"].decode("utf-8-sig"), newline=""), **export.CSV_DIALECT))
+    assert json.loads(got["manifest.json"])["csv_columns"] == header
+    assert header[-4:] == ["kiosk_id", "event_id", "sync_status", "withheld_reason"]
