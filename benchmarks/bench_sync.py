@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -156,13 +157,14 @@ def main() -> int:
     ap.add_argument("--drawings", type=int, default=100)
     ap.add_argument("--drawing-px", type=int, default=256, help="PNG side (noise, so ~3 bytes/px)")
     ap.add_argument("--rss-n", type=int, default=10_000)
+    ap.add_argument("--keep", action="store_true", help="keep the data folder (receiver and kiosks) afterwards")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     token = add_token(base / "receiver", "bench-kiosk")
     proc, url = start_receiver(base / "receiver")
     ok = True
     try:
-        print(f"receiver {url} (own process), data in {base}")
+        print(f"receiver {url} (own process), data in {base}{'' if args.keep else ' (removed at the end; --keep keeps it)'}")
 
         # ---- ideas ---------------------------------------------------------------
         # Floor and sync alternate in rounds, so a busy machine weighs on both alike.
@@ -227,6 +229,8 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)  # a run writes hundreds of MB of drawings
     print("all floors met" if ok else "SOME FLOOR MISSED")
     return 0 if ok else 1
 
