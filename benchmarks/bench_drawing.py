@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QPointF, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QEventPoint, QImage, QPainter, QPen, QTouchEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402

@@ -19,7 +19,7 @@ from functools import lru_cache
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QTransform
 
-from kiosk.drawing import PAPER, Drawing, Item, Segment, Stamp, Stroke, paint_steps
+from kiosk.drawing import PAPER, Drawing, Item, Segment, Stamp, paint_steps
 
 IMAGE_FORMAT = QImage.Format.Format_RGB32
 

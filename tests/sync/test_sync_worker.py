@@ -6,7 +6,6 @@ import socket
 import threading
 import time
 
-import pytest
 
 from kiosk.config import SyncConfig
 from kiosk.storage import Store

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
                                QTextEdit, QWidget)
 
 from kiosk import drafts
-from kiosk.app import build, dispose, finish_building
+from kiosk.app import build, finish_building
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -13,7 +13,7 @@ import random
 from dataclasses import replace
 
 from kiosk.seed import sample_submissions
-from staff_helpers import CONFIG, drawing, idea, open_store
+from staff_helpers import CONFIG, drawing, open_store
 from ui.screens.staff_common import SyncSnapshot, SyncSource, SyncSummary
 from ui.screens.staff_panel import StaffPanel
 
