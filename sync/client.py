@@ -34,7 +34,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 import kiosk
-from kiosk.model import Submission
+from kiosk.model import Submission, sha256_hex
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Outcome, ReceiptError, blob_path,
                            check_endpoint, check_receipt, classify_status, error_reason,
                            parse_retry_after, submission_path)
@@ -302,8 +302,9 @@ class SyncClient:
             if resp.status_code not in (200, 201):
                 return self._failure(resp, f"the {blob.role} upload"), None
             self._pause("after_blob_put", sub.id)
-        local_digest = sub.digest()
-        resp, failure = self._request("PUT", submission_path(sub.id), sub.canonical_json(), "application/json")
+        body = sub.canonical_json()  # serialised once: what is sent is what the digest is taken of
+        local_digest = sha256_hex(body)
+        resp, failure = self._request("PUT", submission_path(sub.id), body, "application/json")
         if failure:
             return failure, None
         assert resp is not None
