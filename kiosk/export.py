@@ -49,7 +49,8 @@ from typing import Any, BinaryIO, NamedTuple
 from kiosk import __version__
 from kiosk.fsutil import fsync_dir
 from kiosk.model import SchemaError, Submission, canonical_json, submission_from_wire, utc_now
-from kiosk.sheet import CSV_DIALECT, FORMULA_PREFIXES, csv_line, guarded, own_cells, spreadsheet_safe
+from kiosk.sheet import (CSV_DIALECT, FORMULA_PREFIXES, cells_text, csv_line, guarded, own_cells,
+                         spreadsheet_safe)
 from kiosk.storage import SUBMISSION_COLUMNS
 
 __all__ = ["CSV_DIALECT", "FORMULA_PREFIXES", "ExportError", "ExportResult", "BundleItem", "BundleMeta", "Titles",
@@ -330,11 +331,6 @@ def _sqlite_json_matches(store: Any) -> bool:
     return got == json.dumps(_JSON_PROBE, ensure_ascii=False)
 
 
-def _cell(text: str) -> str:
-    """One cell as it stands in a line of ``ideas.csv``: guarded, quoted if it must be."""
-    return csv_line([spreadsheet_safe(text)])[:-2] if text else ""
-
-
 class _LocalTimes:
     """:func:`local_time` from ``created_key`` (normalised UTC), computed once per minute.
 
@@ -365,7 +361,7 @@ class _LocalTimes:
 
 def _title_cells_text(titles: Titles, topic_id: str, goal_id: str | None) -> str:
     """:func:`title_cells` as they stand in a line of ``ideas.csv``."""
-    return csv_line(guarded(title_cells(titles, topic_id, goal_id)))[:-2]
+    return cells_text(title_cells(titles, topic_id, goal_id))
 
 
 _MINUTE_TABLE_HOURS = 24 * 31
@@ -394,7 +390,7 @@ def _lookup_tables(store: Any, titles: Titles, local: _LocalTimes) -> dict[str, 
         "export_minutes": (("minute", "local"), minutes),
         "export_titles": (("topic_id", "goal_id", "cells"),
                           [(t, g or "", _title_cells_text(titles, t, g)) for t, g in pairs]),
-        "export_reasons": (("reason", "cell"), [(r, _cell(r)) for r in reasons if r]),
+        "export_reasons": (("reason", "cell"), [(r, cells_text([r])) for r in reasons if r]),
     }
 
 
@@ -402,7 +398,7 @@ def _store_batches(store: Any, titles: Titles) -> Iterator[list[tuple[Any, ...]]
     """Every submission of ``store``, oldest first, :data:`PROGRESS_EVERY` at a time, as rows
     shaped like :class:`_Entry` without blobs (see :data:`_EXPORT_SQL`)."""
     local = _LocalTimes()
-    functions = {"export_local_time": local, "export_cell": _cell,
+    functions = {"export_local_time": local, "export_cell": lambda reason: cells_text([reason]),
                  "export_title_cells": lambda t, g: _title_cells_text(titles, t, g)}
     with closing(store.stream(_EXPORT_SQL, functions=functions, tables=_lookup_tables(store, titles, local),
                               batch=PROGRESS_EVERY)) as batches:

@@ -66,6 +66,14 @@ def csv_line(cells: Sequence[str]) -> str:
 _PER_THREAD = threading.local()
 
 
+def cells_text(cells: Sequence[str]) -> str:
+    """Cells as they stand inside an ``ideas.csv`` line: guarded, quoted where needed,
+    joined by ``;``, no CRLF (one empty cell is the empty text, not the csv module's ``""``)."""
+    if len(cells) == 1 and not cells[0]:
+        return ""
+    return csv_line(guarded(cells))[:-2]
+
+
 def own_cells(values: Mapping[str, Any]) -> list[str]:
     """The cells of :data:`OWN_COLUMNS`, guarded, from a submission's fields by name."""
     return guarded([yes_no(values[name]) if name in _FLAG_COLUMNS else (values[name] or "")
@@ -73,5 +81,5 @@ def own_cells(values: Mapping[str, Any]) -> list[str]:
 
 
 def own_cells_text(values: Mapping[str, Any]) -> str:
-    """:func:`own_cells` as they stand in an ``ideas.csv`` line: quoted, joined by ``;``, no CRLF."""
-    return csv_line(own_cells(values))[:-2]
+    """:func:`own_cells` as they stand in an ``ideas.csv`` line (see :func:`cells_text`)."""
+    return cells_text(own_cells(values))
