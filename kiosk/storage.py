@@ -107,6 +107,23 @@ class StoreNotice:
 
 
 @dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A pending submission as the sync client sends it (:meth:`Store.outgoing`).
+
+    ``wire`` is the canonical JSON stored with the row, exactly what its digest is
+    taken of, so sending needs no model rebuilt from columns and no JSON built again.
+    Blobs are the store's own, not hashed again (the receiver hashes what it gets).
+    """
+
+    id: str
+    wire: bytes
+    blobs: tuple[Blob, ...]
+
+    def canonical_json(self) -> bytes:
+        return self.wire
+
+
+@dataclass(frozen=True, slots=True)
 class SyncState:
     """Where one submission is on its way to the receiver.
 
@@ -1288,6 +1305,27 @@ class Store:
                           "SELECT * FROM sync_state WHERE submission_id = ?", (submission_id,))
         return sync_state_from_row(rows[0]) if rows else None
 
+    def outgoing(self, submission_id: str) -> Outgoing | None:
+        """The submission ready to send if it is still pending, else None.
+
+        One statement (one snapshot): the row's stored wire JSON with its blobs, in order.
+        """
+        rows = self._read(
+            "could not read a submission to send",
+            "SELECT s.wire, b.role, b.media_type, b.sha256, b.data FROM submissions s "
+            "JOIN sync_state st ON st.submission_id = s.id "
+            "LEFT JOIN blobs b ON b.submission_id = s.id "
+            "WHERE s.id = ? AND st.status = 'pending' ORDER BY b.position", (submission_id,))
+        if not rows:
+            return None
+        wire = rows[0][0]
+        if wire is None:  # every row has it since schema v8; never send an empty body
+            sub = self.get(submission_id, verify_blobs=False)
+            return None if sub is None else Outgoing(sub.id, sub.canonical_json(), sub.blobs)
+        blobs = tuple(Blob(role=r[1], data=r[4], media_type=r[2], sha256=r[3], trusted=True)
+                      for r in rows if r[1] is not None)
+        return Outgoing(submission_id, wire.encode("utf-8"), blobs)
+
     def pending_ids(self, limit: int = 100) -> list[str]:
         """Ids to upload next: pending only, oldest created first (ties by id), from an index."""
         return [r[0] for r in self._read("could not read pending ids", PENDING_SQL, (limit,))]
@@ -1316,6 +1354,28 @@ class Store:
         """The receiver's receipt arrived: sent, whatever the row's state was."""
         self._change_state(submission_id, "sent", ", receipt = ?, withheld_reason = NULL",
                            (canonical_json(receipt).decode("utf-8"),))
+
+    def mark_sent_many(self, receipts: Sequence[tuple[str, dict]]) -> None:
+        """:meth:`mark_sent` for several rows in one transaction (one fsync, not one each).
+
+        Raises:
+            KeyError: one of the rows does not exist (then none is changed).
+        """
+        if not receipts:
+            return
+        now = utc_now()
+        with _transaction(self._conn, "could not record delivered submissions") as conn:
+            for submission_id, receipt in receipts:
+                row = conn.execute("SELECT status FROM sync_state WHERE submission_id = ?",
+                                   (submission_id,)).fetchone()
+                if row is None:
+                    raise KeyError(submission_id)
+                conn.execute("UPDATE sync_state SET status = ?, updated_at = ?, receipt = ?, "
+                             "withheld_reason = NULL WHERE submission_id = ?",
+                             (next_status(row[0], "sent"), now,
+                              canonical_json(receipt).decode("utf-8"), submission_id))
+        for submission_id, _ in receipts:
+            log.info("sync %s sent", submission_id)
 
     def mark_failed(self, submission_id: str, reason: str) -> None:
         """Give up on a row until staff retry (:meth:`reset_failed`); sent/withheld rows keep their state."""

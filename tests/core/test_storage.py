@@ -204,6 +204,34 @@ def test_submissions_are_immutable(store):
     assert store.get(sub.id) == sub
 
 
+# -- what the sync client sends --------------------------------------------
+
+def test_outgoing_is_the_stored_wire_with_blobs_while_pending(store):
+    sub, other = drawing(text="Grün 🌳 und Wasser"), idea()
+    store.add_many([sub, other])
+    out = store.outgoing(sub.id)
+    assert out.id == sub.id
+    assert out.canonical_json() == out.wire == sub.canonical_json()  # what the digest is taken of
+    assert [(b.role, b.sha256, b.data) for b in out.blobs] == [(b.role, b.sha256, b.data) for b in sub.blobs]
+    assert store.outgoing(other.id).blobs == ()
+    store.mark_sent_many([(sub.id, {"sha256": sub.digest()})])
+    store.withhold(other.id, "Spam")
+    assert store.outgoing(sub.id) is None and store.outgoing(other.id) is None
+    assert store.outgoing("00000000-0000-4000-8000-000000000000") is None
+    assert store.sync_state(sub.id).receipt == {"sha256": sub.digest()}
+
+
+def test_mark_sent_many_is_all_or_nothing(store):
+    subs = [idea(), idea()]
+    store.add_many(subs)
+    with pytest.raises(KeyError):
+        store.mark_sent_many([(subs[0].id, {"ok": 1}), ("00000000-0000-4000-8000-000000000000", {"ok": 2})])
+    assert store.sync_state(subs[0].id).status == "pending"
+    store.mark_sent_many([(s.id, {"n": i}) for i, s in enumerate(subs)])
+    assert [store.sync_state(s.id).receipt for s in subs] == [{"n": 0}, {"n": 1}]
+    assert store.stats().by_state["sent"] == 2
+
+
 # -- counts and stats ------------------------------------------------------
 
 def test_stats_by_kind_topic_state_and_samples(store):

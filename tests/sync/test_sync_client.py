@@ -157,18 +157,18 @@ def test_receipt_survives_receiver_restart(store, receiver_dir, token):
     subs = add_all(store, mixed_submissions(4))
     with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
         c = SyncClient(store, endpoint=r.url, token=token)
-        store_get = store.get
+        store_outgoing = store.outgoing
         calls = [0]
 
-        def get_and_stop_after_two(sid, **kw):
+        def load_and_stop_after_two(sid):
             calls[0] += 1
             if calls[0] == 3:
                 r.stop()
-            return store_get(sid, **kw)
+            return store_outgoing(sid)
 
-        store.get = get_and_stop_after_two
+        store.outgoing = load_and_stop_after_two
         report = c.sync_pending()
-        store.get = store_get
+        del store.outgoing
         assert report.stopped_by is Outcome.TRANSIENT and report.remaining == 2
         c.close()
     with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
@@ -204,10 +204,10 @@ def test_a_slow_upload_does_not_hold_back_the_others(store, receiver_dir, make_c
 
     client.upload = upload
     marked: list[str] = []
-    real_mark_sent = store.mark_sent
-    store.mark_sent = lambda sid, receipt: marked.append(sid) or real_mark_sent(sid, receipt)
+    real_mark_sent = store.mark_sent_many
+    store.mark_sent_many = lambda receipts: marked.extend(s for s, _ in receipts) or real_mark_sent(receipts)
     report = client.sync_pending()
-    del store.mark_sent
+    del store.mark_sent_many
     assert others_done.is_set() and finished[:3] == order[1:4]  # not after a 10 s timeout
     assert held_while_waiting == []  # finished, not yet recorded: the client kept only their ids
     assert report.delivered == 6 and marked == order
@@ -215,18 +215,19 @@ def test_a_slow_upload_does_not_hold_back_the_others(store, receiver_dir, make_c
 
 
 def loaded_submissions_alive(ids, own, timeout=2.0):
-    """Ids among *ids* of Submission objects still alive (other than the test's own *own*),
-    waiting up to *timeout* for an upload thread to let go of its last reference."""
+    """Ids among *ids* of loaded submissions (what the client sends) still alive, other than
+    the test's own *own*, waiting up to *timeout* for an upload thread to let go of its last reference."""
     import gc
     import time
 
     from kiosk.model import Submission
+    from kiosk.storage import Outgoing
 
     deadline = time.monotonic() + timeout
     while True:
         gc.collect()
         alive = sorted({o.id for o in gc.get_objects()
-                        if type(o) is Submission and o.id in ids and not any(o is s for s in own)})
+                        if type(o) in (Submission, Outgoing) and o.id in ids and not any(o is s for s in own)})
         if not alive or time.monotonic() > deadline:
             return alive
         time.sleep(0.05)
