@@ -7,9 +7,14 @@ a checked UUID4, and nothing else from a request reaches the file system.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import json
 import logging
 import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +22,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kiosk
@@ -130,8 +134,24 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
     limits = settings.limits
 
+    # Disk work (hashing, fsync, SQLite) runs on this pool, off the event loop. A plain
+    # executor costs the loop about 0.2 ms less per request than Starlette's
+    # run_in_threadpool (anyio's limiter and cancel scopes), and every drawing is three
+    # requests; nothing here needs what those add (the calls are short and not cancelled).
+    executor = ThreadPoolExecutor(thread_name_prefix="receiver-store")
+
+    async def in_thread(func: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(executor, functools.partial(func, *args))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            executor.shutdown(wait=True)
+
     app = FastAPI(title="Smart-City-Fest receiver", version=kiosk.__version__,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+                  docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store = store
     app.state.limits = limits
     app.add_middleware(AccessLogMiddleware)
@@ -175,7 +195,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             raise ApiError(422, "must be 64 lowercase hex characters", "sha256")
         data = await _read_body(request, limits.max_blob_bytes, "blob")
         try:
-            created = await run_in_threadpool(store.put_blob, sha256, data)
+            created = await in_thread(store.put_blob, sha256, data)
         except BlobDigestMismatch:
             raise ApiError(422, f"the bytes sent hash to {_sha(data)}, not to the digest in the URL",
                            "sha256") from None
@@ -188,8 +208,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         if not is_uuid4(submission_id):
             raise ApiError(422, "must be a lowercase UUID4", "submission_id")
         body = await _read_body(request, limits.max_json_bytes, "submission JSON")
-        receipt, created = await run_in_threadpool(_store_submission, store, limits, submission_id,
-                                                   body, kiosk_id)
+        receipt, created = await in_thread(_store_submission, store, limits, submission_id, body, kiosk_id)
         return JSONResponse(receipt, status_code=201 if created else 200)
 
     @app.get(API_PREFIX + "/submissions/{submission_id}")
@@ -197,7 +216,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         authenticate(request)
         if not is_uuid4(submission_id):
             raise ApiError(422, "must be a lowercase UUID4", "submission_id")
-        receipt = await run_in_threadpool(store.receipt, submission_id)
+        receipt = await in_thread(store.receipt, submission_id)
         if receipt is None:
             raise ApiError(404, "no such submission", "submission_id")
         return JSONResponse(receipt)

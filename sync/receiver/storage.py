@@ -9,11 +9,12 @@ No path is ever built from anything but a checked 64-hex digest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import secrets
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ class ReceiverStore:
         self.data_dir = Path(data_dir)
         self.blob_dir = self.data_dir / BLOB_DIR
         self._tmp_dir = self.blob_dir / ".tmp"
+        self._tmp_str = str(self._tmp_dir)
         self._tmp_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.data_dir / DB_NAME, isolation_level=None,
@@ -180,30 +182,39 @@ class ReceiverStore:
     def put_blob(self, sha256: str, data: bytes) -> bool:
         """Store *data* under its digest. Returns True when it is new.
 
+        Plain ``os`` calls on string paths: a temporary file opened exclusively under a
+        random name (cheaper than ``mkstemp``'s retry loop), written, fsynced, renamed
+        into its shard, and the shard fsynced. Every drawing pays this twice.
+
         Raises:
             BlobDigestMismatch: the data does not hash to *sha256*.
         """
-        target = self.blob_file(sha256)
+        target = str(self.blob_file(sha256))
         if hashlib.sha256(data).hexdigest() != sha256:
             raise BlobDigestMismatch(sha256)
-        if target.is_file():
+        if os.path.isfile(target):
             return False
-        fd, tmp = tempfile.mkstemp(dir=self._tmp_dir, prefix=sha256[:8])
+        tmp = os.path.join(self._tmp_str, f"{sha256[:16]}.{secrets.token_hex(8)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            shard = target.parent
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            shard = os.path.dirname(target)
             try:
                 os.replace(tmp, target)
             except FileNotFoundError:  # the shard was removed since __init__ made it
-                shard.mkdir(exist_ok=True)
+                os.makedirs(shard, exist_ok=True)
                 fsync_dir(self.blob_dir)
                 os.replace(tmp, target)
             fsync_dir(shard)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
             raise
         return True
 
