@@ -381,6 +381,11 @@ class SyncClient:
         pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="sync-upload") \
             if self.parallel > 1 else None
 
+        def any_trouble() -> bool:
+            """A finished upload in the window that did not deliver (or raised)."""
+            return any(f.done() and (f.exception() is not None or f.result()[0].outcome is not Outcome.OK)
+                       for _, f in window)
+
         def settle(wait_for_head: bool) -> None:
             """Record, in order, the head of the window (waiting for it if asked) and the
             finished uploads right behind it: their receipts in one store transaction."""
@@ -422,17 +427,20 @@ class SyncClient:
                     else:
                         window.append((sid, pool.submit(self.upload, sub)))
                     del sub  # only the upload holds it now
-                    # Record in order what has finished; then wait only while `parallel`
-                    # uploads are still running, so a slow one at the head of the window
-                    # does not leave the other threads idle behind it.
-                    settle(wait_for_head=False)
+                    # Wait only while `parallel` uploads are still running, so a slow one at the
+                    # head of the window does not leave the other threads idle behind it. Receipts
+                    # are recorded when the window is full (several in one transaction), or at
+                    # once when something went wrong, so that an error stops the pass early.
+                    if any_trouble():
+                        settle(wait_for_head=False)
                     while window and (len(window) >= self.parallel * WINDOW_FACTOR
                                       or sum(not f.done() for _, f in window) >= self.parallel):
                         if len(window) >= self.parallel * WINDOW_FACTOR:
                             settle(wait_for_head=True)  # enough unrecorded receipts: wait for the head
                         else:
                             wait([f for _, f in window if not f.done()], return_when=FIRST_COMPLETED)
-                            settle(wait_for_head=False)
+                            if any_trouble():
+                                settle(wait_for_head=False)
                 while window:
                     settle(wait_for_head=True)
         finally:

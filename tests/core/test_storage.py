@@ -221,6 +221,15 @@ def test_outgoing_is_the_stored_wire_with_blobs_while_pending(store):
     assert store.sync_state(sub.id).receipt == {"sha256": sub.digest()}
 
 
+def test_blobs_come_back_in_the_order_they_were_given(store):
+    """Position order, not key order: here the strokes were given before the PNG."""
+    sub = drawing(blobs=(Blob("strokes", STROKES), Blob("png", PNG)))
+    store.add(sub)
+    assert [b.role for b in store.get(sub.id).blobs] == ["strokes", "png"]
+    assert [b.role for b in store.outgoing(sub.id).blobs] == ["strokes", "png"]
+    assert store.get(sub.id).canonical_json() == store.outgoing(sub.id).wire == sub.canonical_json()
+
+
 def test_mark_sent_many_is_all_or_nothing(store):
     subs = [idea(), idea()]
     store.add_many(subs)
