@@ -103,6 +103,8 @@ class AccessLogMiddleware:
 
         def log_line() -> None:
             logged[0] = True
+            if not access_log.isEnabledFor(logging.INFO):
+                return  # nobody reads it: skip building the JSON (three requests per drawing)
             path = scope.get("path", "")
             sub_id = path.rsplit("/", 1)[-1] if path.startswith(API_PREFIX + "/submissions/") else None
             access_log.info(json.dumps({
