@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kiosk
-from kiosk.model import SchemaError, submission_from_wire, wire_blob_digests
+from kiosk.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
@@ -258,7 +258,7 @@ def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, 
     except (TypeError, ValueError, KeyError) as exc:
         raise ApiError(422, f"invalid content ({exc})", "(body)") from None
     canonical = sub.canonical_json()
-    digest = sub.digest()
+    digest = sha256_hex(canonical)  # of the bytes stored, serialised once
     try:
         return store.put_submission(
             submission_id=sub.id, sha256=digest, canonical=canonical, kind=sub.kind,

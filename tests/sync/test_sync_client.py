@@ -231,3 +231,26 @@ def loaded_submissions_alive(ids, own, timeout=2.0):
         if not alive or time.monotonic() > deadline:
             return alive
         time.sleep(0.05)
+
+
+def test_requests_are_built_from_the_endpoint_path_and_current_token(store):
+    """The per-pass template keeps a path prefix of the endpoint, and a new token replaces it."""
+    import hashlib
+
+    from sync.protocol import blob_path
+
+    client = SyncClient(store, endpoint="https://receiver.example/city/api/v1", token="fake-token-1")
+    digest = hashlib.sha256(b"x").hexdigest()
+    client._authenticate()
+    req = client._prepared("PUT", blob_path(digest), b"x", "application/octet-stream")
+    assert req.url == f"https://receiver.example/city/api/v1/blobs/{digest}"
+    assert (req.method, req.body) == ("PUT", b"x")
+    assert req.headers["Authorization"] == "Bearer fake-token-1"
+    assert req.headers["Content-Length"] == "1" and req.headers["Content-Type"] == "application/octet-stream"
+    assert req.headers["User-Agent"].startswith("smart-city-kiosk/")
+    health = client._prepared("GET", "/api/v1/health", None, "")
+    assert "Content-Length" not in health.headers and "Content-Type" not in health.headers
+    client._token = "fake-token-2"
+    client._authenticate()
+    assert client._prepared("GET", "/api/v1/health", None, "").headers["Authorization"] == "Bearer fake-token-2"
+    client.close()
