@@ -594,6 +594,14 @@ def dispose(parts: Parts) -> None:
         log.exception("closing the store failed")
 
 
+def close(window: MainWindow) -> None:
+    """Leave the kiosk and undo :func:`build`: for tests and tools done with a window they built
+    (``run`` instead lets the event loop end, then disposes)."""
+    window.exit_kiosk()
+    dispose(window.parts)
+    window.deleteLater()
+
+
 # ---------------------------------------------------------------- running
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import build, dispose, finish_building
+from kiosk.app import build, close, finish_building
 from kiosk.config import BUNDLED_CONFIG, Config, IdleConfig, load_config
 from ui.main_window import MainWindow
 
@@ -84,9 +84,7 @@ def make_window(qtbot, jena_config: Config, store: FakeStore, tmp_path: Path
 
     yield make
     for window in made:
-        window.exit_kiosk()
-        dispose(window.parts)
-        window.deleteLater()
+        close(window)
     QApplication.processEvents()
 
 

@@ -30,9 +30,7 @@ def test_build_returns_the_unshown_window_with_every_screen(qapp, tmp_path, stor
         assert set(window.screens) == {make.name for make in kiosk_app.SCREENS} | {"staff"}
         assert window.parts.data_dir == tmp_path
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_build_refuses_a_broken_config(qapp, tmp_path) -> None:
@@ -131,9 +129,7 @@ def test_a_store_that_cannot_be_opened_gives_the_unavailable_screen(qapp, qtbot,
         qtbot.mouseClick(window.findChild(QPushButton, "attract_ideas"), Qt.MouseButton.LeftButton)
         assert window.current_name == "unavailable"
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, tmp_path, store) -> None:
@@ -148,9 +144,7 @@ def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, 
         qtbot.waitUntil(lambda: window.pin_pad_built and window.idle_overlay_built, timeout=5000)
         assert window.pin_pad.isHidden() and window.idle_overlay.isHidden()
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path, store) -> None:
@@ -164,9 +158,7 @@ def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path,
         pad.accepted.emit()   # wired like one built after the first paint
         assert window.current_name == "staff"
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_an_idle_prompt_before_the_overlay_was_built_still_asks_and_resets(qapp, tmp_path, store) -> None:
@@ -179,9 +171,7 @@ def test_an_idle_prompt_before_the_overlay_was_built_still_asks_and_resets(qapp,
         window.idle_overlay.expired.emit()   # nobody answered: wired like one built after the first paint
         assert window.current_name == "attract" and window.idle_overlay.isHidden()
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_finish_building_leaves_nothing_for_after_the_first_paint(qapp, tmp_path) -> None:
@@ -193,9 +183,7 @@ def test_finish_building_leaves_nothing_for_after_the_first_paint(qapp, tmp_path
         assert window.pin_pad_built and window.idle_overlay_built
         assert all(s.built for s in window.screens.values() if isinstance(s, kiosk_app.LazyScreen))
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_with_sync_on_the_attract_screen_shows_it_from_the_first_paint(qtbot, tmp_path, jena_config) -> None:
@@ -212,9 +200,7 @@ def test_with_sync_on_the_attract_screen_shows_it_from_the_first_paint(qtbot, tm
             window.show()
         assert at_paint == [(True, "Übertragung startet")]
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)
 
 
 def test_with_sync_off_no_bridge_is_made_to_start_and_waking_is_safe(qapp, tmp_path, store) -> None:
@@ -226,6 +212,4 @@ def test_with_sync_off_no_bridge_is_made_to_start_and_waking_is_safe(qapp, tmp_p
         assert window.parts._sync is None
         assert not window.parts.sync.enabled and not window.parts.sync.is_running()   # made when asked for
     finally:
-        window.exit_kiosk()
-        kiosk_app.dispose(window.parts)
-        window.deleteLater()
+        kiosk_app.close(window)

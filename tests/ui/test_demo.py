@@ -20,7 +20,7 @@ import pytest
 import requests
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import build, dispose
+from kiosk.app import build, close
 from kiosk.config import BUNDLED_CONFIG
 from staff_helpers import drawing, idea
 from sync.cli import DEMO_INTERVAL_S, demo_config, prepare_demo
@@ -56,9 +56,7 @@ def test_the_app_built_from_the_demo_config_delivers_to_the_demo_receiver(qtbot,
             page = requests.get(receiver.url + "/staff", auth=("staff", setup.staff_password), timeout=5)
             assert page.status_code == 200 and jena_config.kiosk.id in page.text
         finally:
-            window.exit_kiosk()
-            dispose(window.parts)
-            window.deleteLater()
+            close(window)
             QApplication.processEvents()
         assert not window.parts.sync.is_running()
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk import drafts
-from kiosk.app import build, dispose
+from kiosk.app import build, close
 from kiosk.config import Config, StorageConfig, SyncConfig
 from kiosk.drafts import DraftMeta
 from kiosk.model import new_id, new_reference_code, utc_now
@@ -52,9 +52,7 @@ def make(qtbot, jena_config: Config, data: Path) -> Iterator[Callable[..., MainW
 
     yield make_
     for window in made:
-        window.exit_kiosk()
-        dispose(window.parts)
-        window.deleteLater()
+        close(window)
     QApplication.processEvents()
 
 
@@ -152,9 +150,7 @@ def test_a_store_passed_in_is_used_and_the_draft_recovered_into_it_when_needed(q
         assert window.parts.store is store
         assert store.get(meta.id).unfinished
     finally:
-        window.exit_kiosk()
-        dispose(window.parts)
-        window.deleteLater()
+        close(window)
 
 
 def test_the_sync_worker_starts_only_after_the_store_is_open(qtbot, make, data: Path, jena_config: Config,

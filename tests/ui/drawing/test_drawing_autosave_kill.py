@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk import drafts
-from kiosk.app import build, dispose, finish_building
+from kiosk.app import build, close, finish_building
 from kiosk.drawing import Drawing
 from kiosk.storage import Store
 from ui import drawing_render as R
@@ -92,7 +92,5 @@ def test_killed_while_drawing_draft_is_recovered_as_unfinished(tmp_path, qtbot):
         screen = finish_building(window).screens["drawing"]
         assert screen.canvas.is_empty() and not screen.canvas.can_undo()  # nothing for the next visitor
     finally:
-        window.exit_kiosk()
-        dispose(window.parts)
-        window.deleteLater()
+        close(window)
         QApplication.processEvents()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 import ui.screens.staff_export as staff_export
 import ui.screens.staff_host as staff_host
-from kiosk.app import build, dispose
+from kiosk.app import build, close
 from kiosk.config import IdleConfig, SyncConfig
 from staff_helpers import idea
 from test_staff_wiring import click, enter_pin
@@ -46,9 +46,7 @@ def window(qtbot, tmp_path: Path, jena_config, monkeypatch):
     with qtbot.waitSignal(w.first_painted, timeout=5000):
         w.show()
     yield w
-    w.exit_kiosk()
-    dispose(w.parts)
-    w.deleteLater()
+    close(w)
     QApplication.processEvents()
 
 

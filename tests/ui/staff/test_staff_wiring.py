@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPushButton
 
-from kiosk.app import build, dispose
+from kiosk.app import build, close
 from kiosk.config import DEMO_PIN, IdleConfig, SyncConfig
 from staff_helpers import drawing, idea
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token
@@ -76,9 +76,7 @@ def app_with(qtbot, tmp_path: Path, jena_config):
 
     yield make
     for window in made:
-        window.exit_kiosk()
-        dispose(window.parts)
-        window.deleteLater()
+        close(window)
     QApplication.processEvents()
     assert sync_threads() == []
 
