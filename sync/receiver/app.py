@@ -183,16 +183,29 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         request.scope.get("receiver.log", {})["kiosk_id"] = kiosk_id
         return kiosk_id
 
-    @app.get(API_PREFIX + "/health")
-    async def health() -> dict[str, Any]:
-        return {"status": "ok", "protocol": PROTOCOL_VERSION, "version": kiosk.__version__,
-                "limits": {"max_blob_bytes": limits.max_blob_bytes,
-                           "max_json_bytes": limits.max_json_bytes,
-                           "max_text_chars": limits.max_text_chars}}
+    # The API routes are plain Starlette routes on the FastAPI app: they read raw bodies and
+    # check every parameter themselves, so FastAPI's per-request dependency solving and
+    # parameter validation would add nothing but about 0.2 ms of event-loop time per call
+    # (measured), and every drawing is three calls. Errors still go through the handlers above.
+    def api_route(path: str, method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+            app.add_route(API_PREFIX + path, endpoint, methods=[method], include_in_schema=False)
+            return endpoint
+        return register
 
-    @app.put(API_PREFIX + "/blobs/{sha256}")
-    async def put_blob(sha256: str, request: Request) -> JSONResponse:
+    health_body = {"status": "ok", "protocol": PROTOCOL_VERSION, "version": kiosk.__version__,
+                   "limits": {"max_blob_bytes": limits.max_blob_bytes,
+                              "max_json_bytes": limits.max_json_bytes,
+                              "max_text_chars": limits.max_text_chars}}
+
+    @api_route("/health", "GET")
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse(health_body)
+
+    @api_route("/blobs/{sha256}", "PUT")
+    async def put_blob(request: Request) -> JSONResponse:
         authenticate(request)
+        sha256 = request.path_params["sha256"]
         if not is_sha256_hex(sha256):
             raise ApiError(422, "must be 64 lowercase hex characters", "sha256")
         data = await _read_body(request, limits.max_blob_bytes, "blob")
@@ -204,18 +217,20 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         return JSONResponse({"sha256": sha256, "size": len(data), "status": "created" if created else "exists"},
                             status_code=201 if created else 200)
 
-    @app.put(API_PREFIX + "/submissions/{submission_id}")
-    async def put_submission(submission_id: str, request: Request) -> JSONResponse:
+    @api_route("/submissions/{submission_id}", "PUT")
+    async def put_submission(request: Request) -> JSONResponse:
         kiosk_id = authenticate(request)
+        submission_id = request.path_params["submission_id"]
         if not is_uuid4(submission_id):
             raise ApiError(422, "must be a lowercase UUID4", "submission_id")
         body = await _read_body(request, limits.max_json_bytes, "submission JSON")
         receipt, created = await in_thread(_store_submission, store, limits, submission_id, body, kiosk_id)
         return JSONResponse(receipt, status_code=201 if created else 200)
 
-    @app.get(API_PREFIX + "/submissions/{submission_id}")
-    async def get_submission(submission_id: str, request: Request) -> JSONResponse:
+    @api_route("/submissions/{submission_id}", "GET")
+    async def get_submission(request: Request) -> JSONResponse:
         authenticate(request)
+        submission_id = request.path_params["submission_id"]
         if not is_uuid4(submission_id):
             raise ApiError(422, "must be a lowercase UUID4", "submission_id")
         receipt = await in_thread(store.receipt, submission_id)

@@ -15,6 +15,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -77,12 +78,20 @@ def add_token(data_dir: Path, kiosk_id: str) -> str:
 
 
 class TokenRegistry:
-    """Maps a presented bearer token to its kiosk id; rereads the file when it changes."""
+    """Maps a presented bearer token to its kiosk id; rereads the file when it changes.
 
-    def __init__(self, path: Path) -> None:
+    A known token is answered from memory, and the file is looked at again at most every
+    ``recheck_s`` seconds (every drawing is three requests; a stat on each was measurable),
+    so a replaced token stops working within that time. An unknown token always makes it
+    look at once, so a token just added with ``kiosk receiver add-token`` works immediately.
+    """
+
+    def __init__(self, path: Path, recheck_s: float = 1.0) -> None:
         self.path = path
+        self.recheck_s = recheck_s
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
+        self._checked_at = float("-inf")
         self._by_hash: dict[str, str] = {}
 
     def _refresh(self) -> None:
@@ -91,18 +100,24 @@ class TokenRegistry:
             stamp = (st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             stamp = (0, 0)
+        self._checked_at = time.monotonic()
         if stamp != self._stamp:
             self._by_hash = {h: k for k, h in read_token_hashes(self.path).items()}
             self._stamp = stamp
 
+    def _lookup(self, digest: str) -> str | None:
+        for known, kiosk_id in self._by_hash.items():
+            if hmac.compare_digest(known, digest):
+                return kiosk_id
+        return None
+
     def kiosk_for(self, token: str) -> str | None:
         digest = token_hash(token)
         with self._lock:
-            self._refresh()
-            for known, kiosk_id in self._by_hash.items():
-                if hmac.compare_digest(known, digest):
-                    return kiosk_id
-        return None
+            if time.monotonic() - self._checked_at >= self.recheck_s:
+                self._refresh()
+                return self._lookup(digest)
+            return self._lookup(digest) or (self._refresh() or self._lookup(digest))
 
 
 class StaffPassword:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 import requests
@@ -11,7 +12,7 @@ import requests
 from kiosk.model import sha256_hex
 from sync.protocol import Limits
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token
-from sync.receiver.auth import TOKENS_FILE
+from sync.receiver.auth import TOKENS_FILE, TokenRegistry
 
 from sync_helpers import KIOSK_ID, STAFF_PASSWORD, make_drawing, make_idea, make_png
 
@@ -161,6 +162,17 @@ def test_added_token_works_without_restart(receiver, receiver_dir):
     r = requests.put(f"{receiver.url}/api/v1/submissions/{sub.id}", data=sub.canonical_json(),
                      headers={"Authorization": f"Bearer {token2}"}, timeout=5)
     assert r.status_code == 201
+
+
+def test_replaced_token_stops_working_within_the_recheck_time(receiver_dir):
+    registry = TokenRegistry(receiver_dir / TOKENS_FILE, recheck_s=0.2)
+    old = add_token(receiver_dir, "kiosk-3")
+    assert registry.kiosk_for(old) == "kiosk-3"
+    new = add_token(receiver_dir, "kiosk-3")       # replaces the old one in the file
+    time.sleep(0.25)
+    assert registry.kiosk_for(old) is None
+    assert registry.kiosk_for(new) == "kiosk-3"
+    assert registry.kiosk_for("not-a-token") is None
 
 
 def test_acknowledged_survives_restart(receiver_dir, token):
