@@ -8,6 +8,11 @@ What is removed or changed:
 
 * C0/C1 control characters (Unicode category ``Cc``) except ``\\n`` and ``\\t``;
 * lone surrogates (``Cs``), which are not text and cannot be stored as UTF-8;
+* the byte-order mark U+FEFF and the noncharacters (U+FDD0-U+FDEF, and the last two
+  code points of every plane, U+FFFE/U+FFFF ... U+10FFFF): they are markers for
+  programs, not text, and Qt's text fields drop or convert some of them depending on
+  where they stand (a leading U+FEFF vanishes, U+FDD0 becomes a paragraph break), so
+  keeping them would make what is stored differ from what the visitor saw;
 * line breaks are unified: ``\\r\\n``, ``\\r``, U+2028 and U+2029 become ``\\n``
   (a text field shows them all as a new line anyway);
 * with ``single_line=True`` (titles, names) ``\\n`` and ``\\t`` become a space.
@@ -36,8 +41,11 @@ from dataclasses import dataclass
 
 __all__ = ["Cleaned", "clean_text", "remove_controls", "cut_at_grapheme", "grapheme_boundaries"]
 
-# Cc except \t (09) and \n (0a); \r is handled by the line-break rule first.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Cc except \t (09) and \n (0a), lone surrogates, U+FEFF and the noncharacters;
+# \r is handled by the line-break rule first.
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff" + _NONCHARACTERS + "]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
 _SINGLE_LINE = str.maketrans({"\n": " ", "\t": " "})
 

@@ -10,6 +10,12 @@ from hypothesis import strategies as st
 from kiosk.text import clean_text, cut_at_grapheme, grapheme_boundaries, remove_controls
 
 
+def is_noncharacter(ch: str) -> bool:
+    """Unicode's 66 noncharacters: U+FDD0..U+FDEF and U+xFFFE/U+xFFFF of every plane."""
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE
+
+
 def reference_remove(text: str) -> str:
     """The spec, written the slow obvious way."""
     text = text.replace("\r\n", "\n")
@@ -19,7 +25,7 @@ def reference_remove(text: str) -> str:
             out.append("\n")
         elif ch in "\n\t":
             out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cs"):
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch == "\ufeff" or is_noncharacter(ch):
             continue
         else:
             out.append(ch)
@@ -29,7 +35,8 @@ def reference_remove(text: str) -> str:
 # Arbitrary Unicode, with the interesting parts made likely.
 spicy = st.sampled_from(["\r\n", "\r", "\x00", "\x1b", "\x85", "\u2028", "\u2029", "\t", "\n",
                          "e\u0301", "\u200d", "👩\u200d👩\u200d👧", "🇩🇪", "👍🏽", "\u05e9\u05dc\u05d5\u05dd",
-                         "\u202e", "\ufeff", "\ud800", "한", "\u1100\u1161\u11a8"])
+                         "\u202e", "\ufeff", "\ud800", "한", "\u1100\u1161\u11a8", "\ufdd0", "\ufffe",
+                         "\U0010ffff"])
 texts = st.lists(st.one_of(st.text(), spicy), max_size=30).map("".join)
 
 
@@ -72,6 +79,11 @@ def test_single_line_has_no_breaks_or_tabs(text):
 ])
 def test_cut_examples(text, limit, expected):
     assert cut_at_grapheme(text, limit) == expected
+
+
+def test_byte_order_mark_and_noncharacters_are_removed_and_reported():
+    got = clean_text("\ufeffHallo\ufdd0 Welt\ufffe\U0001ffff\u2060!", 100)
+    assert got.text == "Hallo Welt\u2060!" and got.removed and not got.cut   # U+2060 WORD JOINER stays
 
 
 def test_controls_removed_and_reported():

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -108,11 +108,14 @@ def test_backspace_removes_whole_cluster(field):
 
 
 spicy = st.sampled_from(["\r\n", "\x00", "\x1b", "\u2029", "\t", "\n", "e\u0301", "👩\u200d👩\u200d👧",
-                         "🇩🇪", "\u05e9\u05dc\u05d5\u05dd", "\u00a0", "\ufffc", "\ud800", "\u202e"])
+                         "🇩🇪", "\u05e9\u05dc\u05d5\u05dd", "\u00a0", "\ufffc", "\ud800", "\u202e",
+                         "\ufeff", "a\ufeff", "\ufdd0", "\ufffe", "\U0010ffff"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=st.lists(st.one_of(st.text(max_size=15), spicy), max_size=12))
+@example(pieces=["\ufeff"])          # Qt drops a leading byte-order mark by itself
+@example(pieces=["a", "\ufdd0", "b"])  # and turns U+FDD0 into a paragraph break
 def test_arbitrary_unicode_through_the_input_path(field, pieces):
     """What the field holds is the input minus control characters, cut to the limit."""
     field.limit = 40
