@@ -1,6 +1,7 @@
 """Text fields: every input path is cleaned, cut with a signal, never undoable."""
 
 import time
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -127,3 +128,33 @@ def test_arbitrary_unicode_through_the_input_path(field, pieces):
         expected += clean_text(piece, 40 - len(expected)).text
     assert field.value() == expected
     assert len(field.value()) <= 40
+
+
+def _unusual_code_points() -> list[str]:
+    """Every format, control, line/paragraph separator and noncharacter, the BMP's private
+    use area (every 7th) and unassigned code points (every 499th): where Qt's text classes
+    might differ from clean_text."""
+    out = []
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if (cat in ("Cf", "Cc", "Zl", "Zp") or 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE
+                or (0xE000 <= cp <= 0xF8FF and cp % 7 == 0) or (cat == "Cn" and cp % 499 == 0)):
+            out.append(ch)
+    return out
+
+
+def test_unusual_code_points_are_stored_as_the_field_shows_them(field, line):
+    """Alone (where Qt treats some as markers) and between letters, in both kinds of field."""
+    field.limit, line.limit = 10, 10
+    wrong = []
+    for ch in _unusual_code_points():
+        for text in (ch, f"a{ch}b"):
+            for widget, single in ((field, False), (line, True)):
+                widget.clear_all()
+                widget.insert_text(text)
+                if widget.value() != clean_text(text, 10, single_line=single).text:
+                    wrong.append((f"U+{ord(ch):04X}", type(widget).__name__, widget.value()))
+    assert not wrong, wrong[:10]
