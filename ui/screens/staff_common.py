@@ -343,10 +343,12 @@ class Job(QThread):
             self.succeeded.emit(result)
 
 
-def human_bytes(n: int | None) -> str:
+def human_bytes(n: int | None, lang: str = "en") -> str:
+    """``78000000000`` -> "78.0 GB" (en) / "78,0 GB" (de): a German panel writes a decimal comma."""
     from kiosk.export import human_bytes as hb
 
-    return hb(n)
+    text = hb(n)
+    return text if lang == "en" else text.replace(".", ",").replace(" bytes", " Byte")
 
 
 def fallback_stylesheet(primary: str = "#004a87", accent: str = "#e5a000", background: str = "#f5f3ee",

@@ -89,7 +89,7 @@ class ExportScreen(StaffScreen):
     def refresh(self) -> None:
         self.drives.clear()
         for d in self.find_drives():
-            entry = QListWidgetItem(self.tr("drive_free", label=d.label, free=human_bytes(d.free_bytes)))
+            entry = QListWidgetItem(self.tr("drive_free", label=d.label, free=human_bytes(d.free_bytes, self.lang)))
             entry.setData(Qt.ItemDataRole.UserRole, str(d.path))
             self.drives.addItem(entry)
         self.drives.setVisible(self.drives.count() > 0)
@@ -155,7 +155,7 @@ class ExportScreen(StaffScreen):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.status.setText(self.tr("export_done", items=r.items, ideas=r.ideas, drawings=r.drawings,
-                                    size=human_bytes(r.bytes), path=breakable(r.path)))
+                                    size=human_bytes(r.bytes, self.lang), path=breakable(r.path)))
         ok = self.report.ok
         self.verify_label.setText(self.tr("export_verified", files=self.report.files) if ok
                                   else self.tr("export_verify_failed", problem=self.report.problems[0]))

@@ -201,7 +201,7 @@ class OverviewScreen(StaffScreen):
                     for why, n in reason_lines(d.withheld, self.lang, withheld=True)[:3]]
         self.failures.setText("\n".join(reasons))
         self.failures.setVisible(bool(reasons))
-        self.free.setText(self.tr("ov_free", free=human_bytes(d.free_bytes)))
+        self.free.setText(self.tr("ov_free", free=human_bytes(d.free_bytes, self.lang)))
         notes = [f"⚠ {n.message}" + (f" ({n.path})" if n.path else "") for n in d.notices[-5:]]
         self.notices.setText("\n".join(notes) or self.tr("ov_no_notices"))
         self.notices.setProperty("role", "warning" if notes else "muted")

@@ -184,8 +184,9 @@ class SystemScreen(StaffScreen):
         self.phrase.clear()
         self.phrase.hide()
         self.purge_plan.hide()
-        self.purge_result.setText(self.tr("sys_purged", n=result.purged, before=human_bytes(result.bytes_before),
-                                          after=human_bytes(result.bytes_after)))
+        self.purge_result.setText(self.tr("sys_purged", n=result.purged,
+                                          before=human_bytes(result.bytes_before, self.lang),
+                                          after=human_bytes(result.bytes_after, self.lang)))
         self.purge_result.setProperty("role", "ok")
         self.purge_result.style().polish(self.purge_result)
         self.purge_result.show()

@@ -169,6 +169,14 @@ def test_language_switch_reaches_every_screen(qtbot, panel):
     assert find(panel, QPushButton, "staff_moderate_withhold").accessibleName() == "Withhold"
 
 
+def test_sizes_use_the_panel_language_decimal_mark(qtbot, panel):
+    panel.show_page("export")
+    drives = find(panel, QListWidget, "staff_export_drives")
+    assert "1,0 GB frei" in drives.item(0).text()
+    qtbot.mouseClick(find(panel, QPushButton, "staff_lang_toggle"), Qt.MouseButton.LeftButton)
+    assert "1.0 GB free" in drives.item(0).text()
+
+
 def test_exit_and_restart_are_signals(qtbot, panel):
     panel.show_page("system")
     with qtbot.wait_signal(panel.exit_requested, timeout=1000) as exited:
