@@ -87,9 +87,22 @@ class SyncBridge(SyncSource):
         return self._snapshot
 
     def sync_now(self) -> None:
-        """Staff asked: sync at once, even during a backoff. Never blocks."""
-        if self.worker is not None:
+        """Staff asked: sync at once, even during a backoff. Never blocks.
+
+        Without a running worker (sync switched off, a worker that could not start or
+        has ended) nothing would ever answer, so ``finished`` says why at once instead
+        of leaving the staff screen waiting.
+        """
+        if self.is_running():
             self.worker.sync_now()
+            return
+        if not self.enabled:
+            why = "sync is switched off ([sync] enabled = false)"
+        elif self._snapshot.state == "error" and self._snapshot.message:
+            why = self._snapshot.message
+        else:
+            why = "the sync worker is not running; see the log"
+        self.finished.emit(SyncSummary(message=why, stopped="unexpected"))
 
     def wake(self, *_: object) -> None:
         """A submission was committed: sync soon. Accepts and ignores signal arguments

@@ -67,3 +67,6 @@ def test_a_worker_that_cannot_start_is_an_error_for_staff(qtbot) -> None:
         bridge.start()
     assert got.args[0].state == "error" and "no token file" in got.args[0].message
     assert not bridge.is_running()
+    with qtbot.waitSignal(bridge.finished, timeout=1000) as done:    # staff's "sync now" is answered
+        bridge.sync_now()
+    assert done.args[0].stopped == "unexpected" and "no token file" in done.args[0].message

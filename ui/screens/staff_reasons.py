@@ -80,6 +80,12 @@ CLIENT: tuple[tuple[str, tuple[str, str]], ...] = (
     ("the receiver speaks protocol", ("Empfänger und Kiosk sprechen verschiedene Protokollversionen",
                                       "The receiver and this kiosk speak different protocol versions")),
     ("sync cannot start", ("Die Synchronisation kann nicht starten", "Sync cannot start")),
+    ("sync is switched off", ("Die Synchronisation ist in kiosk.toml ausgeschaltet",
+                              "Sync is switched off in kiosk.toml")),
+    ("the sync worker is not running", ("Die Synchronisation läuft nicht; bitte das Protokoll ansehen",
+                                        "Sync is not running; see the log")),
+    ("the sync pass failed", ("Der Sync-Durchgang ist abgebrochen; bitte das Protokoll ansehen",
+                              "The sync pass failed; see the log")),
 )
 
 SAYS = ("Empfänger meldet: {text}", "Receiver says: {text}")

@@ -13,7 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QWidget)
 
 from kiosk.app import build, close
 from kiosk.config import DEMO_PIN, IdleConfig, SyncConfig
@@ -184,6 +185,22 @@ def test_a_wrong_token_says_so_plainly(qtbot, app_with, receiver, receiver_dir, 
     assert "the token is wrong" in text(window, "staff_sync_summary").lower()
     assert receiver_digests(receiver_dir) == {}
     assert window.parts.store.sync_state(waiting.id).status == "pending"   # nothing lost, nothing failed
+
+
+def test_sync_now_answers_at_once_when_the_worker_has_ended(qtbot, app_with, receiver, tmp_path) -> None:
+    window = app_with(sync_config(receiver, tmp_path))
+    bridge = window.parts.sync
+    assert bridge.worker.stop(timeout=10)            # the thread is gone (a crash would look the same)
+    enter_pin(qtbot, window)
+    click(window, "staff_nav_sync")
+    with qtbot.waitSignal(bridge.finished, timeout=1000) as done:
+        click(window, "staff_sync_now")
+    assert done.args[0].stopped == "unexpected"
+    assert "Die Synchronisation läuft nicht" in text(window, "staff_sync_summary")
+    assert window.findChild(QPushButton, "staff_sync_now").isEnabled()     # not spinning forever
+    screen = window.findChild(QWidget, "staff_sync")
+    assert not screen.running and not screen.busy()
+    assert window.findChild(QProgressBar, "staff_sync_progress").maximum() == 1          # no busy spinner
 
 
 def test_exit_stops_the_worker(qtbot, app_with, receiver, tmp_path) -> None:
