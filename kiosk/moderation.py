@@ -114,7 +114,9 @@ def delete(store: Store, submission_id: str, reason: str) -> Tombstone:
             raise ModerationError(f"no submission {submission_id}")
         stone = Tombstone(submission_id, row[0], row[1], bool(row[2]), row[3], row[4] or "pending",
                           utc_now(), why)
-        conn.execute("INSERT INTO staff_tombstones VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        # The id may have a tombstone already: deleted, brought back (an import), deleted again.
+        # The latest deletion is the one that holds.
+        conn.execute("INSERT OR REPLACE INTO staff_tombstones VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (stone.submission_id, stone.kind, stone.topic_id, int(stone.is_sample),
                       stone.created_key, stone.status, stone.deleted_at, stone.reason))
         delete_submission_rows(conn, submission_id)

@@ -54,6 +54,16 @@ def test_delete_leaves_a_tombstone_and_honest_counts(store):
     assert store.get(keep.id) == keep
 
 
+def test_an_item_brought_back_and_deleted_again_keeps_one_tombstone(store):
+    sub = idea("kommt wieder")
+    store.add(sub)
+    moderation.delete(store, sub.id, "first")
+    store.add(sub)                                   # e.g. imported again from a bundle
+    stone = moderation.delete(store, sub.id, "second")
+    assert moderation.tombstones(store) == [stone] and stone.reason == "second"
+    assert store.get(sub.id) is None and store.count() == 0
+
+
 def test_search_finds_any_case_umlauts_author_and_code(store):
     a, b, c = idea(TRICKY), idea("Fahrradbügel zählen", author_name="Jonas"), idea("other")
     for s in (a, b, c):
