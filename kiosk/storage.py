@@ -1368,18 +1368,20 @@ class Store:
         if not receipts:
             return
         now = utc_now()
+        changed: list[tuple[str, str, str]] = []
         with _transaction(self._conn, "could not record delivered submissions") as conn:
             for submission_id, receipt in receipts:
                 row = conn.execute("SELECT status FROM sync_state WHERE submission_id = ?",
                                    (submission_id,)).fetchone()
                 if row is None:
                     raise KeyError(submission_id)
+                status = next_status(row[0], "sent")
                 conn.execute("UPDATE sync_state SET status = ?, updated_at = ?, receipt = ?, "
                              "withheld_reason = NULL WHERE submission_id = ?",
-                             (next_status(row[0], "sent"), now,
-                              canonical_json(receipt).decode("utf-8"), submission_id))
-        for submission_id, _ in receipts:
-            log.info("sync %s sent", submission_id)
+                             (status, now, canonical_json(receipt).decode("utf-8"), submission_id))
+                changed.append((submission_id, row[0], status))
+        for submission_id, before, status in changed:  # the same line as mark_sent's
+            log.info("sync %s sent: %s -> %s", submission_id, before, status)
 
     def mark_failed(self, submission_id: str, reason: str) -> None:
         """Give up on a row until staff retry (:meth:`reset_failed`); sent/withheld rows keep their state."""

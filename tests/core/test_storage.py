@@ -230,15 +230,18 @@ def test_blobs_come_back_in_the_order_they_were_given(store):
     assert store.get(sub.id).canonical_json() == store.outgoing(sub.id).wire == sub.canonical_json()
 
 
-def test_mark_sent_many_is_all_or_nothing(store):
+def test_mark_sent_many_is_all_or_nothing(store, caplog):
     subs = [idea(), idea()]
     store.add_many(subs)
     with pytest.raises(KeyError):
         store.mark_sent_many([(subs[0].id, {"ok": 1}), ("00000000-0000-4000-8000-000000000000", {"ok": 2})])
     assert store.sync_state(subs[0].id).status == "pending"
-    store.mark_sent_many([(s.id, {"n": i}) for i, s in enumerate(subs)])
+    with caplog.at_level(logging.INFO, logger=storage.log.name):
+        store.mark_sent_many([(s.id, {"n": i}) for i, s in enumerate(subs)])
     assert [store.sync_state(s.id).receipt for s in subs] == [{"n": 0}, {"n": 1}]
     assert store.stats().by_state["sent"] == 2
+    assert [r.getMessage() for r in caplog.records if "->" in r.getMessage()] == [
+        f"sync {s.id} sent: pending -> sent" for s in subs]     # the line mark_sent writes, once each
 
 
 # -- counts and stats ------------------------------------------------------
