@@ -524,6 +524,7 @@ def _make_staff_panel(parts: Parts, lang: str) -> QWidget:
 
     sync = parts.sync if parts.config.sync.enabled else None
     panel = StaffPanel(parts.store, parts.config, sync=sync, lang=lang,
+                       store_factory=store_factory(parts.store),  # the workers' stores keep the reserve
                        client_factory=partial(_receiver_client, parts.config, parts.data_dir))
     for screen in panel.screens.values():
         screen.changed.connect(parts.wake_sync)  # released, retried: deliver soon

@@ -47,7 +47,8 @@ class StaffPanel(QWidget):
         super().__init__()
         self.setObjectName("staff_panel")
         self.lang = lang
-        factory = store_factory or (lambda: type(store)(store.path))
+        factory = store_factory or (
+            lambda: type(store)(store.path, min_free_bytes=getattr(store, "min_free_bytes", 0)))
         self.screens: dict[str, StaffScreen] = {
             "overview": OverviewScreen(store, config, sync, lang),
             "sync": SyncScreen(store, sync, lang),

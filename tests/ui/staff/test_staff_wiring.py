@@ -246,6 +246,18 @@ def test_panel_buttons_are_named_and_follow_the_kiosk_language(qtbot, app_with) 
     assert seen["staff_close"] == ["Schließen", "Close"]
 
 
+def test_the_panels_worker_stores_keep_the_free_disk_reserve(qtbot, app_with, jena_config) -> None:
+    window = app_with()
+    enter_pin(qtbot, window)
+    export = window.findChild(QWidget, "staff_export")
+    worker_store = export.store_factory()
+    try:
+        assert worker_store.path == window.parts.store.path
+        assert worker_store.min_free_bytes == jena_config.storage.min_free_mb * 1_000_000 > 0
+    finally:
+        worker_store.close()
+
+
 def test_close_returns_to_attract_and_the_pin_is_needed_again(qtbot, app_with) -> None:
     window = app_with()
     enter_pin(qtbot, window)
