@@ -344,11 +344,10 @@ class Job(QThread):
 
 
 def human_bytes(n: int | None, lang: str = "en") -> str:
-    """``78000000000`` -> "78.0 GB" (en) / "78,0 GB" (de): a German panel writes a decimal comma."""
-    from kiosk.export import human_bytes as hb
+    """``78000000000`` -> "78.0 GB" (en) / "78,0 GB" (de); "?" when unknown (see :func:`size_text`)."""
+    from ui.screens.staff_reasons import size_text
 
-    text = hb(n)
-    return text if lang == "en" else text.replace(".", ",").replace(" bytes", " Byte")
+    return "?" if n is None else size_text(n, "en" if lang == "en" else "de")
 
 
 def fallback_stylesheet(primary: str = "#004a87", accent: str = "#e5a000", background: str = "#f5f3ee",

@@ -109,8 +109,9 @@ def _pick(pair: tuple[str, str], lang: Lang) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def _size(n: int, lang: Lang) -> str:
-    """``8388608`` -> "8,4 MB" (de) / "8.4 MB" (en): the same decimal MB as the export screen."""
+def size_text(n: int, lang: Lang) -> str:
+    """``8388608`` -> "8,4 MB" (de) / "8.4 MB" (en): decimal units, a comma in German.
+    Every size the staff panel shows is written by this."""
     for unit, step in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if n >= step:
             text = f"{n / step:.1f} {unit}"
@@ -123,8 +124,8 @@ def _too_big(detail: str, lang: Lang) -> str | None:
         m = pattern.match(detail.strip())
         if m:
             what = WHAT.get(m["what"], WHAT["blob"])
-            return _pick(TOO_BIG, lang).format(what=_pick(what, lang), size=_size(int(m["size"]), lang),
-                                               limit=_size(int(m["limit"]), lang))
+            return _pick(TOO_BIG, lang).format(what=_pick(what, lang), size=size_text(int(m["size"]), lang),
+                                               limit=size_text(int(m["limit"]), lang))
     return None
 
 
