@@ -114,10 +114,14 @@ class TokenRegistry:
     def kiosk_for(self, token: str) -> str | None:
         digest = token_hash(token)
         with self._lock:
-            if time.monotonic() - self._checked_at >= self.recheck_s:
+            fresh = time.monotonic() - self._checked_at < self.recheck_s
+            if not fresh:
                 self._refresh()
-                return self._lookup(digest)
-            return self._lookup(digest) or (self._refresh() or self._lookup(digest))
+            kiosk_id = self._lookup(digest)
+            if kiosk_id is None and fresh:  # perhaps added since the last look
+                self._refresh()
+                kiosk_id = self._lookup(digest)
+        return kiosk_id
 
 
 class StaffPassword:
