@@ -51,6 +51,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -924,6 +925,24 @@ def _probe(path: Path) -> bool:
     return True
 
 
+def _enable_wal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode = WAL``; returns the mode the file is in now.
+
+    On a fresh file the switch needs the file to itself, and SQLite answers "database
+    is locked" at once instead of waiting out the busy timeout when another connection
+    (the sync worker, the drawing saver, a second start) is opening it at the same
+    moment. So it is retried for as long as the busy timeout allows.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if _primary_code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """Check, open and configure one connection, and migrate the schema.
 
@@ -937,7 +956,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not checked:
                 _quick_check(conn)
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _enable_wal(conn)
             if mode != "wal":
                 raise StoreError(f"the database cannot use WAL here (journal_mode is {mode})")
             conn.execute("PRAGMA synchronous = FULL")
