@@ -188,8 +188,8 @@ def row(name: str, value: float, floor: float | None = None, bound: str = "", ok
 
 
 def main() -> None:
-    from ui.screens.draw import DrawScreen
-    from ui import drawing_render as R
+    from ui.drawing.studio import DrawScreen
+    from ui.drawing import render as R
 
     rnd = random.Random(4)
     print(f"drawing benchmark, canvas {W}x{H}, Python {sys.version.split()[0]}, "

@@ -59,7 +59,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_keyboard(app: QApplication, n: int) -> list[float]:
     from kiosk.config import BUNDLED_CONFIG, load_config  # noqa: PLC0415
-    from ui.screens.ideas import IdeaFlow  # noqa: PLC0415
+    from ui.ideas.flow import IdeaFlow  # noqa: PLC0415
 
     config = load_config(BUNDLED_CONFIG)
     config = dataclasses.replace(config, flows=dataclasses.replace(config.flows, text_limit=5000))

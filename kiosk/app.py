@@ -33,20 +33,20 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config, ConfigError, find_config, load_config
 from kiosk.paths import APP_NAME, resolve_data_dir
-from ui import theme
-from ui.i18n import Language
-from ui.idle import IdleWatcher
-from ui.lock import KioskLock
-from ui.main_window import HOME, MainWindow
-from ui.screens.attract import AttractScreen
-from ui.screens.base import Screen, ScreenContext
-from ui.screens.lazy import LazyScreen, lazy
-from ui.screens.staff_host import StaffHostScreen
-from ui.staff_gesture import StaffGesture
+from ui.common import theme
+from ui.common.i18n import Language
+from ui.shell.idle import IdleWatcher
+from ui.shell.lock import KioskLock
+from ui.shell.main_window import HOME, MainWindow
+from ui.shell.attract import AttractScreen
+from ui.common.screen import Screen, ScreenContext
+from ui.shell.lazy import LazyScreen, lazy
+from ui.staff.host import StaffHostScreen
+from ui.shell.staff_gesture import StaffGesture
 
 if TYPE_CHECKING:
-    from ui.sync_bridge import SyncBridge
-    from ui.widgets.pin_pad import PinPad
+    from ui.common.sync_bridge import SyncBridge
+    from ui.shell.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.app")
 
@@ -54,11 +54,11 @@ SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
     AttractScreen,
     # the flows, and the message they give way to when the store refuses, are imported
     # and built after the attract screen has painted
-    lazy("ui.screens.ideas_screen:IdeasScreen", "ideas"),
-    lazy("ui.screens.draw:DrawScreen", "drawing", idle_kind="drawing"),
-    lazy("ui.screens.unavailable:UnavailableScreen", "unavailable"),
+    lazy("ui.ideas.screen:IdeasScreen", "ideas"),
+    lazy("ui.drawing.studio:DrawScreen", "drawing", idle_kind="drawing"),
+    lazy("ui.shell.unavailable:UnavailableScreen", "unavailable"),
 )
-"""The screen registry: adding a screen is one module in ui/screens/ and one line here.
+"""The screen registry: adding a screen is one module in its product's folder under ui/ and one line here.
 
 The staff screen is not here: it needs the store and the sync adapter, see :func:`_add_staff`."""
 
@@ -354,7 +354,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
 
 def _make_pin_pad(window: MainWindow, config: Config, language: Language) -> PinPad:
     """The staff PIN pad; ``window.pin_pad`` calls this when first asked (see :func:`_deferred`)."""
-    from ui.widgets.pin_pad import PinPad  # noqa: PLC0415 - not needed to paint
+    from ui.shell.pin_pad import PinPad  # noqa: PLC0415 - not needed to paint
 
     def verify(pin: str) -> bool:
         from kiosk.pin import verify_pin  # noqa: PLC0415 - argon2 is not needed to paint
@@ -500,7 +500,7 @@ def _make_sync(config: Config, data_dir: Path) -> SyncBridge:
     Nothing of ``sync`` (and so ``requests``) is imported here: the factory runs
     in :meth:`SyncBridge.start`, after the first paint.
     """
-    from ui.sync_bridge import SyncBridge  # noqa: PLC0415 - with sync off, not needed to paint
+    from ui.common.sync_bridge import SyncBridge  # noqa: PLC0415 - with sync off, not needed to paint
 
     if not config.sync.enabled:
         return SyncBridge(None)
@@ -520,7 +520,7 @@ def _add_staff(window: MainWindow, parts: Parts, ctx: ScreenContext) -> None:
 
 
 def _make_staff_panel(parts: Parts, lang: str) -> QWidget:
-    from ui.screens.staff_panel import StaffPanel  # noqa: PLC0415 - staff only, never on cold start
+    from ui.staff.panel import StaffPanel  # noqa: PLC0415 - staff only, never on cold start
 
     sync = parts.sync if parts.config.sync.enabled else None
     panel = StaffPanel(parts.store, parts.config, sync=sync, lang=lang,

@@ -1,7 +1,7 @@
 """A child's drawing as data: strokes and stamps, their JSON form, and smoothing.
 
 No Qt here. The canvas builds a :class:`Drawing` while a child draws; the
-renderer in ``ui/drawing_render.py`` paints it again. Both paint the very same
+renderer in ``ui/drawing/render.py`` paints it again. Both paint the very same
 segments, which :func:`segments_at` derives from the recorded points, so the
 stored stroke data renders back to the stored picture.
 

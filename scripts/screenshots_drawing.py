@@ -135,7 +135,7 @@ def render_drawing_screens(out_dir: Path, prefix: str = "drawing") -> list[Path]
 
     app = QApplication.instance() or QApplication([])
     from kiosk.config import DEFAULT_CONFIG, load_config
-    from ui.screens.draw import DrawScreen
+    from ui.drawing.studio import DrawScreen
 
     bundled = Path(__file__).resolve().parent.parent / "kiosk" / "kiosk.toml"
     config = load_config(bundled) if bundled.exists() else DEFAULT_CONFIG

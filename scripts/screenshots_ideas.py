@@ -78,7 +78,7 @@ def render_ideas(config, out_dir: Path, store=None) -> list[Path]:  # noqa: ANN0
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from kiosk.storage import Store  # noqa: PLC0415
-    from ui.screens.ideas import IdeaFlow  # noqa: PLC0415
+    from ui.ideas.flow import IdeaFlow  # noqa: PLC0415
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

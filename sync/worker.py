@@ -10,7 +10,7 @@ Status goes out through a plain callback, ``on_status(SyncStatus)``, called on
 the worker thread and only when something changed. Two optional callbacks, also
 on the worker thread, serve staff "sync now": ``on_progress(done, total)``
 during a pass and ``on_pass(report, forced)`` after each one. The Qt adapter
-(:mod:`ui.sync_bridge`) turns all three into signals (queued across threads).
+(:mod:`ui.common.sync_bridge`) turns all three into signals (queued across threads).
 """
 
 from __future__ import annotations

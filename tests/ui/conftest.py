@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build, close, finish_building
 from kiosk.config import BUNDLED_CONFIG, Config, IdleConfig, load_config
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 UI_TESTS = Path(__file__).resolve().parent

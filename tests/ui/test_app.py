@@ -84,10 +84,10 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         app = QApplication([])
         from kiosk.app import build
         w = build(None, {str(tmp_path)!r})
-        before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.screens.draw", "ui.screens.ideas",
-                              "kiosk.storage", "kiosk.drafts", "sqlite3", "ui.widgets.pin_pad",
-                              "ui.screens.unavailable", "ui.screens.staff_common",
-                              "ui.widgets.idle_overlay", "ui.sync_bridge")  # sync is off in kiosk.toml
+        before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.drawing.studio", "ui.ideas.flow",
+                              "kiosk.storage", "kiosk.drafts", "sqlite3", "ui.shell.pin_pad",
+                              "ui.shell.unavailable", "ui.staff.common",
+                              "ui.shell.idle_overlay", "ui.common.sync_bridge")  # sync is off in kiosk.toml
                   if m in sys.modules]  # the flows are imported and built, the store opened, after the first paint
         w.first_painted.connect(lambda: app.exit(0))  # quit() would ask the locked window
         w.show()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def texts(widget) -> set[str]:  # noqa: ANN001

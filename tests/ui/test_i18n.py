@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.i18n import STRINGS, Language, format_dates, translate
+from ui.common.i18n import STRINGS, Language, format_dates, translate
 
 
 def test_every_string_has_german_and_english() -> None:

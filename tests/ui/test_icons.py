@@ -1,4 +1,4 @@
-"""ui.icons finds glyphs in qtawesome's MDI 6 charmap without decoding all of it."""
+"""ui.common.icons finds glyphs in qtawesome's MDI 6 charmap without decoding all of it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 
 import qtawesome as qta
 
-from ui import icons
+from ui.common import icons
 
 
 def test_codepoint_agrees_with_the_decoded_charmap() -> None:

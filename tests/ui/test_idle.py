@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
-from ui.idle import is_input
-from ui.main_window import MainWindow
+from ui.shell.idle import is_input
+from ui.shell.main_window import MainWindow
 
 
 def _fields(window: MainWindow) -> list[QLineEdit]:

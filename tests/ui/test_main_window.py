@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from ui.lock import is_blocked_key
-from ui.main_window import MainWindow, layout_for
+from ui.shell.lock import is_blocked_key
+from ui.shell.main_window import MainWindow, layout_for
 
 
 def test_close_is_refused(window: MainWindow) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.config import DEMO_PIN
 from kiosk.pin import lockout_delay
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

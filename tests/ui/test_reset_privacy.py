@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
-from ui.main_window import MainWindow
-from ui.screens.base import clear_inputs
+from ui.shell.main_window import MainWindow
+from ui.common.screen import clear_inputs
 
 # The offscreen platform cannot pass a top-level window's size hints on; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

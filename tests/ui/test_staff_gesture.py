@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from ui.main_window import MainWindow
-from ui.staff_gesture import CornerTaps, in_corner
+from ui.shell.main_window import MainWindow
+from ui.shell.staff_gesture import CornerTaps, in_corner
 
 
 class Clock:

@@ -26,7 +26,7 @@ from kiosk.config import Config, StorageConfig, SyncConfig
 from kiosk.drafts import DraftMeta
 from kiosk.model import new_id, new_reference_code, utc_now
 from kiosk.storage import DB_FILENAME, Store
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -7,9 +7,9 @@ import pytest
 from sync.client import SyncReport
 from sync.protocol import Outcome
 from sync.worker import SyncStatus
-from ui.screens.staff_common import SyncSnapshot
-from ui.sync_bridge import SyncBridge, snapshot_of, summary_of
-from ui.widgets.sync_indicator import indicator
+from ui.staff.common import SyncSnapshot
+from ui.common.sync_bridge import SyncBridge, snapshot_of, summary_of
+from ui.shell.sync_indicator import indicator
 
 
 @pytest.mark.parametrize("snap, lang, expected", [

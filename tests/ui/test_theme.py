@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kiosk.config import BrandingConfig
-from ui import theme
+from ui.common import theme
 
 
 @pytest.mark.parametrize("bg, expected", [("#004a87", "#ffffff"), ("#e5a000", "#1b1f24"), ("#f5f3ee", "#1b1f24")])

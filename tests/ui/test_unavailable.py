@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 @pytest.mark.parametrize("flow", ["ideas", "drawing"])

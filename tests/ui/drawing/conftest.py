@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 
-from ui.widgets.canvas import CanvasWidget
+from ui.drawing.canvas import CanvasWidget
 
 W, H = 400, 300
 

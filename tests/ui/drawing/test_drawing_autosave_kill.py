@@ -19,7 +19,7 @@ from kiosk import drafts
 from kiosk.app import build, close, finish_building
 from kiosk.drawing import Drawing
 from kiosk.storage import Store
-from ui import drawing_render as R
+from ui.drawing import render as R
 
 # The offscreen platform cannot pass a top-level window's size hints on; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

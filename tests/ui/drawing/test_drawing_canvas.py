@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.drawing import BRUSH_WIDTHS, STAMP_SIZES, Stamp, Stroke
 from tests.ui.drawing.conftest import drag, ink_bounds, is_ink, touch
-from ui import drawing_render as R
+from ui.drawing import render as R
 
 
 def test_two_fingers_draw_two_separate_strokes(qtbot, canvas, touch_device):
@@ -119,7 +119,7 @@ def test_new_stroke_clears_redo(canvas):
 
 
 def test_undo_and_redo_across_checkpoints_match_a_fresh_render(qtbot, touch_device):
-    from ui.widgets.canvas import CanvasWidget
+    from ui.drawing.canvas import CanvasWidget
 
     c = CanvasWidget(checkpoint_every=3, max_checkpoints=3)
     qtbot.add_widget(c)

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.drawing import Drawing
 from tests.ui.drawing.conftest import drag, touch
-from ui import drawing_render as R
+from ui.drawing import render as R
 
 
 def test_every_stamp_exists_in_mdi6():

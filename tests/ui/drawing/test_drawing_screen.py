@@ -14,8 +14,8 @@ from kiosk.drawing import Drawing
 from tests.ui.drawing.conftest import drag, ink_bounds, touch
 from kiosk.storage import Store
 from tests.ui.drawing.fakes import DiskFullError, FakeStore
-from ui import drawing_render as R
-from ui.screens.draw import DrawScreen
+from ui.drawing import render as R
+from ui.drawing.studio import DrawScreen
 
 # The offscreen platform cannot pass a top-level window's size hints on; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

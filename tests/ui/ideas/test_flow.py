@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QLabel,
 
 from kiosk.config import BUNDLED_CONFIG, load_config
 from kiosk.idea_draft import IdeaDraft, idea_url
-from ui.screens.ideas import STEPS, IdeaFlow
-from ui.widgets.keyboard import ENTER, LAYERS, SHIFT, SPACE, TO_LETTERS, TO_SYMBOLS, KeyboardWidget, object_name
-from ui.widgets.limited_text import LimitedLineEdit, LimitedTextEdit
+from ui.ideas.flow import STEPS, IdeaFlow
+from ui.common.keyboard import ENTER, LAYERS, SHIFT, SPACE, TO_LETTERS, TO_SYMBOLS, KeyboardWidget, object_name
+from ui.common.limited_text import LimitedLineEdit, LimitedTextEdit
 
 from kiosk.storage import DiskFullError, Store
 

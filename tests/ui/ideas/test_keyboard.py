@@ -5,9 +5,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from ui.widgets.keyboard import (BACKSPACE, CAPS, ENTER, LAYERS, MIN_KEY_PX, ROW_UNITS, SHIFT, SPACE,
+from ui.common.keyboard import (BACKSPACE, CAPS, ENTER, LAYERS, MIN_KEY_PX, ROW_UNITS, SHIFT, SPACE,
                                  TO_LETTERS, TO_SYMBOLS, KeyboardWidget, key_output)
-from ui.widgets.limited_text import LimitedTextEdit
+from ui.common.limited_text import LimitedTextEdit
 
 
 @pytest.fixture

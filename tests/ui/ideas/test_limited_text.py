@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from kiosk.text import clean_text
-from ui.widgets.limited_text import INPUT_HINTS, LimitedLineEdit, LimitedTextEdit
+from ui.common.limited_text import INPUT_HINTS, LimitedLineEdit, LimitedTextEdit
 
 
 @pytest.fixture

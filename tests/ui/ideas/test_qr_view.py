@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtGui import QColor
 
-from ui.widgets.qr_view import QUIET_ZONE, QrView, module_geometry, qr_matrix
+from ui.common.qr_view import QUIET_ZONE, QrView, module_geometry, qr_matrix
 
 URL = "https://mitmachen.jena.de/?ref=AC3H7K"
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
 
 from kiosk.config import BUNDLED_CONFIG, load_config
-from ui.screens.ideas import IdeaFlow
+from ui.ideas.flow import IdeaFlow
 from kiosk.storage import Store
 
 URL = "https://mitmachen.jena.de/idee/AC3H7K"

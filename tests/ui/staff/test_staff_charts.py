@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QImage
 
-from ui.widgets.staff_charts import SERIES_COLORS, Timeline
+from ui.staff.charts import SERIES_COLORS, Timeline
 
 W, H = 600, 160
 BASE = H - 32  # the axis line of a Timeline of this height

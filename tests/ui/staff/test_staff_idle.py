@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-import ui.screens.staff_export as staff_export
-import ui.screens.staff_host as staff_host
+import ui.staff.pages.export as staff_export
+import ui.staff.host as staff_host
 from kiosk.app import build, close
 from kiosk.config import IdleConfig, SyncConfig
 from staff_helpers import idea
 from test_staff_wiring import click, enter_pin
-from ui.screens.staff_common import SyncSnapshot, SyncSource, SyncSummary
+from ui.staff.common import SyncSnapshot, SyncSource, SyncSummary
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -149,7 +149,7 @@ def test_no_timeout_while_a_sync_or_reconcile_runs(qtbot, store_panel) -> None:
 @pytest.fixture
 def store_panel(qtbot, tmp_path):
     from staff_helpers import CONFIG, open_store
-    from ui.screens.staff_panel import StaffPanel
+    from ui.staff.panel import StaffPanel
 
     store = open_store(tmp_path / "data")
     store.add(idea("Radweg beleuchten"))  # one receipt for the reconcile to ask for

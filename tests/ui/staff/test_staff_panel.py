@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from kiosk.seed import sample_submissions
 from staff_helpers import CONFIG, drawing, open_store
-from ui.screens.staff_common import SyncSnapshot, SyncSource, SyncSummary
-from ui.screens.staff_panel import StaffPanel
+from ui.staff.common import SyncSnapshot, SyncSource, SyncSummary
+from ui.staff.panel import StaffPanel
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform says this on show()
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QLabel
 from kiosk import moderation
 from kiosk.overview import PLAIN_REASONS, plain_reason
 from staff_helpers import CONFIG, drawing, idea, open_store
-from ui.screens.staff_overview import OverviewScreen, reason_lines
-from ui.screens.staff_reasons import reason_text
+from ui.staff.pages.overview import OverviewScreen, reason_lines
+from ui.staff.reasons import reason_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -142,7 +142,7 @@ def test_the_overview_shows_no_raw_reason(qtbot, tmp_path, lang) -> None:
 
 
 def test_status_words_follow_the_language() -> None:
-    from ui.screens.staff_reasons import status_text
+    from ui.staff.reasons import status_text
 
     assert [status_text(s, "de") for s in ("pending", "sent", "failed", "withheld")] == [
         "wartend", "gesendet", "fehlgeschlagen", "zurückgehalten"]
@@ -159,13 +159,13 @@ def test_status_words_follow_the_language() -> None:
     ("error", "", "de", "?"),
 ])
 def test_state_details_are_short_and_translated(state, message, lang, shown) -> None:
-    from ui.screens.staff_reasons import state_detail
+    from ui.staff.reasons import state_detail
 
     assert state_detail(state, message, lang) == shown
 
 
 def test_list_lines_speak_the_panel_language(tmp_path) -> None:
-    from ui.screens.staff_browse import item_line
+    from ui.staff.pages.browse import item_line
 
     store = open_store(tmp_path / "data")
     sub = drawing(2, unfinished=True)

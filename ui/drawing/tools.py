@@ -1,0 +1,307 @@
+"""The drawing studio's tools for small hands: colours, sizes, eraser, stamps, undo.
+
+Every target is at least 72 px (default 84), shows a picture rather than a
+word, and has a stable objectName and a German/English accessibleName.
+Panels only announce what was chosen; the screen connects them to the canvas.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QToolButton, QWidget
+
+from kiosk.drawing import BRUSH_WIDTHS, PALETTE
+from ui.drawing.render import STAMPS
+
+MIN_TARGET = 72
+TARGET = 84
+RING = "#1d1d1f"
+
+
+def _icon(name: str, color: str = "#1d1d1f"):  # noqa: ANN202 - QIcon
+    import qtawesome as qta
+
+    return qta.icon(f"mdi6.{name}", color=color, color_disabled="#b9b4aa")
+
+
+class SwatchButton(QAbstractButton):
+    """A round colour to tap; a dark ring and a white gap show the chosen one."""
+
+    def __init__(self, color: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.color = color
+        self.setCheckable(True)
+        self.setFixedSize(TARGET, TARGET)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def sizeHint(self) -> QSize:
+        return QSize(TARGET, TARGET)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(4, 4, -4, -4)
+        if self.isChecked():
+            p.setPen(QPen(QColor(RING), 5))
+            p.setBrush(QColor("#ffffff"))
+            p.drawEllipse(r)
+            r = r.adjusted(9, 9, -9, -9)
+        else:
+            r = r.adjusted(6, 6, -6, -6)
+        p.setPen(QPen(QColor(0, 0, 0, 60), 2))
+        p.setBrush(QColor(self.color))
+        p.drawEllipse(r)
+        p.end()
+
+
+class SizeButton(QAbstractButton):
+    """A brush size, shown as a dot of that size in the current colour."""
+
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.color = PALETTE[0][0]
+        self.setCheckable(True)
+        self.setFixedSize(TARGET, TARGET)
+
+    def set_color(self, color: str) -> None:
+        self.color = color
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
+        p.setPen(QPen(QColor(RING), 5) if self.isChecked() else QPen(QColor("#d8d3c8"), 2))
+        p.setBrush(QColor("#ffffff"))
+        p.drawRoundedRect(r, 22, 22)
+        d = (10, 24, 46)[self.index]
+        c = QColor(self.color)
+        p.setPen(QPen(QColor(0, 0, 0, 70), 1.5) if c.lightness() > 225 else Qt.PenStyle.NoPen)
+        p.setBrush(c)
+        p.drawEllipse(r.center(), d / 2, d / 2)
+        p.end()
+
+
+class IconButton(QToolButton):
+    """A square button with an mdi6 icon and no text."""
+
+    def __init__(self, icon: str, name: str, *, checkable: bool = False, color: str = "#1d1d1f",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("role", "drawtool")
+        self.setIcon(_icon(icon, color))
+        self.setIconSize(QSize(int(TARGET * 0.58), int(TARGET * 0.58)))
+        self.setCheckable(checkable)
+        self.setFixedSize(TARGET, TARGET)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+
+def drop_layout(widget: QWidget) -> None:
+    """Remove ``widget``'s layout (and nested ones) but keep every child widget."""
+    import shiboken6
+
+    def empty(layout) -> None:  # noqa: ANN001 - QLayout
+        while layout.count():
+            item = layout.takeAt(0)
+            if item.layout() is not None:
+                empty(item.layout())
+                shiboken6.delete(item.layout())
+
+    old = widget.layout()
+    if old is not None:
+        empty(old)
+        shiboken6.delete(old)
+
+
+def set_target(buttons: list[QWidget], px: int) -> None:
+    """Resize tool buttons (never below :data:`MIN_TARGET`)."""
+    px = max(MIN_TARGET, px)
+    for b in buttons:
+        b.setFixedSize(px, px)
+        if isinstance(b, QToolButton):
+            b.setIconSize(QSize(int(px * 0.58), int(px * 0.58)))
+
+
+def _grid(widget: QWidget, buttons: list[QWidget], columns: int, spacing: int = 10) -> QGridLayout:
+    layout = widget.layout()
+    if layout is None:
+        layout = QGridLayout(widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+    assert isinstance(layout, QGridLayout)
+    layout.setSpacing(spacing)
+    for b in buttons:
+        layout.removeWidget(b)
+    for n, b in enumerate(buttons):
+        layout.addWidget(b, n // columns, n % columns)
+    return layout
+
+
+class ColourPanel(QWidget):
+    """The palette (see :data:`kiosk.drawing.PALETTE`).
+
+    Signals:
+        color_chosen(str): "#rrggbb".
+    """
+
+    color_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, columns: int = 2) -> None:
+        super().__init__(parent)
+        self.setObjectName("draw_colours")
+        self.group = QButtonGroup(self)
+        self.buttons: list[SwatchButton] = []
+        for color, _de, en in PALETTE:
+            b = SwatchButton(color, self)
+            b.setObjectName(f"draw_colour_{en.replace(' ', '_')}")
+            self.group.addButton(b)
+            self.buttons.append(b)
+            b.clicked.connect(lambda _=False, c=color: self.color_chosen.emit(c))
+        self.buttons[0].setChecked(True)
+        self.set_columns(columns)
+        self.retranslate("de")
+
+    def set_columns(self, columns: int, target: int = TARGET, spacing: int = 10) -> None:
+        set_target(self.buttons, target)
+        _grid(self, self.buttons, columns, spacing)
+
+    def select(self, color: str) -> None:
+        for b in self.buttons:
+            if b.color == color:
+                b.setChecked(True)
+
+    def retranslate(self, lang: str) -> None:
+        for b, (_c, de, en) in zip(self.buttons, PALETTE):
+            b.setAccessibleName(f"Farbe {de}" if lang == "de" else f"Colour {en}")
+
+
+class StampPanel(QWidget):
+    """Stamps of things in a city, drawn in the current colour.
+
+    Signals:
+        stamp_chosen(str): the mdi6 icon name (``tram``, ``tree``...).
+    """
+
+    stamp_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, columns: int = 9) -> None:
+        super().__init__(parent)
+        self.setObjectName("draw_stamps")
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)
+        self.buttons: list[IconButton] = []
+        for kind, _de, _en in STAMPS:
+            b = IconButton(kind, f"draw_stamp_{kind.replace('-', '_')}", checkable=True, parent=self)
+            self.buttons.append(b)
+            self.group.addButton(b)
+            b.clicked.connect(lambda _=False, k=kind: self._chosen(k))
+        self.set_columns(columns)
+        self.retranslate("de")
+
+    def set_columns(self, columns: int, target: int = TARGET, spacing: int = 10) -> None:
+        set_target(self.buttons, target)
+        _grid(self, self.buttons, columns, spacing)
+
+    def _chosen(self, kind: str) -> None:
+        self.select(kind)
+        self.stamp_chosen.emit(kind)
+
+    def select(self, kind: str | None) -> None:
+        for b, (k, _de, _en) in zip(self.buttons, STAMPS):
+            b.setChecked(k == kind)
+
+    def set_color(self, color: str) -> None:
+        icon_color = "#1d1d1f" if QColor(color).lightness() > 235 else color
+        for b, (k, _de, _en) in zip(self.buttons, STAMPS):
+            b.setIcon(_icon(k, icon_color))
+
+    def retranslate(self, lang: str) -> None:
+        for b, (_k, de, en) in zip(self.buttons, STAMPS):
+            b.setAccessibleName(f"Stempel {de}" if lang == "de" else f"Stamp: {en}")
+
+
+TOOL_NAMES = {
+    "draw_size_small": ("Dünner Pinsel", "Thin brush"),
+    "draw_size_medium": ("Mittlerer Pinsel", "Medium brush"),
+    "draw_size_large": ("Dicker Pinsel", "Thick brush"),
+    "draw_eraser": ("Radiergummi", "Eraser"),
+    "draw_undo": ("Rückgängig", "Undo"),
+    "draw_redo": ("Wiederholen", "Redo"),
+    "draw_colouring_page": ("Ausmalbild: Stadt mit Straßenbahn und Fluss", "Colouring page: city with tram and river"),
+    "draw_new_picture": ("Neues Bild", "New picture"),
+}
+
+
+class ToolPanel(QWidget):
+    """Brush sizes, eraser, undo, redo, colouring page and "new picture".
+
+    Signals:
+        size_chosen(int): 0 small, 1 medium, 2 large (also picks the brush).
+        eraser_chosen(): the eraser was picked.
+        undo_clicked(), redo_clicked(), new_picture_clicked()
+        background_chosen(str): "city" when the colouring page is switched on, "blank" when off.
+    """
+
+    size_chosen = Signal(int)
+    eraser_chosen = Signal()
+    undo_clicked = Signal()
+    redo_clicked = Signal()
+    new_picture_clicked = Signal()
+    background_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, columns: int = 2) -> None:
+        super().__init__(parent)
+        self.setObjectName("draw_tools")
+        self.sizes = [SizeButton(i, self) for i in range(len(BRUSH_WIDTHS))]
+        for b, name in zip(self.sizes, ("draw_size_small", "draw_size_medium", "draw_size_large")):
+            b.setObjectName(name)
+            b.clicked.connect(lambda _=False, i=b.index: self.size_chosen.emit(i))
+        self.eraser = IconButton("eraser", "draw_eraser", checkable=True, parent=self)
+        self.mode_group = QButtonGroup(self)
+        for b in (*self.sizes, self.eraser):
+            self.mode_group.addButton(b)
+        self.sizes[1].setChecked(True)
+        self.eraser.clicked.connect(self.eraser_chosen)
+        self.undo = IconButton("undo-variant", "draw_undo", parent=self)
+        self.redo = IconButton("redo-variant", "draw_redo", parent=self)
+        self.undo.clicked.connect(self.undo_clicked)
+        self.redo.clicked.connect(self.redo_clicked)
+        self.undo.setEnabled(False)
+        self.redo.setEnabled(False)
+        self.page = IconButton("city-variant-outline", "draw_colouring_page", checkable=True, parent=self)
+        self.page.toggled.connect(lambda on: self.background_chosen.emit("city" if on else "blank"))
+        self.bin = IconButton("delete-outline", "draw_new_picture", color="#b3261e", parent=self)
+        self.bin.clicked.connect(self.new_picture_clicked)
+        self.buttons: list[QWidget] = [*self.sizes, self.eraser, self.undo, self.redo, self.page, self.bin]
+        self.set_columns(columns)
+        self.retranslate("de")
+
+    def set_columns(self, columns: int, target: int = TARGET, spacing: int = 10) -> None:
+        set_target(self.buttons, target)
+        _grid(self, self.buttons, columns, spacing)
+
+    def set_color(self, color: str) -> None:
+        for b in self.sizes:
+            b.set_color(color)
+
+    def set_history(self, can_undo: bool, can_redo: bool) -> None:
+        self.undo.setEnabled(can_undo)
+        self.redo.setEnabled(can_redo)
+
+    def select_size(self, index: int) -> None:
+        self.sizes[index].setChecked(True)
+
+    def select_stamp_mode(self) -> None:
+        """No brush or eraser looks chosen while a stamp is."""
+        self.mode_group.setExclusive(False)
+        for b in (*self.sizes, self.eraser):
+            b.setChecked(False)
+        self.mode_group.setExclusive(True)
+
+    def retranslate(self, lang: str) -> None:
+        for b in self.buttons:
+            de, en = TOOL_NAMES[b.objectName()]
+            b.setAccessibleName(de if lang == "de" else en)

@@ -1,0 +1,103 @@
+"""Step 2: respond to one of the topic's goals or measures, or bring an own idea."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.config import Config, Topic
+from ui.ideas.step import Card, IdeaStep, label
+
+OWN_IDEA = ""
+"""What :attr:`GoalsScreen.goal_chosen` carries for "my own idea"."""
+
+
+class GoalsScreen(IdeaStep):
+    """The goals of one topic (title and short text) and "eigene Idee / my own idea".
+
+    Signals:
+        goal_chosen(str): a goal id, or ``""`` (:data:`OWN_IDEA`) for an own idea.
+    """
+
+    step_name = "goals"
+    goal_chosen = Signal(str)
+
+    def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
+        super().__init__(config, lang, parent)
+        self.topic: Topic | None = None
+        self.heading = label("heading", "ideas_goals_heading")
+        self.sub = label("sub", "ideas_goals_sub")
+        self.cards: dict[str, Card] = {}
+        self.own = Card("ideas_goal_own")
+        self.own.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.own.setMaximumHeight(260)
+        self.own.clicked.connect(lambda: self._choose(OWN_IDEA))
+        self._grid = QGridLayout()
+        self._grid.setSpacing(20)
+        self._portrait = False
+        box = QVBoxLayout(self)
+        box.setContentsMargins(48, 28, 48, 32)
+        box.setSpacing(12)
+        box.addWidget(self.heading)
+        box.addWidget(self.sub)
+        box.addSpacing(16)
+        box.addLayout(self._grid, 2)
+        box.addStretch(1)
+        self.retranslate()
+
+    def set_topic(self, topic: Topic | None) -> None:
+        """Show ``topic``'s goals; any earlier choice is forgotten."""
+        for card in self.cards.values():
+            # Detach now: deleteLater alone would leave a checked card findable
+            # until the event loop runs.
+            card.setChecked(False)
+            self._grid.removeWidget(card)
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = {}
+        self.topic = topic
+        for goal in topic.goals if topic else ():
+            card = Card(f"ideas_goal_{goal.id}")
+            card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            card.setMaximumHeight(260)
+            card.clicked.connect(lambda _=False, g=goal.id: self._choose(g))
+            self.cards[goal.id] = card
+        self.own.setChecked(False)
+        self._arrange()
+        self.retranslate()
+
+    def _arrange(self) -> None:
+        cols = 1 if self._portrait else 2
+        items = list(self.cards.values()) + [self.own]
+        for i, card in enumerate(items):
+            self._grid.addWidget(card, i // cols, i % cols)
+        for c in range(2):
+            self._grid.setColumnStretch(c, 1 if c < cols else 0)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self._portrait = portrait
+        self._arrange()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr_("ideas.goals.heading"))
+        topic_title = self.topic.title.get_text(self.lang) if self.topic else ""
+        self.sub.setText(self.tr_("ideas.goals.sub", topic=topic_title))
+        for goal in self.topic.goals if self.topic else ():
+            title = goal.title.get_text(self.lang)
+            self.cards[goal.id].set_texts(title, goal.text.get_text(self.lang), self.tr_("ideas.goal.a11y", title=title))
+        own = self.tr_("ideas.goal.own")
+        self.own.set_texts(own, self.tr_("ideas.goal.own.text"), own)
+
+    def reset(self) -> None:
+        self.set_topic(None)
+
+    def selected(self) -> str | None:
+        if self.own.isChecked():
+            return OWN_IDEA
+        return next((gid for gid, c in self.cards.items() if c.isChecked()), None)
+
+    def _choose(self, goal_id: str) -> None:
+        for gid, card in self.cards.items():
+            card.setChecked(gid == goal_id)
+        self.own.setChecked(goal_id == OWN_IDEA)
+        self.goal_chosen.emit(goal_id)

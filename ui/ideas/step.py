@@ -1,0 +1,146 @@
+"""What every step of the ideas flow shares: config and language in, reset out.
+
+A step is a plain QWidget, usable and testable on its own: construct it with
+the config and a language, call :meth:`IdeaStep.set_language` to switch live,
+:meth:`IdeaStep.reset` to forget the visitor. It announces
+:attr:`IdeaStep.next_requested` when the visitor wants to go on; the flow
+(:mod:`ui.ideas.flow`) decides where that leads.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.config import Config
+from ui.ideas.strings import translate
+
+
+class IdeaStep(QWidget):
+    """Base of the flow's steps.
+
+    Signals:
+        next_requested(): the visitor is done with this step.
+    """
+
+    next_requested = Signal()
+
+    step_name = ""
+
+    def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.lang = lang
+        self.setObjectName(f"ideas_step_{self.step_name}")
+
+    def tr_(self, key: str, **fmt: object) -> str:
+        return translate(key, self.lang, **fmt)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text and accessible name in :attr:`lang`."""
+
+    def reset(self) -> None:
+        """Forget everything the visitor entered or chose here."""
+
+    def entered(self) -> None:
+        """Called each time the step becomes the visible one."""
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Re-arrange for a portrait screen. Base: nothing."""
+
+
+def label(role: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    lab = QLabel()
+    if role:
+        lab.setProperty("role", role)
+    if name:
+        lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    return lab
+
+
+def button(name: str, role: str = "", *, checkable: bool = False) -> QPushButton:
+    b = QPushButton()
+    b.setObjectName(name)
+    if role:
+        b.setProperty("role", role)
+    b.setCheckable(checkable)
+    b.setAutoDefault(False)
+    return b
+
+
+def set_prop(widget: QWidget, name: str, value: object) -> None:
+    """Set a dynamic property and re-polish so the QSS follows."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+class Card(QPushButton):
+    """A large tappable card: optional icon, a title and one or two lines of text.
+
+    Its labels ignore the mouse, so the whole card is one button for touch and
+    for screen readers (its accessibleName carries the title).
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None, *, horizontal: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("role", "card")
+        self.setCheckable(True)
+        self.setAutoDefault(False)
+        self.icon_label = QLabel()
+        self.icon_label.setObjectName(name + "_icon")
+        self.icon_label.setFixedSize(72, 72)
+        self.icon_label.hide()
+        self.title_label = label("card_title", name + "_title")
+        self.text_label = label("card_text", name + "_text")
+        for lab in (self.icon_label, self.title_label, self.text_label):
+            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box = QVBoxLayout()
+        box.setContentsMargins(28, 22, 28, 22)
+        box.setSpacing(8)
+        outer: QBoxLayout = QBoxLayout(QBoxLayout.Direction.LeftToRight if horizontal
+                                       else QBoxLayout.Direction.TopToBottom, self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        if horizontal:
+            outer.addSpacing(24)
+            outer.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
+            box.setContentsMargins(16, 22, 28, 22)
+        else:
+            box.addWidget(self.icon_label)
+        box.addWidget(self.title_label)
+        box.addWidget(self.text_label)
+        box.addStretch(1)
+        outer.addLayout(box, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_texts(self, title: str, text: str, accessible: str) -> None:
+        self.title_label.setText(title)
+        self.text_label.setText(text)
+        self.text_label.setVisible(bool(text))
+        self.setAccessibleName(accessible)
+        self.setAccessibleDescription(text)
+        self.updateGeometry()
+
+    def set_icon(self, pixmap) -> None:  # noqa: ANN001 (QPixmap)
+        self.icon_label.setPixmap(pixmap)
+        self.icon_label.show()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.layout().totalSizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.layout().totalMinimumSize()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self.layout().totalHeightForWidth(width)

@@ -1,0 +1,185 @@
+"""The attract screen: the event, the city's colours, two large ways in, the language.
+
+It never times out. Its layout switches between landscape (text left, entries
+right) and portrait (stacked) on the window's aspect ratio.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout
+
+from ui.common.i18n import format_dates
+from ui.common.screen import Screen, ScreenContext, label
+from ui.common.theme import Palette
+from ui.shell.entry_button import EntryButton
+from ui.shell.language_toggle import LanguageToggle
+from ui.shell.sync_indicator import SyncIndicator
+
+
+class AttractScreen(Screen):
+    """Signals:
+        flow_chosen(str): the visitor chose a flow ("ideas" or "drawing").
+        language_chosen(str): the visitor tapped a language.
+    """
+
+    name = "attract"
+    idle_kind = None
+    flow_chosen = Signal(str)
+    language_chosen = Signal(str)
+
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
+        self.palette_ = Palette.from_branding(self.config.branding)
+        flows = self.config.flows
+
+        self.accent_bar = QFrame()
+        self.accent_bar.setObjectName("attract_accent_bar")
+        self.accent_bar.setFixedSize(96, 10)
+        self.organizer = label(name="attract_organizer", wrap=False)
+        self.title = label(name="attract_title")
+        self.tagline = label(name="attract_tagline")
+        self.venue = label(name="attract_venue")
+        self.prompt = label(name="attract_prompt", wrap=False)
+        self.status = label(name="attract_status", wrap=False)
+        self.status.setAccessibleName("status")
+        self.sync_indicator = SyncIndicator()
+
+        p = self.palette_
+        self.ideas = EntryButton("ideas", "mdi6.lightbulb-on-outline", p.on_primary, "attract_ideas")
+        self.drawing = EntryButton("drawing", "mdi6.palette-outline", p.on_accent, "attract_drawing")
+        # Only ever hide() here: these have no parent yet, and showing a
+        # parentless widget would open a window of its own.
+        for button, on in ((self.ideas, flows.ideas), (self.drawing, flows.drawing)):
+            if not on:
+                button.hide()
+        self.ideas.clicked.connect(lambda: self.flow_chosen.emit("ideas"))
+        self.drawing.clicked.connect(lambda: self.flow_chosen.emit("drawing"))
+
+        self.toggle = LanguageToggle(self.language)
+        self.toggle.chosen.connect(self.language_chosen)
+
+        header = QVBoxLayout()
+        header.setSpacing(20)
+        header.addWidget(self.accent_bar)
+        header.addWidget(self.organizer)
+
+        hero = QVBoxLayout()
+        hero.setSpacing(28)
+        hero.addWidget(self.title)
+        hero.addWidget(self.tagline)
+        hero.addSpacing(8)
+        hero.addWidget(self.venue)
+        self.hero = hero
+
+        entries = QVBoxLayout()
+        entries.setSpacing(28)
+        entries.addWidget(self.prompt)
+        entries.addWidget(self.ideas, 1)
+        entries.addWidget(self.drawing, 1)
+        self.entries = entries
+        if not (flows.ideas or flows.drawing):
+            self.prompt.hide()
+
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.addLayout(hero, 1)
+        self.body.addLayout(entries, 1)
+
+        footer = QHBoxLayout()
+        footer.setSpacing(32)
+        footer.addWidget(self.sync_indicator, 0, Qt.AlignmentFlag.AlignVCenter)
+        footer.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
+        footer.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignVCenter)
+
+        root = QVBoxLayout(self)
+        root.addLayout(header)
+        root.addStretch(2)
+        root.addLayout(self.body, 12)
+        root.addStretch(2)
+        root.addLayout(footer)
+        self.root = root
+        self._portrait: bool | None = None
+        self._painted = False
+        self.set_portrait(False)
+
+    # -------------------------------------------------------------- layout
+
+    def set_portrait(self, portrait: bool) -> None:
+        if portrait == self._portrait:
+            return
+        self._portrait = portrait
+        super().set_portrait(portrait)
+        if portrait:
+            self.root.setContentsMargins(96, 88, 96, 64)
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.body.setSpacing(96)
+            self.body.setStretch(0, 0)
+            self.body.setStretch(1, 1)
+            self.entries.setSpacing(32)
+            for b in (self.ideas, self.drawing):
+                b.setMinimumHeight(280)
+                b.set_icon_size(96)
+        else:
+            self.root.setContentsMargins(128, 88, 128, 64)
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.body.setSpacing(112)
+            self.body.setStretch(0, 1)
+            self.body.setStretch(1, 1)
+            self.entries.setSpacing(28)
+            for b in (self.ideas, self.drawing):
+                b.setMinimumHeight(220)
+                b.set_icon_size(88)
+
+    # -------------------------------------------------------------- texts
+
+    def retranslate(self) -> None:
+        lang = self.language.code
+        ev, flows = self.config.event, self.config.flows
+        self.organizer.setText(self.language.text(ev.organizer).upper())
+        self.title.setText(self.language.text(ev.name))
+        self.tagline.setText(self.language.text(ev.tagline))
+        venue = [t for t in (self.language.text(ev.venue), format_dates(ev.dates, lang)) if t]
+        self.venue.setText("  ·  ".join(venue))
+        self.venue.setVisible(bool(venue))
+        self.prompt.setText(self.tr_("attract.prompt").upper())
+        self.ideas.set_texts(self.language.text(flows.ideas_label), self.tr_("attract.ideas.sub"))
+        self.drawing.set_texts(self.language.text(flows.drawing_label), self.tr_("attract.drawing.sub"))
+        self.toggle.retranslate()
+        self.sync_indicator.set_language(lang)
+
+    def set_status(self, text: str) -> None:
+        """The discreet line at the bottom. Never alarming."""
+        self.status.setText(text)
+
+    def set_sync(self, snapshot: object) -> None:
+        """Show a :class:`~ui.common.sync_source.SyncSnapshot` as a small dot and a few words."""
+        self.sync_indicator.show_snapshot(snapshot, self.language.code)
+
+    # -------------------------------------------------------------- paint
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Paper background with two soft circles in the city's colours."""
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, h = self.width(), self.height()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(self.palette_.background))
+        p.drawRect(self.rect())  # not fillRect: its overloads would build QGradient's enums before the first paint
+        primary = QColor(self.palette_.primary)
+        primary.setAlpha(16)
+        accent = QColor(self.palette_.accent)
+        accent.setAlpha(40)
+        r = max(w, h) * 0.42
+        if w >= h:
+            c1, c2 = QPointF(w * 0.98, h * 1.02), QPointF(w * 0.80, -h * 0.10)
+        else:
+            c1, c2 = QPointF(w * 1.05, h * 0.92), QPointF(-w * 0.18, h * 0.50)
+        p.setBrush(primary)
+        p.drawEllipse(c1, r, r)
+        p.setBrush(accent)
+        p.drawEllipse(c2, r * 0.42, r * 0.42)
+        p.end()
+        if not self._painted:
+            self._painted = True
+            self.painted_once.emit()

@@ -1,0 +1,49 @@
+"""The big "Deutsch | English" switch: each language named in itself, no flags."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+
+from ui.common.i18n import LANGUAGE_NAMES, STRINGS, Language
+
+
+class LanguageToggle(QWidget):
+    """One checkable button per configured language.
+
+    Signals:
+        chosen(str): the visitor tapped a language (its code).
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, language: Language, name: str = "language_toggle") -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.language = language
+        self.buttons: dict[str, QPushButton] = {}
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        for code in language.languages:
+            b = QPushButton(LANGUAGE_NAMES.get(code, code))
+            b.setObjectName(f"language_{code}")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, c=code: self.chosen.emit(c))
+            self.group.addButton(b)
+            self.buttons[code] = b
+            row.addWidget(b)
+        if len(language.languages) < 2:
+            self.hide()  # nothing to switch (never show(): no parent yet)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for code, b in self.buttons.items():
+            with QSignalBlocker(b):
+                b.setChecked(code == self.language.code)
+            key = f"attract.lang.{code}.a11y"
+            b.setAccessibleName(self.language.tr(key) if key in STRINGS else LANGUAGE_NAMES.get(code, code))
+        self.setAccessibleName(self.language.tr("attract.lang.group"))
+
