@@ -130,8 +130,8 @@ class DurableStore:
 
 def open_store_factory(data_dir: Path):  # noqa: ANN201
     try:
-        from kiosk.storage import Store  # noqa: PLC0415
-        return (lambda: Store.open_in(data_dir)), "kiosk.storage.Store"
+        from kiosk.core.storage import Store  # noqa: PLC0415
+        return (lambda: Store.open_in(data_dir)), "kiosk.core.storage.Store"
     except ImportError:
         return (lambda: DurableStore(data_dir / "bench.db")), "stand-in (SQLite WAL, synchronous=FULL)"
 
@@ -139,7 +139,7 @@ def open_store_factory(data_dir: Path):  # noqa: ANN201
 def save_once(screen, tmp: Path) -> tuple[float, float]:  # noqa: ANN001
     """Save the screen's drawing; returns (wall time to 'saved', longest GUI-thread gap)."""
     import kiosk
-    from kiosk.model import new_id, new_reference_code, utc_now
+    from kiosk.core.model import new_id, new_reference_code, utc_now
 
     gaps: list[float] = []
     last = [time.perf_counter()]
@@ -278,7 +278,7 @@ def main() -> None:
     row("longest GUI-thread stall while saving", max(stall, stall2), 1 / 60, "<= 16.7 ms",
         max(stall, stall2) <= 1 / 60)
     # the page switch after a save: thank-you with QR code, canvas cleared
-    from kiosk.model import Submission
+    from kiosk.core.model import Submission
     sub = Submission(kind="drawing", topic_id="drawing", unfinished=True)
     t0 = time.perf_counter()
     screen._saved(sub)

@@ -6,8 +6,8 @@ Prints each figure beside a floor measured in the same run, and the ratio.
 Export floor: writing a ZIP of the very same files (same names, bytes and
 compression) with ``zipfile`` and nothing else; export and floor alternate for
 ``--rounds`` rounds and both best and median are reported. The samples are
-stored in time order, as a terminal stores them (see ``kiosk.seed``). Overview: every query
-:func:`kiosk.overview.load_overview` runs, over ``--rows`` submissions.
+stored in time order, as a terminal stores them (see ``kiosk.core.seed``). Overview: every query
+:func:`kiosk.core.overview.load_overview` runs, over ``--rows`` submissions.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.config import BUNDLED_CONFIG, load_config  # noqa: E402
-from kiosk.export import export_store  # noqa: E402
-from kiosk.overview import load_overview  # noqa: E402
-from kiosk.seed import sample_submissions  # noqa: E402
-from kiosk.storage import Store  # noqa: E402
+from kiosk.core.config import BUNDLED_CONFIG, load_config  # noqa: E402
+from kiosk.core.export import export_store  # noqa: E402
+from kiosk.core.overview import load_overview  # noqa: E402
+from kiosk.core.seed import sample_submissions  # noqa: E402
+from kiosk.core.storage import Store  # noqa: E402
 
 
 def fill(store: Store, config, ideas: int, drawings: int, seed: int) -> None:

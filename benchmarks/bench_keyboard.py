@@ -58,7 +58,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def bench_keyboard(app: QApplication, n: int) -> list[float]:
-    from kiosk.config import BUNDLED_CONFIG, load_config  # noqa: PLC0415
+    from kiosk.core.config import BUNDLED_CONFIG, load_config  # noqa: PLC0415
     from ui.ideas.flow import IdeaFlow  # noqa: PLC0415
 
     config = load_config(BUNDLED_CONFIG)

@@ -7,7 +7,7 @@ byte-compiled modules. RSS is read from /proc at that moment. Medians of
 --runs alternating runs; targets: ratio <= 2.0 with an empty data dir.
 
 The start with 100,000 stored submissions (90,000 ideas and 10,000 drawings
-from kiosk.seed, stored in one transaction with Store.add_many; seeded samples
+from kiosk.core.seed, stored in one transaction with Store.add_many; seeded samples
 start withheld, which does not matter for a start) is measured in the same
 runs, alternating with the other two, and reported beside the empty start.
 
@@ -86,10 +86,10 @@ def run(code: str, data_dir: str) -> dict:
 
 
 def seed_100k(data_dir: str) -> int:
-    """Fill data_dir with 100,000 sample submissions (kiosk.seed, one add_many transaction)."""
-    from kiosk.config import find_config, load_config  # noqa: PLC0415
-    from kiosk.seed import seed  # noqa: PLC0415
-    from kiosk.storage import Store  # noqa: PLC0415
+    """Fill data_dir with 100,000 sample submissions (kiosk.core.seed, one add_many transaction)."""
+    from kiosk.core.config import find_config, load_config  # noqa: PLC0415
+    from kiosk.core.seed import seed  # noqa: PLC0415
+    from kiosk.core.storage import Store  # noqa: PLC0415
 
     config = load_config(find_config(None))
     with Store.open_in(Path(data_dir), min_free_bytes=0) as store:

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
 
-from kiosk.storage import Store  # noqa: E402
+from kiosk.core.storage import Store  # noqa: E402
 from sync.client import SyncClient  # noqa: E402
 from sync.receiver import add_token  # noqa: E402
 from sync_helpers import make_drawing, make_idea  # noqa: E402

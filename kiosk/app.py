@@ -31,8 +31,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config import Config, ConfigError, find_config, load_config
-from kiosk.paths import APP_NAME, resolve_data_dir
+from kiosk.core.config import Config, ConfigError, find_config, load_config
+from kiosk.core.paths import APP_NAME, resolve_data_dir
 from ui.common import theme
 from ui.common.i18n import Language
 from ui.shell.idle import IdleWatcher
@@ -72,7 +72,7 @@ HEADLESS_HINT = ("kiosk: no display found (DISPLAY and WAYLAND_DISPLAY are unset
 
 
 class StoreLike(Protocol):
-    """What the shell needs of ``kiosk.storage.Store``.
+    """What the shell needs of ``kiosk.core.storage.Store``.
 
     The flows also call ``add(sub)``; draft recovery ``get``, ``add_notice``, ``withhold``.
     """
@@ -86,7 +86,7 @@ class StoreLike(Protocol):
 
 @dataclass
 class _MissingStore:
-    """Stands in when ``kiosk.storage`` cannot be imported: refuses, and tells staff why."""
+    """Stands in when ``kiosk.core.storage`` cannot be imported: refuses, and tells staff why."""
 
     reason: str
     notices: list[Any] = field(default_factory=list)
@@ -113,9 +113,9 @@ def _open_store(data_dir: Path, config: Config) -> StoreLike:
     A damaged database is not this case: the store moves it aside itself.
     """
     try:
-        from kiosk.storage import Store, StoreError  # noqa: PLC0415
+        from kiosk.core.storage import Store, StoreError  # noqa: PLC0415
     except ImportError as exc:
-        log.error("kiosk.storage not importable: %s", exc)
+        log.error("kiosk.core.storage not importable: %s", exc)
         return _MissingStore(str(exc))
     try:
         return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
@@ -210,7 +210,7 @@ class _Borrowed:
 def store_factory(store: StoreLike) -> Callable[[], Any]:
     """Opens another connection to ``store`` for a worker thread (SQLite connections are per thread).
 
-    A ``kiosk.storage.Store`` is opened again on its file with its reserve; any other
+    A ``kiosk.core.storage.Store`` is opened again on its file with its reserve; any other
     object (a test's fake) is shared, and not closed by the worker.
     """
     path = getattr(store, "path", None)
@@ -222,7 +222,7 @@ def store_factory(store: StoreLike) -> Callable[[], Any]:
 def recover_drawing_draft(data_dir: Path, store: StoreLike) -> None:
     """A drawing left by a crash goes into the store as unfinished, before any visitor draws
     (:meth:`StoreSlot.open` runs it)."""
-    from kiosk.drafts import recover_draft  # noqa: PLC0415
+    from kiosk.core.drafts import recover_draft  # noqa: PLC0415
 
     try:
         sub = recover_draft(data_dir, store)  # type: ignore[arg-type]
@@ -357,12 +357,12 @@ def _make_pin_pad(window: MainWindow, config: Config, language: Language) -> Pin
     from ui.shell.pin_pad import PinPad  # noqa: PLC0415 - not needed to paint
 
     def verify(pin: str) -> bool:
-        from kiosk.pin import verify_pin  # noqa: PLC0415 - argon2 is not needed to paint
+        from kiosk.core.pin import verify_pin  # noqa: PLC0415 - argon2 is not needed to paint
 
         return verify_pin(config.staff.pin_hash, pin)
 
     def lockout(failures: int) -> float:
-        from kiosk.pin import lockout_delay  # noqa: PLC0415
+        from kiosk.core.pin import lockout_delay  # noqa: PLC0415
 
         return lockout_delay(failures)
 
@@ -534,7 +534,7 @@ def _make_staff_panel(parts: Parts, lang: str) -> QWidget:
 def _receiver_client(config: Config, data_dir: Path) -> Any:
     """The panel's "test connection" and reconcile client, with the token file found
     where the sync worker finds it (a relative path is inside the data dir)."""
-    from kiosk.reconcile import ReceiverClient  # noqa: PLC0415
+    from kiosk.core.reconcile import ReceiverClient  # noqa: PLC0415
     from sync.client import resolve_token_file  # noqa: PLC0415
 
     token_file = str(resolve_token_file(config.sync.token_file, data_dir)) if config.sync.token_file else ""

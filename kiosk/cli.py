@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import Config, ConfigError, find_config, load_config_with_warnings
+from kiosk.core.config import Config, ConfigError, find_config, load_config_with_warnings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -45,13 +45,13 @@ def load(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Config:
 
 
 def data_dir(args: argparse.Namespace, config: Config) -> Path:
-    from kiosk.paths import resolve_data_dir
+    from kiosk.core.paths import resolve_data_dir
 
     return resolve_data_dir(args.data_dir, config)
 
 
 def open_store(args: argparse.Namespace, config: Config):
-    from kiosk.storage import Store, StoreError
+    from kiosk.core.storage import Store, StoreError
 
     directory = data_dir(args, config)
     try:
@@ -66,7 +66,7 @@ def open_store(args: argparse.Namespace, config: Config):
 def cmd_run(args: argparse.Namespace) -> int:
     config = load(args)
     directory = data_dir(args, config)
-    from kiosk.logs import setup_logging
+    from kiosk.core.logs import setup_logging
 
     setup_logging(directory, logging.DEBUG if args.verbose else logging.INFO)
     log.info("starting kiosk %s, config %s, data dir %s", __version__, config.source, directory)
@@ -128,7 +128,7 @@ def format_stats(stats, config: Config) -> str:
 
 
 def cmd_hash_pin(args: argparse.Namespace) -> int:
-    from kiosk.pin import hash_pin, validate_pin
+    from kiosk.core.pin import hash_pin, validate_pin
 
     if args.stdin:
         pin = sys.stdin.readline().strip()
@@ -146,7 +146,7 @@ def cmd_hash_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from kiosk.seed import seed
+    from kiosk.core.seed import seed
 
     config = load(args, quiet_warnings=True)
     if args.ideas < 0 or args.drawings < 0:

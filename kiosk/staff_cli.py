@@ -3,7 +3,7 @@
 Register them from ``kiosk/cli.py`` with ``add_staff_parsers(sub, common)``.
 Each handler returns an exit code: 0 ok, 1 runtime failure or mismatch,
 2 usage or configuration error. Thin shells: the work is in
-``kiosk.export``, ``kiosk.reconcile`` and ``kiosk.purge``.
+``kiosk.core.export``, ``kiosk.core.reconcile`` and ``kiosk.core.purge``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _progress(label: str):
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.cli import load, open_store
-    from kiosk.export import ExportError, export_store, human_bytes, verify_bundle
+    from kiosk.core.export import ExportError, export_store, human_bytes, verify_bundle
 
     config = load(args, quiet_warnings=True)
     with open_store(args, config) as store:
@@ -52,7 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:
-    from kiosk.export import human_bytes, verify_bundle
+    from kiosk.core.export import human_bytes, verify_bundle
 
     path = Path(args.path)
     if not path.is_file():
@@ -72,7 +72,7 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from kiosk.cli import load, open_store
-    from kiosk.reconcile import ReceiverClient, ReconcileError, format_report, reconcile
+    from kiosk.core.reconcile import ReceiverClient, ReconcileError, format_report, reconcile
 
     config = load(args, quiet_warnings=True)
     try:
@@ -90,8 +90,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from kiosk.cli import load, open_store
-    from kiosk.export import human_bytes
-    from kiosk.purge import PurgeRefused, plan_purge, purge, refusal
+    from kiosk.core.export import human_bytes
+    from kiosk.core.purge import PurgeRefused, plan_purge, purge, refusal
 
     config = load(args, quiet_warnings=True)
     with open_store(args, config) as store:

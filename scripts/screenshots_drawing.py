@@ -99,7 +99,7 @@ def drive_drawing(screen, config, shot) -> None:  # noqa: ANN001
     """Walk a DrawScreen (alone or inside the built app) through its pages, calling ``shot(name)``."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.model import Submission
+    from kiosk.core.model import Submission
 
     app = QApplication.instance()
     screen.reset()
@@ -134,7 +134,7 @@ def render_drawing_screens(out_dir: Path, prefix: str = "drawing") -> list[Path]
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from kiosk.config import DEFAULT_CONFIG, load_config
+    from kiosk.core.config import DEFAULT_CONFIG, load_config
     from ui.drawing.studio import DrawScreen
 
     bundled = Path(__file__).resolve().parent.parent / "kiosk" / "kiosk.toml"

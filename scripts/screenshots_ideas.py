@@ -77,7 +77,7 @@ def render_ideas(config, out_dir: Path, store=None) -> list[Path]:  # noqa: ANN0
     """Render each step of a stand-alone IdeaFlow in each orientation and language; return the files."""
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from kiosk.storage import Store  # noqa: PLC0415
+    from kiosk.core.storage import Store  # noqa: PLC0415
     from ui.ideas.flow import IdeaFlow  # noqa: PLC0415
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,7 +106,7 @@ def render_ideas(config, out_dir: Path, store=None) -> list[Path]:  # noqa: ANN0
 def main() -> int:
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from kiosk.config import BUNDLED_CONFIG, load_config  # noqa: PLC0415
+    from kiosk.core.config import BUNDLED_CONFIG, load_config  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "screenshots"

@@ -32,9 +32,9 @@ PAGES = ("overview", "sync", "browse", "moderate", "export", "system")
 def seed(data: Path, config) -> None:  # noqa: ANN001
     """Samples (kept from syncing), a few real ideas (two refused by the receiver, one withheld
     by staff), and an unfinished drawing recovered after a crash (withheld until staff decide)."""
-    from kiosk.model import Blob, Submission
-    from kiosk.seed import sample_drawing, sample_submissions
-    from kiosk.storage import Store
+    from kiosk.core.model import Blob, Submission
+    from kiosk.core.seed import sample_drawing, sample_submissions
+    from kiosk.core.storage import Store
 
     store = Store.open_in(data)
     subs = list(sample_submissions(config, ideas=340, drawings=60, rng=random.Random(7)))
@@ -58,7 +58,7 @@ def seed(data: Path, config) -> None:  # noqa: ANN001
                        created_at="2022-07-03T14:12:09.000Z", kiosk_id=config.kiosk.id, event_id=config.event.id,
                        blobs=(Blob("png", png), Blob("strokes", strokes)))
     store.add(draft)
-    store.withhold(draft.id, "recovered draft after a crash; keep or discard")  # as kiosk.drafts does
+    store.withhold(draft.id, "recovered draft after a crash; keep or discard")  # as kiosk.core.drafts does
     store.close()
 
 
@@ -69,8 +69,8 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication([])
     from kiosk.app import build, dispose
-    from kiosk.config import BUNDLED_CONFIG, IdleConfig, load_config
-    from kiosk.drives import Drive
+    from kiosk.core.config import BUNDLED_CONFIG, IdleConfig, load_config
+    from kiosk.core.drives import Drive
     from sync.cli import demo_config, prepare_demo
     from sync.receiver import ReceiverSettings, ReceiverThread
 

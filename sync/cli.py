@@ -92,7 +92,7 @@ def run_sync(store: Any, sync_config: Any, data_dir: Path | None, *, out: TextIO
     """Deliver everything pending from *store*; print progress to *err*, the summary to *out*.
 
     Args:
-        sync_config: a :class:`kiosk.config.SyncConfig` (or anything with its fields).
+        sync_config: a :class:`kiosk.core.config.SyncConfig` (or anything with its fields).
     """
     from sync.client import SyncClient, SyncConfigError
 
@@ -189,7 +189,7 @@ def cmd_receiver(args: argparse.Namespace) -> int:
 def _check_bundle_options(args: argparse.Namespace) -> Path | None:
     """``--name`` and ``--titles-from``, checked before anything starts; the kiosk.toml's path."""
     from kiosk.cli import CommandError
-    from kiosk.config import ConfigError
+    from kiosk.core.config import ConfigError
     from sync.receiver.staff import is_slug, load_titles
 
     if not is_slug(args.name):
@@ -208,7 +208,7 @@ def _check_bundle_options(args: argparse.Namespace) -> Path | None:
 def cmd_receiver_export(args: argparse.Namespace) -> int:
     """``kiosk receiver export --out PATH``: what ``/staff/export.zip`` downloads, as a file."""
     from kiosk.cli import CommandError
-    from kiosk.export import ExportError
+    from kiosk.core.export import ExportError
     from sync.receiver.staff import BundleSourceError, export_bundle, load_titles
     from sync.receiver.storage import DB_NAME, ReceiverStore
 

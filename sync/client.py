@@ -34,13 +34,13 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 import kiosk
-from kiosk.model import Submission, sha256_hex
+from kiosk.core.model import Submission, sha256_hex
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Outcome, ReceiptError, blob_path,
                            check_endpoint, check_receipt, classify_status, error_reason,
                            parse_retry_after, submission_path)
 
 if TYPE_CHECKING:
-    from kiosk.storage import Outgoing
+    from kiosk.core.storage import Outgoing
 
 log = logging.getLogger("sync.client")
 
@@ -62,7 +62,7 @@ class SyncConfigError(Exception):
 
 
 class StoreLike(Protocol):
-    """The part of :class:`kiosk.storage.Store` the client uses."""
+    """The part of :class:`kiosk.core.storage.Store` the client uses."""
 
     def outgoing(self, submission_id: str) -> Outgoing | None: ...
     def pending_ids(self, limit: int = 100) -> list[str]: ...
@@ -206,7 +206,7 @@ class SyncClient:
     @classmethod
     def from_config(cls, store: StoreLike, config: Any, data_dir: Path | None = None,
                     **kwargs: Any) -> SyncClient:
-        """Build from a :class:`kiosk.config.SyncConfig` (or anything with its fields)."""
+        """Build from a :class:`kiosk.core.config.SyncConfig` (or anything with its fields)."""
         if not config.endpoint:
             raise SyncConfigError("no sync endpoint is configured ([sync] endpoint)")
         if not config.token_file:

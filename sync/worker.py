@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.model import utc_now
+from kiosk.core.model import utc_now
 from sync.client import SyncClient, SyncReport
 from sync.protocol import BACKOFF_CAP_S, Outcome, next_delay
 
@@ -66,7 +66,7 @@ class SyncWorker:
     """Runs :class:`SyncClient` passes on a background thread.
 
     Args:
-        open_store: opens the worker's own :class:`kiosk.storage.Store`; called on the
+        open_store: opens the worker's own :class:`kiosk.core.storage.Store`; called on the
             worker thread (one connection per thread).
         make_client: builds the client over that store.
         interval_s: idle check interval.
@@ -101,11 +101,11 @@ class SyncWorker:
     @classmethod
     def from_config(cls, config: Any, data_dir: Path, *, min_free_bytes: int = 0,
                     **callbacks: Any) -> SyncWorker:
-        """Worker for a :class:`kiosk.config.SyncConfig` and the kiosk's data dir.
+        """Worker for a :class:`kiosk.core.config.SyncConfig` and the kiosk's data dir.
 
         ``callbacks``: ``on_status``, ``on_pass``, ``on_progress`` as in the constructor.
         """
-        from kiosk.storage import Store
+        from kiosk.core.storage import Store
 
         return cls(lambda: Store.open_in(data_dir, min_free_bytes=min_free_bytes),
                    lambda store: SyncClient.from_config(store, config, data_dir),

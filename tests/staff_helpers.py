@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.config import BUNDLED_CONFIG, load_config
-from kiosk.model import Blob, Submission
-from kiosk.seed import sample_drawing, tiny_png
+from kiosk.core.config import BUNDLED_CONFIG, load_config
+from kiosk.core.model import Blob, Submission
+from kiosk.core.seed import sample_drawing, tiny_png
 
 CONFIG = load_config(BUNDLED_CONFIG)
 TRICKY = 'Mehr Grün; "Bänke" am Löbdergraben,\nzweite Zeile; ÄÖÜß ☀ – und \'Zitat\''
@@ -44,7 +44,7 @@ def noisy_drawing(seed: int = 0, size: int = 120, **kw) -> Submission:
 
 
 def open_store(directory: Path):
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     return Store.open_in(directory)
 

@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kiosk
-from kiosk.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
+from kiosk.core.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry

@@ -1,6 +1,6 @@
 """``kiosk receiver import PATH``: take a kiosk's USB bundle into the receiver, idempotently.
 
-The bundle is verified first (every digest and count, ``kiosk.export.verify_bundle``);
+The bundle is verified first (every digest and count, ``kiosk.core.export.verify_bundle``);
 a damaged bundle imports nothing. Then, per submission: blobs first
 (content-addressed, so a second import or an earlier sync finds them
 already there), then the submission through the same ``put_submission`` the
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.export import iter_bundle, verify_bundle
+from kiosk.core.export import iter_bundle, verify_bundle
 
 
 class ImportRefused(Exception):

@@ -1,7 +1,7 @@
 """Staff pages of the receiver: what arrived per kiosk, and everything as one ZIP.
 
 The ZIP is the kiosk's export bundle (``docs/export-format.md``), written by
-``kiosk.export.write_bundle``: so ``kiosk verify-bundle`` checks it and
+``kiosk.core.export.write_bundle``: so ``kiosk verify-bundle`` checks it and
 ``kiosk receiver import`` takes it into another receiver.
 
 Protected by the staff password (HTTP Basic, any user name; argon2 hash on
@@ -24,8 +24,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from kiosk.export import BundleItem, BundleMeta, ExportError, ExportResult, Titles, write_bundle
-from kiosk.model import SchemaError, submission_from_wire, utc_now, wire_blob_digests
+from kiosk.core.export import BundleItem, BundleMeta, ExportError, ExportResult, Titles, write_bundle
+from kiosk.core.model import SchemaError, submission_from_wire, utc_now, wire_blob_digests
 from sync.protocol import is_sha256_hex, make_receipt
 from sync.receiver.auth import StaffPassword
 from sync.receiver.storage import ReceiverStore
@@ -103,11 +103,11 @@ def load_titles(kiosk_toml: Path | None) -> Titles:
     columns and ``topic_id`` / ``goal_id`` are what names each topic.
 
     Raises:
-        kiosk.config.ConfigError: the file is not a valid kiosk config.
+        kiosk.core.config.ConfigError: the file is not a valid kiosk config.
     """
     if kiosk_toml is None:
         return Titles()
-    from kiosk.config import load_config
+    from kiosk.core.config import load_config
 
     return Titles.from_config(load_config(Path(kiosk_toml)))
 

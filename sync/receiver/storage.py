@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kiosk.fsutil import fsync_dir
-from kiosk.model import utc_now
+from kiosk.core.fsutil import fsync_dir
+from kiosk.core.model import utc_now
 from sync.protocol import is_sha256_hex, is_uuid4, make_receipt
 
 log = logging.getLogger("sync.receiver")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.pin import verify_pin
+from kiosk.core.pin import verify_pin
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,9 +126,9 @@ def test_windowed_before_or_after_run():
 def test_export_verify_and_import_into_a_receiver_twice(tmp_path, capsys):
     from dataclasses import replace
 
-    from kiosk.config import BUNDLED_CONFIG, load_config
-    from kiosk.seed import sample_submissions
-    from kiosk.storage import Store
+    from kiosk.core.config import BUNDLED_CONFIG, load_config
+    from kiosk.core.seed import sample_submissions
+    from kiosk.core.storage import Store
     import random
 
     config = load_config(BUNDLED_CONFIG)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import (
+from kiosk.core.config import (
     BUNDLED_CONFIG,
     DEFAULT_CONFIG,
     ConfigError,
@@ -17,7 +17,7 @@ from kiosk.config import (
     load_config_with_warnings,
     parse_config,
 )
-from kiosk.pin import hash_pin
+from kiosk.core.pin import hash_pin
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import export, moderation
-from kiosk.export import CSV_DIALECT, ExportError, export_store, iter_bundle, verify_bundle
+from kiosk.core import export, moderation
+from kiosk.core.export import CSV_DIALECT, ExportError, export_store, iter_bundle, verify_bundle
 from staff_helpers import CONFIG, TRICKY, drawing, idea, noisy_drawing, open_store
 
 
@@ -250,7 +250,7 @@ def test_progress_reports_to_the_end(filled, tmp_path):
 
 
 def test_removable_drives_are_found_in_proc_mounts():
-    from kiosk.drives import parse_mounts
+    from kiosk.core.drives import parse_mounts
 
     mounts = ("/dev/sda1 / ext4 rw 0 0\n"
               "/dev/sdb1 /media/kiosk/STICK vfat rw 0 0\n"
@@ -274,8 +274,8 @@ def test_a_drive_that_fills_up_while_the_lines_stream_says_why(store, tmp_path, 
 
 
 def test_a_store_failing_mid_export_stops_the_writer_thread_and_leaves_no_file(store, tmp_path, monkeypatch):
-    from kiosk import export
-    from kiosk.storage import StoreError
+    from kiosk.core import export
+    from kiosk.core.storage import StoreError
 
     for i in range(350):
         store.add(idea(f"Idee Nummer {i}"))

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import export
-from kiosk.export import ExportError, export_store, verify_bundle
-from kiosk.storage import created_sort_key
+from kiosk.core import export
+from kiosk.core.export import ExportError, export_store, verify_bundle
+from kiosk.core.storage import created_sort_key
 from staff_helpers import CONFIG, TRICKY, drawing, idea, open_store
 
 NOW = "2022-07-03T18:05:12.345Z"
@@ -160,7 +160,7 @@ def test_values_missing_from_the_lookup_tables_are_made_one_by_one(store, tmp_pa
 
 def test_a_row_stored_without_its_texts_is_rebuilt(store, tmp_path):
     """A row lacking ``wire``/``sheet_cells`` (not written by this store) still exports right."""
-    from kiosk import storage
+    from kiosk.core import storage
 
     subs = [idea("erste", created_at=at(0)), idea('zweite; "mit" Zeichen', created_at=at(1)),
             drawing(1, created_at=at(2))]
@@ -226,7 +226,7 @@ def test_sheet_cells_made_on_two_threads_at_once_are_each_right():
     import sys
     import threading
 
-    from kiosk.sheet import own_cells_text
+    from kiosk.core.sheet import own_cells_text
 
     def values(i: int) -> dict:
         return {"title": None, "text": f'Idee "{i}"; mit Text', "author_name": f"Name {i}", "age_group": None,

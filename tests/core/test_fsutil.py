@@ -6,7 +6,7 @@ import pytest
 
 
 def test_fsync_dir_strict_and_best_effort(tmp_path):
-    from kiosk.fsutil import fsync_dir
+    from kiosk.core.fsutil import fsync_dir
 
     fsync_dir(tmp_path)  # an existing directory: fine either way
     with pytest.raises(OSError):

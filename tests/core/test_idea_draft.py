@@ -1,10 +1,10 @@
-"""kiosk.idea_draft: the rules that turn a draft into a Submission."""
+"""kiosk.core.idea_draft: the rules that turn a draft into a Submission."""
 
 import pytest
 
 from kiosk import __version__
-from kiosk.config import BUNDLED_CONFIG, load_config
-from kiosk.idea_draft import IdeaDraft, idea_url, to_submission
+from kiosk.core.config import BUNDLED_CONFIG, load_config
+from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
 
 
 @pytest.fixture(scope="module")

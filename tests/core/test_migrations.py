@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import storage
-from kiosk.model import Blob, Submission
-from kiosk.storage import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from kiosk.core import storage
+from kiosk.core.model import Blob, Submission
+from kiosk.core.storage import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\xff" * 500
 STROKES = b"[[[1,1],[2,3]]]"

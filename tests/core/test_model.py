@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kiosk.model import Blob, SchemaError, Submission, has_lone_surrogate, submission_from_wire
+from kiosk.core.model import Blob, SchemaError, Submission, has_lone_surrogate, submission_from_wire
 
 TEXT_FIELDS = ["text", "topic_id", "consent_version", "locale", "kiosk_id", "event_id", "app_version",
                "goal_id", "title", "author_name", "district"]

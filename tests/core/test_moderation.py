@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import moderation
-from kiosk.moderation import ModerationError
+from kiosk.core import moderation
+from kiosk.core.moderation import ModerationError
 from staff_helpers import TRICKY, drawing, idea, open_store
 
 

@@ -6,8 +6,8 @@ from datetime import timezone, timedelta
 
 import pytest
 
-from kiosk import moderation, overview
-from kiosk.overview import HourBucket, per_hour_of_day, plain_reason, timeline
+from kiosk.core import moderation, overview
+from kiosk.core.overview import HourBucket, per_hour_of_day, plain_reason, timeline
 from staff_helpers import drawing, idea, open_store
 
 CEST = timezone(timedelta(hours=2))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import overview, purge
-from kiosk.purge import PurgeRefused, confirmation_phrase
+from kiosk.core import overview, purge
+from kiosk.core.purge import PurgeRefused, confirmation_phrase
 from staff_helpers import drawing, idea, open_store
 
 SECRET = "Geheimnis-Zebrastreifen-4711 vor der Goetheschule"
@@ -66,7 +66,7 @@ def test_purge_refuses_while_something_would_be_lost(store):
 
 def test_a_damaged_database_set_aside_is_not_passed_by(tmp_path):
     """A database moved aside at start may hold text never synced: purge must say so, then erase it."""
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     data = tmp_path / "data"
     first = open_store(data)
@@ -92,7 +92,7 @@ def test_a_damaged_database_set_aside_is_not_passed_by(tmp_path):
 
 
 def test_reconcile_is_not_ok_while_a_damaged_database_is_set_aside(store):
-    from kiosk.reconcile import format_report, reconcile
+    from kiosk.core.reconcile import format_report, reconcile
 
     assert reconcile(store, lambda sid: None).ok
     (store.path.parent / f"{store.path.name}.corrupt-20220703T120000Z").write_bytes(b"old data")

@@ -7,8 +7,8 @@ import requests
 
 pytest.importorskip("sync.receiver.server", reason="the receiver (issue 5) is not on this branch yet")
 
-from kiosk.export import export_store  # noqa: E402
-from kiosk.reconcile import ReceiverClient, ReconcileError, format_report, reconcile  # noqa: E402
+from kiosk.core.export import export_store  # noqa: E402
+from kiosk.core.reconcile import ReceiverClient, ReconcileError, format_report, reconcile  # noqa: E402
 from staff_helpers import CONFIG, TRICKY, drawing, idea, open_store  # noqa: E402
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token  # noqa: E402
 from sync.receiver.bundle_import import ImportRefused, import_bundle, import_into_data_dir  # noqa: E402

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from kiosk.config import BUNDLED_CONFIG, load_config
-from kiosk.seed import sample_submissions, seed
-from kiosk.storage import Store
+from kiosk.core.config import BUNDLED_CONFIG, load_config
+from kiosk.core.seed import sample_submissions, seed
+from kiosk.core.storage import Store
 
 CONFIG = load_config(BUNDLED_CONFIG)
 

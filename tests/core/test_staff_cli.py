@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from kiosk.config import BUNDLED_CONFIG
+from kiosk.core.config import BUNDLED_CONFIG
 from kiosk.staff_cli import add_staff_parsers
 from staff_helpers import drawing, idea, open_store
 

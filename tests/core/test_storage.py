@@ -22,10 +22,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import purge, storage
-from kiosk.sheet import CSV_DIALECT
-from kiosk.model import AGE_GROUPS, SYNC_STATES, Blob, SchemaError, Submission
-from kiosk.storage import (
+from kiosk.core import purge, storage
+from kiosk.core.sheet import CSV_DIALECT
+from kiosk.core.model import AGE_GROUPS, SYNC_STATES, Blob, SchemaError, Submission
+from kiosk.core.storage import (
     DB_FILENAME,
     DiskFullError,
     Stats,
@@ -537,8 +537,8 @@ def test_several_stores_opening_a_fresh_file_at_once(tmp_path):
 ADDER = r"""
 import sys
 from pathlib import Path
-from kiosk.model import Submission
-from kiosk.storage import Store
+from kiosk.core.model import Submission
+from kiosk.core.storage import Store
 
 with Store(Path(sys.argv[1])) as store:
     print("ready", flush=True)
@@ -828,8 +828,8 @@ def test_logs_never_contain_visitor_text(store, caplog):
 CHILD = r"""
 import sys
 from pathlib import Path
-from kiosk.model import Blob, Submission
-from kiosk.storage import Store
+from kiosk.core.model import Blob, Submission
+from kiosk.core.storage import Store
 
 store = Store(Path(sys.argv[1]))
 n = 0

@@ -1,4 +1,4 @@
-"""kiosk.text: control characters out, cut to the limit at a grapheme boundary."""
+"""kiosk.core.text: control characters out, cut to the limit at a grapheme boundary."""
 
 import time
 import unicodedata
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.text import clean_text, cut_at_grapheme, grapheme_boundaries, remove_controls
+from kiosk.core.text import clean_text, cut_at_grapheme, grapheme_boundaries, remove_controls
 
 
 def is_noncharacter(ch: str) -> bool:

@@ -61,7 +61,7 @@ def kiosk_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(kiosk_dir: Path):
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     s = Store.open_in(kiosk_dir)
     yield s

@@ -7,7 +7,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from kiosk.model import Blob, Submission, canonical_json
+from kiosk.core.model import Blob, Submission, canonical_json
 
 KIOSK_ID = "kiosk-test-1"
 STAFF_PASSWORD = "correct horse battery"

@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from kiosk.cli import main as kiosk_main
-from kiosk.export import CSV_DIALECT, Titles, csv_header, iter_bundle, verify_bundle
+from kiosk.core.export import CSV_DIALECT, Titles, csv_header, iter_bundle, verify_bundle
 from sync.receiver import add_token
 from sync.receiver.bundle_import import import_into_data_dir
 from sync.receiver.staff import EXPORT_TMP
@@ -58,7 +58,7 @@ def wait_empty(folder: Path, timeout_s: float = 5.0) -> list[Path]:
 @pytest.fixture
 def two_kiosks_synced(store, receiver, receiver_dir, tmp_path, make_client):
     """Nine submissions from this kiosk and four from a second one, synced for real."""
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     ours = mixed_submissions(9)
     for s in ours:
@@ -193,7 +193,7 @@ def test_damaged_blob_on_the_receiver_stops_the_download(two_kiosks_synced, rece
 
 def test_cli_export_writes_the_same_bundle_with_titles_from_a_kiosk_config(
         store, receiver_dir, tmp_path, make_client, capsys):
-    from kiosk.config import load_config
+    from kiosk.core.config import load_config
 
     config = load_config(REPO / "kiosk" / "kiosk.toml")
     topic = config.topics[0]

@@ -125,8 +125,8 @@ def test_set_staff_password_from_stdin(tmp_path, monkeypatch):
 
 
 def test_demo_setup_gives_a_working_loop(tmp_path):
-    from kiosk.config import Config
-    from kiosk.storage import Store
+    from kiosk.core.config import Config
+    from kiosk.core.storage import Store
     from sync.client import SyncClient
 
     setup = prepare_demo(tmp_path, "demo-kiosk")

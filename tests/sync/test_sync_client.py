@@ -57,7 +57,7 @@ def test_wrong_token_stops_with_plain_words(store, make_client):
 
 
 def test_missing_token_file_is_an_auth_stop(store, kiosk_dir, receiver):
-    from kiosk.config import SyncConfig
+    from kiosk.core.config import SyncConfig
 
     cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="nope.token")
     client = SyncClient.from_config(store, cfg, kiosk_dir)
@@ -70,7 +70,7 @@ def test_missing_token_file_is_an_auth_stop(store, kiosk_dir, receiver):
 
 
 def test_token_file_is_reread_each_pass(store, kiosk_dir, receiver, receiver_dir, token):
-    from kiosk.config import SyncConfig
+    from kiosk.core.config import SyncConfig
 
     (kiosk_dir / "sync.token").write_text("wrong\n")
     cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="sync.token")
@@ -220,8 +220,8 @@ def loaded_submissions_alive(ids, own, timeout=2.0):
     import gc
     import time
 
-    from kiosk.model import Submission
-    from kiosk.storage import Outgoing
+    from kiosk.core.model import Submission
+    from kiosk.core.storage import Outgoing
 
     deadline = time.monotonic() + timeout
     while True:

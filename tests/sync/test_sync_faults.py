@@ -102,7 +102,7 @@ def test_retry_after_is_reported(store, token, proxy_for):
 
 
 def test_worker_waits_at_least_retry_after(store, kiosk_dir, token, proxy_for):
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     store.add(make_drawing(1))
     proxy = proxy_for(lambda line: "status:503:5" if b"/submissions/" in line else "pass")

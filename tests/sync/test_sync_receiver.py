@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from kiosk.model import sha256_hex
+from kiosk.core.model import sha256_hex
 from sync.protocol import Limits
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token
 from sync.receiver.auth import TOKENS_FILE, TokenRegistry
@@ -216,7 +216,7 @@ def test_staff_page_needs_password_and_shows_drawings(api, receiver, staff_passw
 
 def test_a_blob_is_hashed_once_on_put_and_trusted_after(api, receiver_dir, monkeypatch):
     """The digest check happens on PUT (422 on a mismatch); the submission does not hash again."""
-    import kiosk.model
+    import kiosk.core.model
 
     sub = make_drawing(7, size=64)  # a PNG of about 12 kB of noise
     png = sub.blob("png")
@@ -226,8 +226,8 @@ def test_a_blob_is_hashed_once_on_put_and_trusted_after(api, receiver_dir, monke
     for blob in sub.blobs:
         assert api.put(f"{api.base}/blobs/{blob.sha256}", data=blob.data, timeout=5).status_code == 201
     hashed: list[int] = []
-    real = kiosk.model.sha256_hex
-    monkeypatch.setattr(kiosk.model, "sha256_hex", lambda data: hashed.append(len(data)) or real(data))
+    real = kiosk.core.model.sha256_hex
+    monkeypatch.setattr(kiosk.core.model, "sha256_hex", lambda data: hashed.append(len(data)) or real(data))
     r = api.put(f"{api.base}/submissions/{sub.id}", data=sub.canonical_json(), timeout=5)
     assert r.status_code == 201, r.text
     assert r.json()["sha256"] == sub.digest()

@@ -7,8 +7,8 @@ import threading
 import time
 
 
-from kiosk.config import SyncConfig
-from kiosk.storage import Store
+from kiosk.core.config import SyncConfig
+from kiosk.core.storage import Store
 from sync.client import SyncClient
 from sync.receiver import ReceiverSettings, ReceiverThread
 from sync.worker import SyncStatus, SyncWorker

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build, close, finish_building
-from kiosk.config import BUNDLED_CONFIG, Config, IdleConfig, load_config
+from kiosk.core.config import BUNDLED_CONFIG, Config, IdleConfig, load_config
 from ui.shell.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]

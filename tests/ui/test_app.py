@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import app as kiosk_app
-from kiosk.config import ConfigError, SyncConfig
+from kiosk.core.config import ConfigError, SyncConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,7 +85,7 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         from kiosk.app import build
         w = build(None, {str(tmp_path)!r})
         before = [m for m in ("requests", "qrcode", "qtawesome", "argon2", "ui.drawing.studio", "ui.ideas.flow",
-                              "kiosk.storage", "kiosk.drafts", "sqlite3", "ui.shell.pin_pad",
+                              "kiosk.core.storage", "kiosk.core.drafts", "sqlite3", "ui.shell.pin_pad",
                               "ui.shell.unavailable", "ui.staff.common",
                               "ui.shell.idle_overlay", "ui.common.sync_bridge")  # sync is off in kiosk.toml
                   if m in sys.modules]  # the flows are imported and built, the store opened, after the first paint
@@ -93,17 +93,17 @@ def test_lazy_modules_wait_for_the_first_paint(tmp_path) -> None:
         w.show()
         app.exec()
         app.processEvents()
-        after = [m for m in ("requests", "qrcode", "kiosk.storage") if m in sys.modules]
+        after = [m for m in ("requests", "qrcode", "kiosk.core.storage") if m in sys.modules]
         print(before, after)
     """, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[] ['requests', 'qrcode', 'kiosk.storage']"
+    assert proc.stdout.strip() == "[] ['requests', 'qrcode', 'kiosk.core.storage']"
 
 
 def test_core_stays_qt_free() -> None:
     proc = _run("""
         import sys
-        import kiosk.config, kiosk.pin, kiosk.model
+        import kiosk.core.config, kiosk.core.pin, kiosk.core.model
         print("PySide6" in sys.modules)
     """, dict(os.environ))
     assert proc.stdout.strip() == "False", proc.stderr
@@ -116,7 +116,7 @@ def test_a_store_that_cannot_be_opened_gives_the_unavailable_screen(qapp, qtbot,
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
 
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     Store.open_in(tmp_path).close()
     with sqlite3.connect(tmp_path / "kiosk.sqlite3") as db:

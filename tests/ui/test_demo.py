@@ -21,7 +21,7 @@ import requests
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build, close
-from kiosk.config import BUNDLED_CONFIG
+from kiosk.core.config import BUNDLED_CONFIG
 from staff_helpers import drawing, idea
 from sync.cli import DEMO_INTERVAL_S, demo_config, prepare_demo
 from sync.receiver import ReceiverSettings, ReceiverThread
@@ -76,7 +76,7 @@ def _read_until(stream, pattern: str, timeout: float = 30.0) -> re.Match:  # noq
 
 def _open_store_when_ready(directory: Path, timeout: float = 20.0):  # noqa: ANN202
     """The kiosk process creates the store; open it once it is there."""
-    from kiosk.storage import DB_FILENAME, Store
+    from kiosk.core.storage import DB_FILENAME, Store
 
     end = time.monotonic() + timeout
     while not (directory / DB_FILENAME).exists():

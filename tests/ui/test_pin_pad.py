@@ -6,15 +6,15 @@ import time
 
 import pytest
 
-from kiosk.config import DEMO_PIN
-from kiosk.pin import lockout_delay
+from kiosk.core.config import DEMO_PIN
+from kiosk.core.pin import lockout_delay
 from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
 def window(make_window):
     """The PIN pad times out like any screen; keep that out of the lockout timings."""
-    from kiosk.config import IdleConfig
+    from kiosk.core.config import IdleConfig
 
     return make_window(idle=IdleConfig(timeout_s=60, countdown_s=10, drawing_timeout_s=120))
 

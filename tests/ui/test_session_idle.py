@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QLineEdit, QPlainTextEdit,
                                QTextEdit, QWidget)
 
-from kiosk import drafts
+from kiosk.core import drafts
 from kiosk.app import build, finish_building
 from ui.shell.main_window import MainWindow
 

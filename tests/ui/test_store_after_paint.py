@@ -20,12 +20,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from kiosk import drafts
+from kiosk.core import drafts
 from kiosk.app import build, close
-from kiosk.config import Config, StorageConfig, SyncConfig
-from kiosk.drafts import DraftMeta
-from kiosk.model import new_id, new_reference_code, utc_now
-from kiosk.storage import DB_FILENAME, Store
+from kiosk.core.config import Config, StorageConfig, SyncConfig
+from kiosk.core.drafts import DraftMeta
+from kiosk.core.model import new_id, new_reference_code, utc_now
+from kiosk.core.storage import DB_FILENAME, Store
 from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kiosk.config import BrandingConfig
+from kiosk.core.config import BrandingConfig
 from ui.common import theme
 
 

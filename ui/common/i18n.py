@@ -130,5 +130,5 @@ class Language(QObject):
     def tr(self, key: str, **fmt: object) -> str:
         return translate(key, self._code, **fmt)
 
-    def text(self, localized) -> str:  # noqa: ANN001 - kiosk.config.Localized
+    def text(self, localized) -> str:  # noqa: ANN001 - kiosk.core.config.Localized
         return localized.get_text(self._code) if localized else ""

@@ -2,7 +2,7 @@
 
 Every way text gets in (physical keys, the on-screen keyboard through
 :meth:`insert_text`, paste, an input method) ends in
-:func:`kiosk.text.clean_text`: control characters are dropped and what does
+:func:`kiosk.core.text.clean_text`: control characters are dropped and what does
 not fit the limit is cut, and then :attr:`text_cut` is emitted so the screen
 can say so. Undo is off, so nothing of a previous visitor can be brought back
 with Ctrl+Z; predictive text and auto-correction are switched off for input
@@ -15,7 +15,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from kiosk.text import clean_text
+from kiosk.core.text import clean_text
 
 BACKSPACE = "⌫"
 ENTER = "⏎"

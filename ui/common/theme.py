@@ -1,7 +1,7 @@
 """Look and feel: the bundled Inter font and a stylesheet built from config branding.
 
 The colour maths (:func:`contrast_ratio`, :func:`on_color`, :func:`mix`) is pure
-and unit-tested; :func:`stylesheet` turns a :class:`~kiosk.config.BrandingConfig`
+and unit-tested; :func:`stylesheet` turns a :class:`~kiosk.core.config.BrandingConfig`
 into QSS with touch-sized targets (at least 64 px, primary buttons larger) and a
 visible focus frame for keyboard users.
 """

@@ -14,7 +14,7 @@ from PySide6.QtCore import QElapsedTimer, QPointF, QRect, QRectF, QSize, Qt, Sig
 from PySide6.QtGui import QColor, QImage, QInputDevice, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kiosk.drawing import BRUSH_WIDTHS, PALETTE, STAMP_SIZES, Drawing, Item, Stamp, Stroke, overlaps_earlier, \
+from kiosk.core.drawing import BRUSH_WIDTHS, PALETTE, STAMP_SIZES, Drawing, Item, Stamp, Stroke, overlaps_earlier, \
     quantize, segments_at, tail
 from ui.drawing import render as R
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from assets import ASSETS_DIR
-from kiosk.model import AGE_GROUPS
+from kiosk.core.model import AGE_GROUPS
 from ui.drawing.strings import t
 from ui.ideas.theme import keyboard_qss
 from ui.drawing.tools import _icon, drop_layout

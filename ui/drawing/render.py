@@ -1,4 +1,4 @@
-"""Paint a :class:`kiosk.drawing.Drawing` onto a QImage.
+"""Paint a :class:`kiosk.core.drawing.Drawing` onto a QImage.
 
 One set of painting primitives for everything: the canvas paints each
 segment live with :func:`paint_step`, undo replays steps from a checkpoint with
@@ -19,7 +19,7 @@ from functools import lru_cache
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QTransform
 
-from kiosk.drawing import PAPER, Drawing, Item, Segment, Stamp, paint_steps
+from kiosk.core.drawing import PAPER, Drawing, Item, Segment, Stamp, paint_steps
 
 IMAGE_FORMAT = QImage.Format.Format_RGB32
 
@@ -61,7 +61,7 @@ def _pen(color: str, width: float) -> QPen:
 
 
 def paint_segments(p: QPainter, segs: list[Segment], color: str, width: float) -> None:
-    """Paint smoothed stroke segments (see :func:`kiosk.drawing.segments_at`)."""
+    """Paint smoothed stroke segments (see :func:`kiosk.core.drawing.segments_at`)."""
     for seg in segs:
         if seg[0] == "dot":
             p.setPen(Qt.PenStyle.NoPen)

@@ -22,10 +22,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from kiosk import drafts
-from kiosk.drawing import Drawing
-from kiosk.model import Blob, Submission
-from kiosk.storage import DiskFullError
+from kiosk.core import drafts
+from kiosk.core.drawing import Drawing
+from kiosk.core.model import Blob, Submission
+from kiosk.core.storage import DiskFullError
 from ui.drawing import render as R
 
 log = logging.getLogger("kiosk.ui.drawing")

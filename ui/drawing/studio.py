@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout
                                QVBoxLayout, QWidget)
 
 import kiosk
-from kiosk.config import DEFAULT_CONFIG
-from kiosk.drafts import DraftMeta
-from kiosk.model import new_id, new_reference_code, utc_now
+from kiosk.core.config import DEFAULT_CONFIG
+from kiosk.core.drafts import DraftMeta
+from kiosk.core.model import new_id, new_reference_code, utc_now
 from ui.drawing.strings import t
 from ui.drawing.save import DrawingSaver
 from ui.common.i18n import Language

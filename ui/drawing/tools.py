@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QToolButton, QWidget
 
-from kiosk.drawing import BRUSH_WIDTHS, PALETTE
+from kiosk.core.drawing import BRUSH_WIDTHS, PALETTE
 from ui.drawing.render import STAMPS
 
 MIN_TARGET = 72
@@ -141,7 +141,7 @@ def _grid(widget: QWidget, buttons: list[QWidget], columns: int, spacing: int = 
 
 
 class ColourPanel(QWidget):
-    """The palette (see :data:`kiosk.drawing.PALETTE`).
+    """The palette (see :data:`kiosk.core.drawing.PALETTE`).
 
     Signals:
         color_chosen(str): "#rrggbb".

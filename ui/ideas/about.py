@@ -7,8 +7,8 @@ import re
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.config import Config
-from kiosk.model import AGE_GROUPS
+from kiosk.core.config import Config
+from kiosk.core.model import AGE_GROUPS
 from ui.ideas.strings import age_label
 from ui.ideas.step import IdeaStep, button, label
 from ui.common.keyboard import KeyboardWidget

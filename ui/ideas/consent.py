@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 from ui.ideas.step import IdeaStep, button, label
 
 

@@ -3,7 +3,7 @@
 :class:`IdeaFlow` is the one widget the shell needs. It holds the steps
 (topics, goals, write, about, consent, review, thanks) in a stack under a
 header with "back", the progress ("step n of m") and the language switch,
-keeps the visitor's :class:`~kiosk.idea_draft.IdeaDraft`, and hands the
+keeps the visitor's :class:`~kiosk.core.idea_draft.IdeaDraft`, and hands the
 finished idea to the store. It stands on its own: config and store come in
 through the constructor, and it talks to the outside only through signals.
 
@@ -26,10 +26,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.config import Config
-from kiosk.idea_draft import IdeaDraft, idea_url, to_submission
-from kiosk.model import Submission
-from kiosk.storage import DiskFullError
+from kiosk.core.config import Config
+from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
+from kiosk.core.model import Submission
+from kiosk.core.storage import DiskFullError
 from ui.ideas.strings import translate
 from ui.ideas.theme import stylesheet
 from ui.ideas.about import AboutScreen
@@ -48,7 +48,7 @@ STEPS = ("topics", "goals", "write", "about", "consent", "review")
 
 
 class IdeaStore(Protocol):
-    """All the flow needs of :class:`kiosk.storage.Store`."""
+    """All the flow needs of :class:`kiosk.core.storage.Store`."""
 
     def add(self, sub: Submission) -> None: ...
 

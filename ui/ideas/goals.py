@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.config import Config, Topic
+from kiosk.core.config import Config, Topic
 from ui.ideas.step import Card, IdeaStep, label
 
 OWN_IDEA = ""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.config import Config
-from kiosk.idea_draft import IdeaDraft
+from kiosk.core.config import Config
+from kiosk.core.idea_draft import IdeaDraft
 from ui.ideas.strings import age_label
 from ui.ideas.step import IdeaStep, button, label
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 from ui.ideas.strings import translate
 
 

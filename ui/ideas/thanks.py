@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 from ui.ideas.step import IdeaStep, button, label
 from ui.common.qr_view import QrView
 

@@ -10,7 +10,7 @@ visible by more than colour alone where it matters (borders, weight).
 from __future__ import annotations
 
 from assets import ASSETS_DIR
-from kiosk.config import BrandingConfig
+from kiosk.core.config import BrandingConfig
 
 CHECK_ICON = (ASSETS_DIR / "icons" / "check-white.svg").as_posix()
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 from ui.ideas.step import Card, IdeaStep, label
 
 

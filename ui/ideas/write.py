@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 from ui.ideas.step import IdeaStep, button, label, set_prop
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit, LimitedTextEdit

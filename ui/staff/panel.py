@@ -21,7 +21,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from kiosk.drives import removable_drives
+from kiosk.core.drives import removable_drives
 from ui.staff.pages.browse import BrowseScreen
 from ui.staff.common import StaffScreen, SyncSource, button, label, tr
 from ui.staff.pages.export import ExportScreen

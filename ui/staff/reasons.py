@@ -1,13 +1,13 @@
 """Why an item failed to sync or is withheld, in the staff panel's language.
 
 The store keeps reasons as they were recorded: short codes (``sample``,
-``no consent``, the moderation codes of :data:`kiosk.moderation.WITHHOLD_REASONS`,
+``no consent``, the moderation codes of :data:`kiosk.core.moderation.WITHHOLD_REASONS`,
 optionally followed by ``": "`` and the words staff typed), the sentence
-:mod:`kiosk.drafts` writes for a recovered draft, and the sync client's
+:mod:`kiosk.core.drafts` writes for a recovered draft, and the sync client's
 failure texts (``"413: blob is 9000000 bytes; the limit is 8388608"``,
 ``"422: text: contains control characters"``, ``"receipt does not match: …"``,
 see :mod:`sync.client` and :func:`sync.protocol.error_reason`).
-:func:`kiosk.overview.plain_reason` may already have turned a failure into an
+:func:`kiosk.core.overview.plain_reason` may already have turned a failure into an
 English sentence ("Too large for the receiver (…).").
 
 :func:`reason_text` turns any of these into plain German or English. It only
@@ -30,7 +30,7 @@ WITHHELD: dict[str, tuple[str, str]] = {
                    "No parent's consent, stays at the stand"),
     "recovered draft": ("Unfertiges Bild nach einem Absturz: behalten oder verwerfen (Moderieren)",
                         "Unfinished drawing recovered after a crash: keep or discard (Moderate)"),
-    # kiosk.moderation.WITHHOLD_REASONS (the same words as the Moderate screen's list)
+    # kiosk.core.moderation.WITHHOLD_REASONS (the same words as the Moderate screen's list)
     "insulting": ("Beleidigend", "Insulting"),
     "personal_data": ("Persönliche Daten", "Personal data"),
     "off_topic": ("Nicht zum Thema", "Off topic"),
@@ -39,7 +39,7 @@ WITHHELD: dict[str, tuple[str, str]] = {
 }
 
 RECOVERED_DRAFT_PREFIX = "recovered draft"
-"""kiosk.drafts writes "recovered draft after a crash; keep or discard"."""
+"""kiosk.core.drafts writes "recovered draft after a crash; keep or discard"."""
 
 # -- why the receiver did not take it (failed) ----------------------------------------------
 
@@ -55,7 +55,7 @@ STATUS: dict[str, tuple[str, str]] = {
 }
 OTHER_STATUS = ("Der Empfänger antwortet mit Fehler {code}", "The receiver answered with error {code}")
 
-# kiosk.overview.plain_reason's English sentences, back to their status code
+# kiosk.core.overview.plain_reason's English sentences, back to their status code
 PLAIN_EN = {
     "The receiver did not accept this kiosk's token; ask IT for a new one": "401",
     "The receiver already has a different item with this id": "409",

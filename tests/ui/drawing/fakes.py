@@ -1,16 +1,16 @@
 """A store that can fail on demand and records which thread wrote, for the screen tests.
 
-The kill test and the whole-app tests use the real kiosk.storage.Store.
+The kill test and the whole-app tests use the real kiosk.core.storage.Store.
 """
 
 from __future__ import annotations
 
 import threading
 
-from kiosk.model import Submission
+from kiosk.core.model import Submission
 
 
-from kiosk.storage import DiskFullError  # noqa: F401 - the tests raise the real one
+from kiosk.core.storage import DiskFullError  # noqa: F401 - the tests raise the real one
 
 
 class FakeStore:

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk import drafts
+from kiosk.core import drafts
 from kiosk.app import build, close, finish_building
-from kiosk.drawing import Drawing
-from kiosk.storage import Store
+from kiosk.core.drawing import Drawing
+from kiosk.core.storage import Store
 from ui.drawing import render as R
 
 # The offscreen platform cannot pass a top-level window's size hints on; harmless here.

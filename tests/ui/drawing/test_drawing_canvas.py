@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
-from kiosk.drawing import BRUSH_WIDTHS, STAMP_SIZES, Stamp, Stroke
+from kiosk.core.drawing import BRUSH_WIDTHS, STAMP_SIZES, Stamp, Stroke
 from tests.ui.drawing.conftest import drag, ink_bounds, is_ink, touch
 from ui.drawing import render as R
 

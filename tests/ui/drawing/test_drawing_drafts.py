@@ -1,12 +1,12 @@
-"""Drafts: atomic files and recovery after a crash (kiosk/drafts.py, no Qt)."""
+"""Drafts: atomic files and recovery after a crash (kiosk/core/drafts.py, no Qt)."""
 
 from __future__ import annotations
 
 import json
 
-from kiosk import drafts
-from kiosk.drafts import DraftMeta
-from kiosk.model import new_id, new_reference_code, utc_now
+from kiosk.core import drafts
+from kiosk.core.drafts import DraftMeta
+from kiosk.core.model import new_id, new_reference_code, utc_now
 from tests.ui.drawing.fakes import FakeStore
 
 STROKES = b'{"format":"kiosk-drawing","version":1,"width":4,"height":3,"background":"blank","items":[]}'

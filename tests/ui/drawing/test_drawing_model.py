@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.drawing import PALETTE, Drawing, Stamp, Stroke, paint_steps, segments_at, smooth
+from kiosk.core.drawing import PALETTE, Drawing, Stamp, Stroke, paint_steps, segments_at, smooth
 
 coord = st.floats(min_value=-50, max_value=2000, allow_nan=False).map(lambda v: round(v, 2))
 points = st.lists(st.tuples(coord, coord, st.integers(0, 10**7)), min_size=1, max_size=20)

@@ -10,7 +10,7 @@ import qtawesome as qta
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from kiosk.drawing import Drawing
+from kiosk.core.drawing import Drawing
 from tests.ui.drawing.conftest import drag, touch
 from ui.drawing import render as R
 

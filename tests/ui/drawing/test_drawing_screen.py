@@ -8,11 +8,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QWidget
 
-from kiosk import drafts
-from kiosk.config import DEFAULT_CONFIG
-from kiosk.drawing import Drawing
+from kiosk.core import drafts
+from kiosk.core.config import DEFAULT_CONFIG
+from kiosk.core.drawing import Drawing
 from tests.ui.drawing.conftest import drag, ink_bounds, touch
-from kiosk.storage import Store
+from kiosk.core.storage import Store
 from tests.ui.drawing.fakes import DiskFullError, FakeStore
 from ui.drawing import render as R
 from ui.drawing.studio import DrawScreen
@@ -299,7 +299,7 @@ def test_language_switch_relabels(screen):
 
 def test_a_retry_after_a_failed_save_sends_the_same_picture(qtbot, tmp_path):
     """The store committed, then failed to answer: "send" again must succeed, once."""
-    from kiosk.storage import StoreError
+    from kiosk.core.storage import StoreError
 
     class CommitsThenFails:
         def __init__(self):

@@ -12,13 +12,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QWidget)
 
-from kiosk.config import BUNDLED_CONFIG, load_config
-from kiosk.idea_draft import IdeaDraft, idea_url
+from kiosk.core.config import BUNDLED_CONFIG, load_config
+from kiosk.core.idea_draft import IdeaDraft, idea_url
 from ui.ideas.flow import STEPS, IdeaFlow
 from ui.common.keyboard import ENTER, LAYERS, SHIFT, SPACE, TO_LETTERS, TO_SYMBOLS, KeyboardWidget, object_name
 from ui.common.limited_text import LimitedLineEdit, LimitedTextEdit
 
-from kiosk.storage import DiskFullError, Store
+from kiosk.core.storage import DiskFullError, Store
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from kiosk.text import clean_text
+from kiosk.core.text import clean_text
 from ui.common.limited_text import INPUT_HINTS, LimitedLineEdit, LimitedTextEdit
 
 

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
 
-from kiosk.config import BUNDLED_CONFIG, load_config
+from kiosk.core.config import BUNDLED_CONFIG, load_config
 from ui.ideas.flow import IdeaFlow
-from kiosk.storage import Store
+from kiosk.core.storage import Store
 
 URL = "https://mitmachen.jena.de/idee/AC3H7K"
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 import ui.staff.pages.export as staff_export
 import ui.staff.host as staff_host
 from kiosk.app import build, close
-from kiosk.config import IdleConfig, SyncConfig
+from kiosk.core.config import IdleConfig, SyncConfig
 from staff_helpers import idea
 from test_staff_wiring import click, enter_pin
 from ui.staff.common import SyncSnapshot, SyncSource, SyncSummary
@@ -36,7 +36,7 @@ def window(qtbot, tmp_path: Path, jena_config, monkeypatch):
     data = tmp_path / "kiosk"
     data.mkdir()
     cfg = dataclasses.replace(jena_config, idle=SHORT, sync=SyncConfig())
-    from kiosk.storage import Store
+    from kiosk.core.storage import Store
 
     store = Store.open_in(data)
     store.add(idea("Mehr Bänke"))   # something to export

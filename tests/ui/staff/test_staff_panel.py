@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
 
-from kiosk import moderation
-from kiosk.drives import Drive
+from kiosk.core import moderation
+from kiosk.core.drives import Drive
 import random
 from dataclasses import replace
 
-from kiosk.seed import sample_submissions
+from kiosk.core.seed import sample_submissions
 from staff_helpers import CONFIG, drawing, open_store
 from ui.staff.common import SyncSnapshot, SyncSource, SyncSummary
 from ui.staff.panel import StaffPanel

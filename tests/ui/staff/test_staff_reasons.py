@@ -2,7 +2,7 @@
 
 A table over every reason the kiosk records (samples, no consent, recovered
 drafts, the moderation codes, the sync client's failure texts and the English
-sentences of kiosk.overview.plain_reason), then the overview itself in German
+sentences of kiosk.core.overview.plain_reason), then the overview itself in German
 and English on a real store.
 """
 
@@ -13,15 +13,15 @@ import re
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from kiosk import moderation
-from kiosk.overview import PLAIN_REASONS, plain_reason
+from kiosk.core import moderation
+from kiosk.core.overview import PLAIN_REASONS, plain_reason
 from staff_helpers import CONFIG, drawing, idea, open_store
 from ui.staff.pages.overview import OverviewScreen, reason_lines
 from ui.staff.reasons import reason_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
-RECOVERED = "recovered draft after a crash; keep or discard"  # what kiosk.drafts writes
+RECOVERED = "recovered draft after a crash; keep or discard"  # what kiosk.core.drafts writes
 
 WITHHELD = [  # (stored, German, English)
     ("sample", "Beispieldaten, werden nie übertragen", "Sample data, never synced"),
@@ -92,7 +92,7 @@ def test_failure_reasons_read_in_the_panel_language(stored, de, en) -> None:
 
 @pytest.mark.parametrize(("stored", "de", "en"), [f for f in FAILED if re.match(r"\d{3}", f[0])])
 def test_overviews_english_sentences_map_like_the_raw_codes(stored, de, en) -> None:
-    """kiosk.overview.plain_reason may already have made English of it: same result."""
+    """kiosk.core.overview.plain_reason may already have made English of it: same result."""
     assert reason_text(plain_reason(stored), "de") == de
     assert reason_text(plain_reason(stored), "en") == en
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QLabel, QLineEdit,
                                QWidget)
 
 from kiosk.app import build, close
-from kiosk.config import DEMO_PIN, IdleConfig, SyncConfig
+from kiosk.core.config import DEMO_PIN, IdleConfig, SyncConfig
 from staff_helpers import drawing, idea
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token
 
@@ -59,7 +59,7 @@ def app_with(qtbot, tmp_path: Path, jena_config):
         data = tmp_path / "kiosk"
         data.mkdir(exist_ok=True)
         if before:
-            from kiosk.storage import Store
+            from kiosk.core.storage import Store
 
             with_store = Store.open_in(data)
             for sub in before:
@@ -311,7 +311,7 @@ def test_kiosk_run_re_executes_itself_when_staff_chose_restart(monkeypatch, tmp_
 
     execs = []
     monkeypatch.setattr(kiosk.app, "run_gui", lambda *a, **kw: kiosk.app.EXIT_RESTART)
-    monkeypatch.setattr("kiosk.logs.setup_logging", lambda *a, **kw: None)  # no handlers left behind
+    monkeypatch.setattr("kiosk.core.logs.setup_logging", lambda *a, **kw: None)  # no handlers left behind
     monkeypatch.setattr(kiosk.app.os, "execv", lambda path, argv: execs.append((path, argv)))
     monkeypatch.setattr(sys, "orig_argv", ["python3", "-m", "kiosk", "run", "--windowed"])
     assert cli.main(["--data-dir", str(tmp_path), "run"]) == kiosk.app.EXIT_RESTART

@@ -9,7 +9,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
-from kiosk import moderation
+from kiosk.core import moderation
 from ui.staff.common import StaffScreen, button, label
 from ui.staff.reasons import flag_text, reason_text, status_text
 

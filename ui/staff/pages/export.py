@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QVBoxLayout
 
-from kiosk.drives import Drive, removable_drives
-from kiosk.export import export_store, verify_bundle
+from kiosk.core.drives import Drive, removable_drives
+from kiosk.core.export import export_store, verify_bundle
 from ui.staff.common import Job, StaffScreen, button, card, human_bytes, label
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
-from kiosk import moderation
+from kiosk.core import moderation
 from ui.staff.pages.browse import item_line
 from ui.staff.common import ConfirmPanel, StaffScreen, button, card, label, scrolling_page, tr
 from ui.staff.reasons import reason_text, status_text

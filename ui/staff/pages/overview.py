@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk import overview as ov
+from kiosk.core import overview as ov
 from ui.staff.reasons import reason_text, state_detail
 from ui.staff.common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label, scrolling_page,
                                      tr)
@@ -35,7 +35,7 @@ class OverviewScreen(StaffScreen):
     """Counts read from the store on :meth:`refresh`; sync state from a :class:`SyncSource`.
 
     Args:
-        store: the kiosk's :class:`~kiosk.storage.Store` (GUI thread).
+        store: the kiosk's :class:`~kiosk.core.storage.Store` (GUI thread).
         config: the kiosk's config (topic titles).
         sync: the sync adapter, or None when sync is off.
     """

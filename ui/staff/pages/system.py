@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit
 
-from kiosk import purge as purging
-from kiosk.reconcile import ReceiverClient, reconcile
+from kiosk.core import purge as purging
+from kiosk.core.reconcile import ReceiverClient, reconcile
 from ui.staff.common import ConfirmPanel, Job, StaffScreen, button, card, human_bytes, label, scrolling_page
 
 

@@ -136,7 +136,7 @@ def reconcile(store: Any, receipt: Callable[[str], dict | None], *,
     """
     rows = store.query("SELECT submission_id, status, last_error, withheld_reason, receipt "
                        "FROM sync_state ORDER BY created_key")
-    from kiosk.purge import set_aside_files  # noqa: PLC0415 - purge imports this module's peers
+    from kiosk.core.purge import set_aside_files  # noqa: PLC0415 - purge imports this module's peers
 
     report = ReconcileReport(held=len(rows), set_aside=[str(p) for p in set_aside_files(store)])
     for n, (sid, status, error, reason, local_receipt) in enumerate(rows, 1):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk import __version__
-from kiosk.config import Config
-from kiosk.model import Submission
+from kiosk.core.config import Config
+from kiosk.core.model import Submission
 
 
 @dataclass(slots=True)

@@ -36,8 +36,8 @@ Schema history (``MIGRATIONS``; one transaction each, recorded in
    and (ideas) the ``ideas.csv`` text of its own cells, written once when it
    is stored, so an export reads them instead of rebuilding every row.
 
-Staff modules (``kiosk.moderation``, ``kiosk.purge``, ``kiosk.overview``,
-``kiosk.reconcile``, ``kiosk.export``) reach the database only through
+Staff modules (``kiosk.core.moderation``, ``kiosk.core.purge``, ``kiosk.core.overview``,
+``kiosk.core.reconcile``, ``kiosk.core.export``) reach the database only through
 :meth:`Store.query`, :meth:`Store.transaction`, :func:`delete_submission_rows`,
 :meth:`Store.vacuum`, and (for the export) :meth:`Store.snapshot` and
 :meth:`Store.stream`; nothing outside this module touches the connection.
@@ -60,10 +60,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from kiosk.fsutil import fsync_dir
-from kiosk import model
-from kiosk.model import KINDS, SYNC_STATES, Blob, Submission, canonical_json, utc_now
-from kiosk.sheet import own_cells_text
+from kiosk.core.fsutil import fsync_dir
+from kiosk.core import model
+from kiosk.core.model import KINDS, SYNC_STATES, Blob, Submission, canonical_json, utc_now
+from kiosk.core.sheet import own_cells_text
 
 log = logging.getLogger("kiosk.storage")
 
@@ -517,7 +517,7 @@ def store_wire_and_sheet_text(conn: sqlite3.Connection) -> None:
     twenty columns per row made a large export several times slower than
     zipping its files. ``wire`` is exactly :meth:`Submission.canonical_json`
     (what the receipt's digest is taken of); ``sheet_cells`` is
-    :func:`kiosk.sheet.own_cells_text`, NULL for drawings (the sheet lists ideas).
+    :func:`kiosk.core.sheet.own_cells_text`, NULL for drawings (the sheet lists ideas).
     Rows already stored get both here, computed from their columns.
     """
     conn.execute("ALTER TABLE submissions ADD COLUMN wire TEXT")

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 from kiosk import __version__
-from kiosk.config import Config
-from kiosk.model import AGE_GROUPS, Blob, Submission
+from kiosk.core.config import Config
+from kiosk.core.model import AGE_GROUPS, Blob, Submission
 
 IDEAS_DE = [
     "Mehr Sitzbänke mit Steckdosen und WLAN in den Parks, damit man draußen arbeiten kann.",

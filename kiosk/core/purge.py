@@ -21,9 +21,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.drafts import DRAFTS_DIRNAME
-from kiosk.model import utc_now
-from kiosk.storage import Store, delete_submission_rows
+from kiosk.core.drafts import DRAFTS_DIRNAME
+from kiosk.core.model import utc_now
+from kiosk.core.storage import Store, delete_submission_rows
 
 log = logging.getLogger("kiosk.purge")
 

@@ -11,7 +11,7 @@ by :func:`list_drafts`; staff keep them (they then sync like any drawing) or
 discard them (a delete with a tombstone).
 
 All SQL goes through the store's staff seam (:meth:`Store.query`,
-:meth:`Store.transaction`, :func:`kiosk.storage.delete_submission_rows`). No Qt here.
+:meth:`Store.transaction`, :func:`kiosk.core.storage.delete_submission_rows`). No Qt here.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kiosk.model import utc_now
-from kiosk.storage import Store, TransitionError, delete_submission_rows
+from kiosk.core.model import utc_now
+from kiosk.core.storage import Store, TransitionError, delete_submission_rows
 
 log = logging.getLogger("kiosk.moderation")
 

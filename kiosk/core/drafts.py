@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.fsutil import fsync_dir
-from kiosk.model import Blob, Submission, sha256_hex
+from kiosk.core.fsutil import fsync_dir
+from kiosk.core.model import Blob, Submission, sha256_hex
 
 log = logging.getLogger("kiosk.drafts")
 

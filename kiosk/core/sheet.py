@@ -1,6 +1,6 @@
 """Spreadsheet text: the CSV dialect of ``ideas.csv`` and a submission's own cells in it.
 
-Kept apart from :mod:`kiosk.export` because the store uses it too: when a
+Kept apart from :mod:`kiosk.core.export` because the store uses it too: when a
 submission is stored, the store keeps the ``ideas.csv`` text of the cells the
 submission itself fixes (see :func:`own_cells_text`), so that an export of
 tens of thousands of ideas only adds what changes later (sync status, the

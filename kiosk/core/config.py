@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 SUPPORTED_LANGUAGES = ("de", "en")
 ORIENTATIONS = ("landscape", "portrait", "auto")
 CONFIG_ENV = "KIOSK_CONFIG"
-BUNDLED_CONFIG = Path(__file__).with_name("kiosk.toml")
+BUNDLED_CONFIG = Path(__file__).parents[1] / "kiosk.toml"
 
 # A PIN everyone knows from the README. `check-config` warns while it is in use.
 DEMO_PIN = "1234"

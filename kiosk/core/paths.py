@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 
 APP_NAME = "smart-city-kiosk"
 DATA_DIR_ENV = "KIOSK_DATA_DIR"

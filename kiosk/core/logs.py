@@ -1,6 +1,6 @@
 """Logging: one logger per area, a rotating file in the data dir plus stderr.
 
-Areas: ``kiosk.config``, ``kiosk.storage``, ``kiosk.cli``, ``kiosk.ui``,
+Areas: ``kiosk.core.config``, ``kiosk.core.storage``, ``kiosk.cli``, ``kiosk.ui``,
 ``kiosk.sync``, ``receiver``. Messages carry ids and counts, never visitor
 text or secrets; stderr is what journald reads when the kiosk runs as a
 service.

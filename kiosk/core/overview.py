@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from kiosk.storage import Store
+from kiosk.core.storage import Store
 
 HOUR_SQL = "SELECT hour, kind, n FROM submission_hours WHERE n > 0 ORDER BY hour, kind"
 """Per UTC hour and kind, stored and purged (not deleted); a table kept by triggers (schema v6)."""

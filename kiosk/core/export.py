@@ -47,11 +47,11 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from kiosk import __version__
-from kiosk.fsutil import fsync_dir
-from kiosk.model import SchemaError, Submission, canonical_json, submission_from_wire, utc_now
-from kiosk.sheet import (CSV_DIALECT, FORMULA_PREFIXES, cells_text, csv_line, guarded, own_cells,
+from kiosk.core.fsutil import fsync_dir
+from kiosk.core.model import SchemaError, Submission, canonical_json, submission_from_wire, utc_now
+from kiosk.core.sheet import (CSV_DIALECT, FORMULA_PREFIXES, cells_text, csv_line, guarded, own_cells,
                          spreadsheet_safe)
-from kiosk.storage import SUBMISSION_COLUMNS
+from kiosk.core.storage import SUBMISSION_COLUMNS
 
 __all__ = ["CSV_DIALECT", "FORMULA_PREFIXES", "ExportError", "ExportResult", "BundleItem", "BundleMeta", "Titles",
            "VerifyReport", "csv_header", "csv_line", "csv_row", "export_store", "iter_bundle", "spreadsheet_safe",
@@ -776,7 +776,7 @@ def export_store(store: Any, config: Any, out: Path, *, progress: Progress | Non
     Raises:
         ExportError: the drive is missing, full, or was pulled; nothing is left under the final name.
     """
-    from kiosk import moderation
+    from kiosk.core import moderation
 
     meta = BundleMeta(kiosk_id=config.kiosk.id, event_id=config.event.id, exported_at=now or utc_now())
     stones = [t.as_dict() for t in moderation.tombstones(store)]
