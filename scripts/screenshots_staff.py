@@ -71,7 +71,7 @@ def main() -> int:
     from kiosk.app import build, dispose
     from kiosk.core.config import BUNDLED_CONFIG, IdleConfig, load_config
     from kiosk.core.drives import Drive
-    from sync.cli import demo_config, prepare_demo
+    from kiosk.cli.demo import demo_config, prepare_demo
     from sync.receiver import ReceiverSettings, ReceiverThread
 
     config = load_config(BUNDLED_CONFIG)

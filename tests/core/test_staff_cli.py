@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import zipfile
 
 import pytest
 
 from kiosk.core.config import BUNDLED_CONFIG
-from kiosk.staff_cli import add_staff_parsers
+from kiosk.cli import main
 from staff_helpers import drawing, idea, open_store
 
 
 def run(*argv: str) -> int:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config")
-    common.add_argument("--data-dir")
-    common.add_argument("-v", "--verbose", action="store_true")
-    parser = argparse.ArgumentParser(parents=[common])
-    add_staff_parsers(parser.add_subparsers(dest="command"), common)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return main(list(argv))
 
 
 @pytest.fixture

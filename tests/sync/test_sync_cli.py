@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from kiosk.cli import main
-from sync.cli import demo_config, prepare_demo
+from kiosk.cli.demo import demo_config, prepare_demo
 from sync.receiver import ReceiverSettings, ReceiverThread
 from sync.receiver.auth import TOKENS_FILE, token_hash
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app import build, close
 from kiosk.core.config import BUNDLED_CONFIG
 from staff_helpers import drawing, idea
-from sync.cli import DEMO_INTERVAL_S, demo_config, prepare_demo
+from kiosk.cli.demo import DEMO_INTERVAL_S, demo_config, prepare_demo
 from sync.receiver import ReceiverSettings, ReceiverThread
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -1,0 +1,188 @@
+"""``kiosk receiver``: run the receiver the kiosks deliver to; ``add-token``,
+``set-staff-password``, ``import`` (a USB bundle) and ``export``.
+
+Exit codes: 0 ok, 1 something failed at run time, 2 usage, configuration or auth problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
+from sync.protocol import Limits
+
+
+def _receiver_dir(args: argparse.Namespace) -> Path:
+
+    if not args.data_dir:
+        raise CommandError("the receiver needs --data-dir DIR (where it keeps what kiosks deliver)", EXIT_USAGE)
+    return Path(args.data_dir).expanduser()
+
+
+def cmd_receiver(args: argparse.Namespace) -> int:
+    from sync.receiver import ReceiverSettings, serve
+    from sync.receiver.server import TLSFiles
+    from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, read_token_hashes
+
+    directory = _receiver_dir(args)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise CommandError("give both --ssl-certfile and --ssl-keyfile, or neither", EXIT_USAGE)
+    limits = Limits(max_blob_bytes=args.max_blob_bytes, max_json_bytes=args.max_json_bytes,
+                    max_text_chars=args.max_text_chars)
+    if min(dataclasses.astuple(limits)) <= 0:
+        raise CommandError("limits must be positive", EXIT_USAGE)
+    tls = TLSFiles(args.ssl_certfile, args.ssl_keyfile) if args.ssl_certfile else None
+    from sync.protocol import is_loopback_host
+
+    if tls is None and not is_loopback_host(args.host):
+        print("kiosk receiver: warning: serving plain HTTP on a network address; put it behind a "
+              "TLS reverse proxy or give --ssl-certfile/--ssl-keyfile", file=sys.stderr)
+    directory.mkdir(parents=True, exist_ok=True)
+    if not read_token_hashes(directory / TOKENS_FILE):
+        print("kiosk receiver: no kiosk tokens yet; add one with `kiosk receiver add-token KIOSK_ID`",
+              file=sys.stderr)
+    if not (directory / STAFF_PASSWORD_FILE).is_file():
+        print("kiosk receiver: no staff password yet; the staff page stays closed until "
+              "`kiosk receiver set-staff-password`", file=sys.stderr)
+    logging.getLogger("sync").setLevel(logging.INFO)
+    titles_from = _check_bundle_options(args)
+    serve(ReceiverSettings(directory, limits, name=args.name, titles_from=titles_from),
+          host=args.host, port=args.port, tls=tls)
+    return EXIT_OK
+
+
+def _check_bundle_options(args: argparse.Namespace) -> Path | None:
+    """``--name`` and ``--titles-from``, checked before anything starts; the kiosk.toml's path."""
+    from kiosk.core.config import ConfigError
+    from sync.receiver.staff import is_slug, load_titles
+
+    if not is_slug(args.name):
+        raise CommandError(f"--name {args.name!r}: use letters, digits, '.', '_' or '-' "
+                           "(it goes into the bundle's file name)", EXIT_USAGE)
+    if args.titles_from is None:
+        return None
+    path = Path(args.titles_from).expanduser()
+    try:
+        load_titles(path)
+    except (ConfigError, OSError) as exc:
+        raise CommandError(f"--titles-from {path}: {exc}", EXIT_USAGE) from None
+    return path
+
+
+def cmd_receiver_export(args: argparse.Namespace) -> int:
+    """``kiosk receiver export --out PATH``: what ``/staff/export.zip`` downloads, as a file."""
+    from kiosk.core.export import ExportError
+    from sync.receiver.staff import BundleSourceError, export_bundle, load_titles
+    from sync.receiver.storage import DB_NAME, ReceiverStore
+
+    directory = _receiver_dir(args)
+    if not (directory / DB_NAME).is_file():
+        raise CommandError(f"{directory} holds no receiver data ({DB_NAME} is missing)", EXIT_USAGE)
+    titles_from = _check_bundle_options(args)
+    store = ReceiverStore(directory, clean_tmp=False)  # the receiver may be running beside us
+    try:
+        result = export_bundle(store, Path(args.out).expanduser(), name=args.name, titles=load_titles(titles_from))
+    except (ExportError, BundleSourceError) as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"Wrote {result.items} submissions ({result.ideas} ideas, {result.drawings} drawings), "
+          f"{result.files} files, {result.bytes} bytes to {result.path}", file=sys.stderr)
+    print(result.path)
+    return EXIT_OK
+
+
+def cmd_add_token(args: argparse.Namespace) -> int:
+    from sync.receiver import add_token
+
+    try:
+        token = add_token(_receiver_dir(args), args.kiosk_id)
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    print(token)
+    print(f"This is the token of kiosk '{args.kiosk_id}'; it is shown only now. Put it into the kiosk's "
+          "token file ([sync] token_file). Any older token of this kiosk no longer works.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_set_staff_password(args: argparse.Namespace) -> int:
+    from sync.receiver import set_staff_password
+
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("New staff password for the receiver: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise CommandError("the two passwords differ; nothing changed", EXIT_USAGE)
+    try:
+        set_staff_password(_receiver_dir(args), password)
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    print("Staff password set (stored as an argon2 hash).", file=sys.stderr)
+    return EXIT_OK
+
+
+def _bundle_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+    """--name and --titles-from, before or after ``export`` (its defaults suppressed, so that
+    ``kiosk receiver --name X export`` keeps X; own actions, as set_defaults would share them)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--name", default=argparse.SUPPRESS if for_subcommand else "receiver", metavar="NAME",
+                         help="the kiosk_id in the manifest of the bundle download (default: receiver)")
+    options.add_argument("--titles-from", default=argparse.SUPPRESS if for_subcommand else None,
+                         metavar="KIOSK_TOML", help="label ideas.csv in the bundle with the topic titles of "
+                                                    "this kiosk config (default: none, ids only)")
+    return options
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    help_ = "run the receiver the kiosks deliver to (the city's side)"
+    p = sub.add_parser("receiver", parents=[common, _bundle_options(for_subcommand=False)],
+                       help=help_, description=help_)
+    d = Limits()
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8443, help="port (default: 8443)")
+    p.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate (chain)")
+    p.add_argument("--ssl-keyfile", metavar="PEM", help="... and this private key")
+    p.add_argument("--max-blob-bytes", type=int, default=d.max_blob_bytes, metavar="N")
+    p.add_argument("--max-json-bytes", type=int, default=d.max_json_bytes, metavar="N")
+    p.add_argument("--max-text-chars", type=int, default=d.max_text_chars, metavar="N")
+    p.set_defaults(func=cmd_receiver)
+    nested_sub = p.add_subparsers(dest="receiver_command", metavar="SUBCOMMAND")
+    # No parents here: a sub-subparser's defaults would overwrite a --data-dir given before it.
+    nested = argparse.ArgumentParser(add_help=False)
+    nested.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the receiver's data dir")
+    t = nested_sub.add_parser("add-token", parents=[nested], help="make a new token for a kiosk and print it once")
+    t.add_argument("kiosk_id")
+    t.set_defaults(func=cmd_add_token)
+    s = nested_sub.add_parser("set-staff-password", parents=[nested], help="set the password of the staff page")
+    s.add_argument("--stdin", action="store_true", help="read it from standard input (scripts)")
+    s.set_defaults(func=cmd_set_staff_password)
+    i = nested_sub.add_parser("import", parents=[nested],
+                              help="import a kiosk's USB export bundle (idempotent: twice adds nothing twice)")
+    i.add_argument("bundle", metavar="PATH", help="the .zip written by 'kiosk export'")
+    i.add_argument("--include-withheld", action="store_true",
+                   help="also import items staff withheld at the kiosk (default: skip them)")
+    i.set_defaults(func=cmd_import_bundle)
+    e = nested_sub.add_parser("export", parents=[nested, _bundle_options(for_subcommand=True)],
+                              help="write everything the receiver holds as one bundle (the kiosk's export format)")
+    e.add_argument("--out", required=True, metavar="PATH", help="a folder (a name is made up) or a .zip path")
+    e.set_defaults(func=cmd_receiver_export)
+
+
+def cmd_import_bundle(args: argparse.Namespace) -> int:
+    from sync.receiver.bundle_import import ImportRefused, format_result, import_into_data_dir
+
+    path = Path(args.bundle)
+    try:
+        result = import_into_data_dir(_receiver_dir(args), path, include_withheld=args.include_withheld)
+    except ImportRefused as exc:
+        raise CommandError(f"{path}: not imported: {exc}") from None
+    print(format_result(result, path))
+    return EXIT_OK if result.ok else EXIT_FAILURE
