@@ -29,6 +29,7 @@ from kiosk.core.model import SchemaError, sha256_hex, submission_from_wire, wire
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
+from sync.receiver.errors import ApiError
 from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
 
 access_log = logging.getLogger("sync.receiver.access")
@@ -46,16 +47,6 @@ class ReceiverSettings:
     """The ``kiosk_id`` in the manifest of the staff's bundle download (the receiver is not a kiosk)."""
     titles_from: Path | None = None
     """A kiosk.toml whose topic and goal titles label the bundle's ``ideas.csv`` (else ids only)."""
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, field_name: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
-        self.headers = headers
 
 
 class _TooLarge(Exception):

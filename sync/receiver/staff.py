@@ -28,12 +28,11 @@ from kiosk.core.export import BundleItem, BundleMeta, ExportError, ExportResult,
 from kiosk.core.model import SchemaError, submission_from_wire, utc_now, wire_blob_digests
 from sync.protocol import is_sha256_hex, make_receipt
 from sync.receiver.auth import StaffPassword
+from sync.receiver.errors import ApiError
 from sync.receiver.storage import ReceiverStore
 
 
 def _check_staff(request: Request, password: StaffPassword) -> None:
-    from sync.receiver.app import ApiError
-
     if not password.is_set():
         raise ApiError(503, "no staff password is set: run `kiosk receiver set-staff-password`")
     scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
@@ -192,8 +191,6 @@ def export_tmp_dir(data_dir: Path) -> Path:
 
 def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword, *,
                      name: str = RECEIVER_NAME, titles: Titles | None = None) -> None:
-    from sync.receiver.app import ApiError
-
     if not is_slug(name):
         raise ValueError(f"receiver name {name!r}: use letters, digits, '.', '_' or '-' (it goes into file names)")
     tmp_dir = export_tmp_dir(store.data_dir)

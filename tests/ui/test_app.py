@@ -13,6 +13,7 @@ import pytest
 
 from kiosk import app as kiosk_app
 from kiosk.core.config import ConfigError, SyncConfig
+from ui.shell.lazy import LazyScreen
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -181,7 +182,7 @@ def test_finish_building_leaves_nothing_for_after_the_first_paint(qapp, tmp_path
         kiosk_app.finish_building(window)
         assert window.parts.stores.ready and (tmp_path / "kiosk.sqlite3").exists()
         assert window.pin_pad_built and window.idle_overlay_built
-        assert all(s.built for s in window.screens.values() if isinstance(s, kiosk_app.LazyScreen))
+        assert all(s.built for s in window.screens.values() if isinstance(s, LazyScreen))
     finally:
         kiosk_app.close(window)
 

@@ -270,3 +270,24 @@ QFrame[role="dialog"] {{ background: {p.background}; border-radius: {px(36)}; }}
 #pin_pad QPushButton[role="digit"]:disabled {{ color: {p.line}; }}
 #pin_pad QPushButton[role="digit"]:focus {{ border: {px(4)} solid {p.accent}; }}
 """
+
+
+def keyboard_qss(branding, scope: str) -> str:  # noqa: ANN001 - BrandingConfig
+    """The on-screen keyboard's look under ``scope`` (a QSS selector): the ideas flow's, or the drawing form's."""
+    p = branding.primary_color
+    a = branding.accent_color
+    bg = branding.background_color
+    fg = branding.text_color
+    muted = mix(fg, bg, 0.28)
+    pressed = mix(p, "#000000", 0.25)
+    return f"""
+{scope} QWidget[role="keyboard"] {{ background: {mix(fg, bg, 0.85)}; border-radius: 18px; }}
+{scope} QWidget[role="keyboard"] QPushButton {{ background: #ffffff; color: {fg}; border: none; border-bottom: 3px solid {mix(fg, bg, 0.6)};
+    border-radius: 10px; font-size: 30px; font-weight: 500; padding: 0; min-height: 64px; min-width: 64px; }}
+{scope} QWidget[role="keyboard"] QPushButton:pressed {{ background: {p}; color: #ffffff; border-bottom-color: {pressed}; }}
+{scope} QWidget[role="keyboard"] QPushButton[role="special"] {{ background: {mix(fg, bg, 0.72)}; font-size: 28px; font-weight: 700; }}
+{scope} QWidget[role="keyboard"] QPushButton[role="special"]:pressed {{ background: {p}; color: #ffffff; }}
+{scope} QWidget[role="keyboard"] QPushButton#kb_space, {scope} QWidget[role="keyboard"] QPushButton#kb_sym_space {{ font-size: 22px; font-weight: 500;
+    color: {muted}; }}
+{scope} QWidget[role="keyboard"] QPushButton[role="special"]:checked {{ background: {a}; color: {fg}; border-bottom-color: {mix(a, '#000000', 0.3)}; }}
+"""

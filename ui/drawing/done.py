@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout
 from assets import ASSETS_DIR
 from kiosk.core.model import AGE_GROUPS
 from ui.drawing.strings import t
-from ui.ideas.theme import keyboard_qss
+from ui.common.theme import keyboard_qss
 from ui.drawing.tools import _icon, drop_layout
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit

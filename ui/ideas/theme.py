@@ -11,37 +11,11 @@ from __future__ import annotations
 
 from assets import ASSETS_DIR
 from kiosk.core.config import BrandingConfig
+from ui.common.theme import keyboard_qss, mix
 
 CHECK_ICON = (ASSETS_DIR / "icons" / "check-white.svg").as_posix()
 
 FONT_FAMILIES = "'Inter', 'DejaVu Sans', 'Noto Sans', 'Noto Color Emoji', sans-serif"
-
-
-def _mix(a: str, b: str, t: float) -> str:
-    ra = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
-    rb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ra, rb))
-
-
-def keyboard_qss(branding: BrandingConfig, scope: str) -> str:
-    """The on-screen keyboard's look under ``scope`` (a QSS selector): the ideas flow's, or the drawing form's."""
-    p = branding.primary_color
-    a = branding.accent_color
-    bg = branding.background_color
-    fg = branding.text_color
-    muted = _mix(fg, bg, 0.28)
-    pressed = _mix(p, "#000000", 0.25)
-    return f"""
-{scope} QWidget[role="keyboard"] {{ background: {_mix(fg, bg, 0.85)}; border-radius: 18px; }}
-{scope} QWidget[role="keyboard"] QPushButton {{ background: #ffffff; color: {fg}; border: none; border-bottom: 3px solid {_mix(fg, bg, 0.6)};
-    border-radius: 10px; font-size: 30px; font-weight: 500; padding: 0; min-height: 64px; min-width: 64px; }}
-{scope} QWidget[role="keyboard"] QPushButton:pressed {{ background: {p}; color: #ffffff; border-bottom-color: {pressed}; }}
-{scope} QWidget[role="keyboard"] QPushButton[role="special"] {{ background: {_mix(fg, bg, 0.72)}; font-size: 28px; font-weight: 700; }}
-{scope} QWidget[role="keyboard"] QPushButton[role="special"]:pressed {{ background: {p}; color: #ffffff; }}
-{scope} QWidget[role="keyboard"] QPushButton#kb_space, {scope} QWidget[role="keyboard"] QPushButton#kb_sym_space {{ font-size: 22px; font-weight: 500;
-    color: {muted}; }}
-{scope} QWidget[role="keyboard"] QPushButton[role="special"]:checked {{ background: {a}; color: {fg}; border-bottom-color: {_mix(a, '#000000', 0.3)}; }}
-"""
 
 
 def stylesheet(branding: BrandingConfig) -> str:
@@ -49,10 +23,10 @@ def stylesheet(branding: BrandingConfig) -> str:
     a = branding.accent_color
     bg = branding.background_color
     fg = branding.text_color
-    soft = _mix(p, "#ffffff", 0.88)
-    line = _mix(fg, bg, 0.78)
-    muted = _mix(fg, bg, 0.28)
-    pressed = _mix(p, "#000000", 0.25)
+    soft = mix(p, "#ffffff", 0.88)
+    line = mix(fg, bg, 0.78)
+    muted = mix(fg, bg, 0.28)
+    pressed = mix(p, "#000000", 0.25)
     return f"""
 #ideas_flow {{ background: {bg}; }}
 #ideas_flow QWidget {{ font-family: {FONT_FAMILIES}; font-size: 26px; color: {fg}; }}
@@ -61,7 +35,7 @@ def stylesheet(branding: BrandingConfig) -> str:
 #ideas_flow QLabel[role="heading"] {{ font-size: 46px; font-weight: 700; color: {fg}; }}
 #ideas_flow QLabel[role="sub"] {{ font-size: 26px; color: {muted}; }}
 #ideas_flow QLabel[role="section"] {{ font-size: 28px; font-weight: 700; margin-top: 8px; }}
-#ideas_flow QLabel[role="notice"] {{ font-size: 24px; color: {fg}; background: {_mix(a, '#ffffff', 0.75)};
+#ideas_flow QLabel[role="notice"] {{ font-size: 24px; color: {fg}; background: {mix(a, '#ffffff', 0.75)};
     border-left: 8px solid {a}; border-radius: 8px; padding: 12px 16px; }}
 #ideas_flow QLabel[role="error"] {{ font-size: 26px; color: #7a1010; background: #fde8e8;
     border-left: 8px solid #b3261e; border-radius: 8px; padding: 14px 18px; }}
@@ -76,11 +50,11 @@ def stylesheet(branding: BrandingConfig) -> str:
 #ideas_flow QPushButton {{ min-height: 64px; min-width: 64px; border-radius: 14px; padding: 6px 24px;
     background: #ffffff; color: {p}; border: 2px solid {p}; font-size: 26px; font-weight: 600; }}
 #ideas_flow QPushButton:pressed {{ background: {soft}; }}
-#ideas_flow QPushButton:disabled {{ color: {_mix(fg, bg, 0.55)}; border-color: {line}; background: {bg}; }}
+#ideas_flow QPushButton:disabled {{ color: {mix(fg, bg, 0.55)}; border-color: {line}; background: {bg}; }}
 #ideas_flow QPushButton[role="primary"] {{ background: {p}; color: #ffffff; border: 2px solid {p};
     min-height: 80px; font-size: 30px; font-weight: 700; padding: 6px 40px; }}
 #ideas_flow QPushButton[role="primary"]:pressed {{ background: {pressed}; }}
-#ideas_flow QPushButton[role="primary"]:disabled {{ background: {line}; color: {_mix(fg, bg, 0.45)}; border-color: {line}; }}
+#ideas_flow QPushButton[role="primary"]:disabled {{ background: {line}; color: {mix(fg, bg, 0.45)}; border-color: {line}; }}
 #ideas_flow QPushButton[role="nav"] {{ border: none; background: transparent; font-size: 28px; }}
 #ideas_flow QPushButton[role="nav"]:pressed {{ background: {soft}; }}
 #ideas_flow QPushButton[role="lang"] {{ min-width: 80px; border-radius: 32px; font-size: 24px; padding: 6px 16px;

@@ -304,6 +304,7 @@ def test_without_a_usable_store_staff_can_still_leave(qtbot, make_window) -> Non
 
 
 def test_kiosk_run_re_executes_itself_when_staff_chose_restart(monkeypatch, tmp_path) -> None:
+    import os
     import sys
 
     import kiosk.app
@@ -312,7 +313,7 @@ def test_kiosk_run_re_executes_itself_when_staff_chose_restart(monkeypatch, tmp_
     execs = []
     monkeypatch.setattr(kiosk.app, "run_gui", lambda *a, **kw: kiosk.app.EXIT_RESTART)
     monkeypatch.setattr("kiosk.core.logs.setup_logging", lambda *a, **kw: None)  # no handlers left behind
-    monkeypatch.setattr(kiosk.app.os, "execv", lambda path, argv: execs.append((path, argv)))
+    monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
     monkeypatch.setattr(sys, "orig_argv", ["python3", "-m", "kiosk", "run", "--windowed"])
     assert cli.main(["--data-dir", str(tmp_path), "run"]) == kiosk.app.EXIT_RESTART
     assert execs == [(sys.executable, [sys.executable, "-m", "kiosk", "run", "--windowed"])]
@@ -320,7 +321,7 @@ def test_kiosk_run_re_executes_itself_when_staff_chose_restart(monkeypatch, tmp_
     def cannot(path, argv):  # noqa: ANN001, ANN202
         raise OSError("exec format error")
 
-    monkeypatch.setattr(kiosk.app.os, "execv", cannot)  # then the service manager restarts on the code
+    monkeypatch.setattr(os, "execv", cannot)  # then the service manager restarts on the code
     assert cli.main(["--data-dir", str(tmp_path), "run"]) == kiosk.app.EXIT_RESTART
 
 

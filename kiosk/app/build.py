@@ -1,48 +1,45 @@
 """The composition root: config, store, window, event filters, and their wiring.
 
-The only module outside ``ui/`` that imports PySide6. Two entry points:
-
-* :func:`build` builds the whole app in-process and returns the main window
-  without running the event loop: the one call tests and tools use
-  (``kiosk.app.build(config_path, data_dir)``, see docs/ui-map.md).
-* :func:`run_gui` makes the QApplication, shows the window fullscreen (or
-  windowed), runs the loop and returns an exit code.
+:func:`build` builds the whole app in-process and returns the main window
+without running the event loop: the one call tests and tools use
+(``kiosk.app.build(config_path, data_dir)``, see docs/ui-map.md);
+:func:`kiosk.app.run.run_gui` shows it and runs the loop.
 
 Signals are connected in one place, :func:`_connect_signals` (staff and sync in
 their own section, :func:`_wire_staff` and :func:`_wire_sync`). To keep cold
 start close to a bare window's, the store is opened (and a crashed drawing's
-draft recovered) just after the first paint (:class:`StoreSlot`), and
-``requests`` and ``qrcode`` are imported only then; the sync worker starts then too.
+draft recovered) just after the first paint (:class:`~kiosk.app.stores.StoreSlot`),
+and ``requests`` and ``qrcode`` are imported only then; the sync worker starts then too.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.core.config import Config, ConfigError, find_config, load_config
+from kiosk.app.stores import StoreLike, StoreSlot, store_factory
+from kiosk.core.config import Config, find_config, load_config
 from kiosk.core.paths import APP_NAME, resolve_data_dir
 from ui.common import theme
 from ui.common.i18n import Language
+from ui.common.screen import Screen, ScreenContext
+from ui.shell.attract import AttractScreen
 from ui.shell.idle import IdleWatcher
+from ui.shell.lazy import LazyScreen, lazy
 from ui.shell.lock import KioskLock
 from ui.shell.main_window import HOME, MainWindow
-from ui.shell.attract import AttractScreen
-from ui.common.screen import Screen, ScreenContext
-from ui.shell.lazy import LazyScreen, lazy
-from ui.staff.host import StaffHostScreen
 from ui.shell.staff_gesture import StaffGesture
+from ui.staff.host import StaffHostScreen
 
 if TYPE_CHECKING:
     from ui.common.sync_bridge import SyncBridge
@@ -63,174 +60,6 @@ SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
 The staff screen is not here: it needs the store and the sync adapter, see :func:`_add_staff`."""
 
 LAZY_AFTER_PAINT = ("qrcode", "requests")
-
-HEADLESS_HINT = ("kiosk: no display found (DISPLAY and WAYLAND_DISPLAY are unset); to run without a "
-                 "screen use QT_QPA_PLATFORM=offscreen kiosk run, or xvfb-run kiosk run")
-
-
-# ---------------------------------------------------------------- the store, behind a small interface
-
-
-class StoreLike(Protocol):
-    """What the shell needs of ``kiosk.core.storage.Store``.
-
-    The flows also call ``add(sub)``; draft recovery ``get``, ``add_notice``, ``withhold``.
-    """
-
-    notices: list[Any]
-
-    def can_accept(self) -> bool: ...
-    def stats(self) -> Any: ...
-    def close(self) -> None: ...
-
-
-@dataclass
-class _MissingStore:
-    """Stands in when ``kiosk.core.storage`` cannot be imported: refuses, and tells staff why."""
-
-    reason: str
-    notices: list[Any] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.notices.append(f"storage unavailable: {self.reason}")
-
-    def can_accept(self) -> bool:
-        return False
-
-    def stats(self) -> Any:
-        return {}
-
-    def close(self) -> None:
-        pass
-
-
-def _open_store(data_dir: Path, config: Config) -> StoreLike:
-    """The store, or a stand-in that refuses contributions and tells staff why.
-
-    A store that cannot be opened (a database from a newer kiosk, a read-only
-    or vanished data dir) must not stop the kiosk with a traceback and the
-    desktop showing: visitors get the "unavailable" screen, staff the reason.
-    A damaged database is not this case: the store moves it aside itself.
-    """
-    try:
-        from kiosk.core.storage import Store, StoreError  # noqa: PLC0415
-    except ImportError as exc:
-        log.error("kiosk.core.storage not importable: %s", exc)
-        return _MissingStore(str(exc))
-    try:
-        return Store.open_in(data_dir, min_free_bytes=config.storage.min_free_mb * 1_000_000)  # as kiosk.cli
-    except (StoreError, OSError) as exc:
-        log.error("cannot open the store in %s: %s", data_dir, exc)
-        return _MissingStore(f"cannot open the store in {data_dir}: {exc}")
-
-
-class StoreSlot:
-    """The kiosk's store, opened on the GUI thread when it is first needed.
-
-    build() does not open it: checking and migrating the database (SQLite's
-    quick_check reads the whole file) would come before the first paint. The
-    app opens it just after the first paint (:func:`_open_store_after_paint`),
-    and anything that needs it sooner opens it there and then:
-    ``window.parts.store``, any attribute of the slot (screens get the slot as
-    ``ctx.store``; ``slot.add(sub)`` is ``store.add(sub)``), and leaving the
-    attract screen for any other (:func:`_connect_signals`), so no flow, no
-    staff panel and no worker thread ever runs before it is open. Opening
-    includes :func:`recover_drawing_draft`, so a draft left by a crash is in
-    the store before the drawing screen can write or clear its own.
-
-    A store that cannot be opened becomes a :class:`_MissingStore`, as before
-    (visitors get the "unavailable" screen, staff the reason); so does one
-    whose opening fails unexpectedly, now that it happens in the event loop.
-
-    Args:
-        store: an already open store (``build(store=...)``); only the draft
-            recovery is left to do.
-    """
-
-    def __init__(self, data_dir: Path, config: Config, store: StoreLike | None = None) -> None:
-        self.data_dir = data_dir
-        self.config = config
-        self._store = store
-        self._ready = False
-
-    @property
-    def ready(self) -> bool:
-        """Opened and the draft recovered."""
-        return self._ready
-
-    def open(self) -> StoreLike:
-        """The store, opened now (GUI thread) if it was not yet."""
-        if not self._ready:
-            if self._store is None:
-                try:
-                    self._store = _open_store(self.data_dir, self.config)
-                except Exception as exc:  # noqa: BLE001 - in the event loop: refuse, tell staff
-                    log.exception("opening the store in %s failed", self.data_dir)
-                    self._store = _MissingStore(f"cannot open the store in {self.data_dir}: {exc}")
-            recover_drawing_draft(self.data_dir, self._store)
-            self._ready = True
-        return self._store  # type: ignore[return-value]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.open(), name)
-
-    def open_for_worker(self) -> Any:
-        """Another connection to the store for a worker thread (an SQLite connection belongs
-        to its thread); see :func:`store_factory`. Called on that thread, so it never opens
-        the GUI thread's store: by the time a worker needs one, that is open (see above).
-
-        Raises:
-            RuntimeError: it is not (a DrawingSaver reports this as a failed save).
-        """
-        if not self._ready:
-            raise RuntimeError("the store is not open yet")
-        return store_factory(self._store)()  # type: ignore[arg-type]
-
-    def close(self) -> None:
-        """Close the store if it was opened (or given); never opens it just to close it."""
-        if self._store is not None:
-            self._store.close()
-
-
-@dataclass
-class _Borrowed:
-    """A store handed to a worker thread that must not close it (a store passed into build())."""
-
-    store: Any
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
-
-    def close(self) -> None:
-        pass
-
-
-def store_factory(store: StoreLike) -> Callable[[], Any]:
-    """Opens another connection to ``store`` for a worker thread (SQLite connections are per thread).
-
-    A ``kiosk.core.storage.Store`` is opened again on its file with its reserve; any other
-    object (a test's fake) is shared, and not closed by the worker.
-    """
-    path = getattr(store, "path", None)
-    if path is not None and hasattr(type(store), "open_in"):
-        return partial(type(store), path, min_free_bytes=getattr(store, "min_free_bytes", 0))
-    return partial(_Borrowed, store)
-
-
-def recover_drawing_draft(data_dir: Path, store: StoreLike) -> None:
-    """A drawing left by a crash goes into the store as unfinished, before any visitor draws
-    (:meth:`StoreSlot.open` runs it)."""
-    from kiosk.core.drafts import recover_draft  # noqa: PLC0415
-
-    try:
-        sub = recover_draft(data_dir, store)  # type: ignore[arg-type]
-    except Exception:  # the kiosk must start; the draft stays on disk for the next try
-        log.exception("could not recover the drawing draft in %s", data_dir)
-        return
-    if sub is not None:
-        log.warning("recovered an unfinished drawing %s left by a crash", sub.id)
 
 
 # ---------------------------------------------------------------- building
@@ -254,7 +83,7 @@ class Parts:
     disposed: bool = False
     _sync: SyncBridge | None = field(default=None, repr=False)
     restart: bool = False
-    """Staff chose "restart": run_gui returns :data:`EXIT_RESTART`."""
+    """Staff chose "restart": run_gui returns :data:`kiosk.app.run.EXIT_RESTART`."""
 
     @property
     def store(self) -> StoreLike:
@@ -485,11 +314,6 @@ def _after_first_paint() -> None:
 # ---------------------------------------------------------------- staff panel and sync
 
 
-EXIT_RESTART = 3
-"""run_gui's exit code when staff chose "restart": ``kiosk run`` re-executes itself
-(:func:`restart_process`); a service manager can also restart on it
-(systemd: ``RestartForceExitStatus=3``)."""
-
 SYNC_STOP_TIMEOUT_S = 10.0
 """How long closing the window waits for the sync worker's call in flight."""
 
@@ -542,7 +366,7 @@ def _receiver_client(config: Config, data_dir: Path) -> Any:
 
 
 def _wire_staff(window: MainWindow, parts: Parts) -> None:
-    """PIN → staff panel; close → attract, exit → leave the kiosk, restart → EXIT_RESTART."""
+    """PIN → staff panel; close → attract, exit → leave the kiosk, restart → EXIT_RESTART (kiosk.app.run)."""
     staff = window.screens["staff"]
     staff.exit_requested.connect(window.exit_kiosk)
     staff.restart_requested.connect(partial(_restart, window, parts))
@@ -567,15 +391,6 @@ def _wire_sync(window: MainWindow, parts: Parts) -> None:
     attract.set_sync(bridge.snapshot())
     bridge.status_changed.connect(attract.set_sync)
     # started by _open_store_after_paint, once the GUI thread's store is open
-
-
-def restart_process() -> None:
-    """Replace this process with a fresh run of the same command line (``kiosk run``'s restart)."""
-    argv = [sys.executable, *sys.orig_argv[1:]]
-    log.info("restarting: %s", " ".join(argv))
-    for handler in logging.getLogger().handlers:  # exec drops unwritten buffers
-        handler.flush()
-    os.execv(sys.executable, argv)
 
 
 def dispose(parts: Parts) -> None:
@@ -603,52 +418,3 @@ def close(window: MainWindow) -> None:
     window.deleteLater()
 
 
-# ---------------------------------------------------------------- running
-
-
-def has_display(environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform) -> bool:
-    """False where Qt would abort for want of a display (Linux without X, Wayland or a QPA choice)."""
-    if not platform.startswith("linux"):
-        return True
-    return any(environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
-
-def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, windowed: bool = False,
-            quit_after_s: float | None = None) -> int:
-    """Run the kiosk until staff exit it. Returns the process exit code.
-
-    :data:`EXIT_RESTART` means staff chose "restart" (the caller re-runs or re-executes).
-    ``quit_after_s``: leave like "exit kiosk" after that many seconds (smoke runs).
-    """
-    if not has_display():
-        print(HEADLESS_HINT, file=sys.stderr)
-        return 1
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
-    try:
-        window = build(config, data_dir, windowed=windowed)
-    except ConfigError as exc:
-        print("kiosk: the configuration has problems, not starting:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"kiosk: cannot start: {exc}", file=sys.stderr)
-        return 1
-    import signal  # noqa: PLC0415 - not needed to build (or paint)
-
-    # SIGTERM (systemd stop) and Ctrl+C leave like "Exit kiosk"; the timer lets Python run handlers.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: window.exit_kiosk())
-    heartbeat = QTimer(window)
-    heartbeat.start(300)
-    heartbeat.timeout.connect(lambda: None)
-    if quit_after_s is not None:
-        QTimer.singleShot(int(quit_after_s * 1000), window.exit_kiosk)
-    if windowed:
-        window.resize(1280, 720)
-        window.show()
-    else:
-        window.showFullScreen()
-    code = int(app.exec())
-    dispose(window.parts)
-    return EXIT_RESTART if window.parts.restart else code
