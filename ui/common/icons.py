@@ -85,6 +85,14 @@ def pixmap(name: str, color: str, size: int, dpr: float = 1.0) -> QPixmap:
     return pm
 
 
+def qicon(name: str, color: str, disabled: str):  # noqa: ANN201 - QIcon
+    """The MDI 6 icon ``name`` (without the ``mdi6.`` prefix) as a QIcon in ``color``, greyed to
+    ``disabled`` when its button is disabled. Imports qtawesome: for screens built after the first paint."""
+    import qtawesome as qta  # noqa: PLC0415 - slow import (see above), never on cold start
+
+    return qta.icon(f"mdi6.{name}", color=color, color_disabled=disabled)
+
+
 def _qtawesome_pixmap(name: str, color: str, size: int) -> QPixmap:
     try:
         import qtawesome  # noqa: PLC0415 - slow import, only as a fallback

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.drawing import BRUSH_WIDTHS, PALETTE, STAMP_SIZES, Drawing, Item, Stamp, Stroke, overlaps_earlier, \
     quantize, segments_at, tail
+from ui.common.theme import STUDIO_PAPER_EDGE
 from ui.drawing import render as R
 
 TOOLS = ("brush", "eraser", "stamp")
@@ -221,7 +222,7 @@ class CanvasWidget(QWidget):
         r = event.rect()
         p = QPainter(self)
         if self.width() > self._layer.width() or self.height() > self._layer.height():
-            p.fillRect(r, QColor("#d9d6cf"))
+            p.fillRect(r, QColor(STUDIO_PAPER_EDGE))
         p.drawImage(r, self._layer, r)
         if self._active:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

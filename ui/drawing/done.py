@@ -16,17 +16,14 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from assets import ASSETS_DIR
 from kiosk.core.model import AGE_GROUPS
 from ui.drawing.strings import t
-from ui.common.theme import keyboard_qss
-from ui.drawing.tools import _icon, drop_layout
+from ui.drawing.tools import drop_layout, tool_icon
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit
 from ui.common.qr_view import QrView
 
 NAME_LIMIT = 40
-CHECK_SVG = (ASSETS_DIR / "drawing" / "check.svg").as_posix()
 
 
 def make_qr_view(parent: QWidget) -> QrView:
@@ -43,7 +40,7 @@ class Preview(QLabel):
         self.setObjectName(name)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.setStyleSheet("background: #ffffff; border: 3px solid #ddd8cc; border-radius: 18px; padding: 10px;")
+        self.setProperty("role", "preview")
         self._image = QImage()
 
     def set_image(self, image: QImage) -> None:
@@ -68,36 +65,6 @@ class Preview(QLabel):
                                                             Qt.TransformationMode.SmoothTransformation)))
 
 
-def done_qss(branding: Any) -> str:
-    accent, primary, text = branding.accent_color, branding.primary_color, branding.text_color
-    return f"""
-    #draw_done_page QLabel {{ color: {text}; }}
-    #draw_done_page QLabel[role="title"] {{ font-size: 52px; font-weight: 800; color: {primary}; }}
-    #draw_done_page QLabel[role="sub"] {{ font-size: 26px; color: #5d5a54; }}
-    #draw_done_page QLabel[role="field"] {{ font-size: 28px; font-weight: 700; }}
-    #draw_done_page QLabel[role="code"] {{ font-size: 84px; font-weight: 800; letter-spacing: 10px;
-        color: {text}; background: #ffffff; border-radius: 20px; padding: 8px 26px; }}
-    #draw_done_page QLabel[role="note"] {{ font-size: 20px; color: #5d5a54; margin-left: 76px; }}
-    #draw_done_page QLabel[role="error"] {{ font-size: 24px; color: #b3261e; font-weight: 700; }}
-    #draw_done_page QLineEdit {{ font-size: 34px; padding: 14px 20px; min-height: 60px; border: 3px solid #ddd8cc;
-        border-radius: 18px; background: #ffffff; }}
-    #draw_done_page QLineEdit:focus {{ border-color: {primary}; }}
-    #draw_done_page QPushButton[role="age"] {{ font-size: 28px; font-weight: 700; min-height: 76px; min-width: 150px;
-        background: #ffffff; border: 3px solid #ddd8cc; border-radius: 38px; color: {text}; }}
-    #draw_done_page QPushButton[role="age"]:checked {{ background: {primary}; color: #ffffff; border-color: {primary}; }}
-    #draw_done_page QCheckBox {{ font-size: 26px; font-weight: 700; spacing: 18px; color: {text}; }}
-    #draw_done_page QCheckBox::indicator {{ width: 56px; height: 56px; border: 3px solid #8a857b; border-radius: 12px;
-        background: #ffffff; }}
-    #draw_done_page QCheckBox::indicator:checked {{ background: {primary}; border-color: {primary};
-        image: url({CHECK_SVG}); }}
-    #draw_done_page QPushButton[role="primary"] {{ font-size: 32px; font-weight: 800; min-height: 92px;
-        padding: 0 44px; background: {accent}; color: {text}; border: none; border-radius: 46px; }}
-    #draw_done_page QPushButton[role="primary"]:disabled {{ background: #e9e3d2; color: #a39d90; }}
-    #draw_done_page QPushButton[role="secondary"] {{ font-size: 28px; font-weight: 700; min-height: 92px;
-        padding: 0 36px; background: #ffffff; color: {text}; border: 3px solid #ddd8cc; border-radius: 46px; }}
-    """
-
-
 class DrawDonePage(QWidget):
     """Name, age and consent for a finished drawing, then the thank-you.
 
@@ -118,7 +85,6 @@ class DrawDonePage(QWidget):
         self.config = config
         self.lang = lang
         self.portrait: bool | None = None
-        self.setStyleSheet(done_qss(config.branding))
         self.pages = QStackedWidget(self)
         self._build_form()
         self._build_thanks()
@@ -168,19 +134,18 @@ class DrawDonePage(QWidget):
         self.back = QPushButton()
         self.back.setObjectName("draw_done_back")
         self.back.setProperty("role", "secondary")
-        self.back.setIcon(_icon("arrow-left", "#1d1d1f"))
+        self.back.setIcon(tool_icon("arrow-left"))
         self.back.setIconSize(QSize(36, 36))
         self.send = QPushButton()
         self.send.setObjectName("draw_done_send")
         self.send.setProperty("role", "primary")
-        self.send.setIcon(_icon("check-bold", "#1d1d1f"))
+        self.send.setIcon(tool_icon("check-bold"))
         self.send.setIconSize(QSize(40, 40))
         self.back.clicked.connect(self.back_requested)
         self.send.clicked.connect(self._send)
         # The ideas flow's on-screen keyboard, shown while the name field has focus.
         self.keyboard = KeyboardWidget(self.lang)
         self.keyboard.setObjectName("draw_done_keyboard")
-        self.keyboard.setStyleSheet(keyboard_qss(self.config.branding, ""))
         self.keyboard.key_pressed.connect(self.name.press_key)
         self.keyboard.hide()
         self.pages.addWidget(self.form)
@@ -205,7 +170,7 @@ class DrawDonePage(QWidget):
         self.finish = QPushButton()
         self.finish.setObjectName("draw_thanks_finish")
         self.finish.setProperty("role", "primary")
-        self.finish.setIcon(_icon("home-outline", "#1d1d1f"))
+        self.finish.setIcon(tool_icon("home-outline"))
         self.finish.setIconSize(QSize(40, 40))
         self.finish.clicked.connect(self.finished)
         self.pages.addWidget(self.thanks)

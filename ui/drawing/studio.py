@@ -30,37 +30,17 @@ from kiosk.core.drafts import DraftMeta
 from kiosk.core.model import new_id, new_reference_code, utc_now
 from ui.drawing.strings import t
 from ui.drawing.save import DrawingSaver
+from ui.common import theme
 from ui.common.i18n import Language
 from ui.common.screen import Screen, ScreenContext
 from ui.drawing.done import DrawDonePage
 from ui.drawing.canvas import CanvasWidget
-from ui.drawing.tools import ColourPanel, IconButton, StampPanel, ToolPanel, _icon, drop_layout
+from ui.drawing.tools import ColourPanel, IconButton, StampPanel, ToolPanel, drop_layout, tool_icon
 
 log = logging.getLogger("kiosk.ui.drawing")
 
 AUTOSAVE_MS = 4000
 """A draft is written this long after the first change since the last draft."""
-
-
-def studio_qss(branding: Any) -> str:
-    bg = branding.background_color
-    accent = branding.accent_color
-    primary = branding.primary_color
-    text = branding.text_color
-    return f"""
-    #drawing, #draw_studio, #draw_done_page {{ background: {bg}; }}
-    #draw_studio QLabel#draw_prompt {{ color: {primary}; font-size: 34px; font-weight: 700; }}
-    QToolButton[role="drawtool"] {{ background: #ffffff; border: 2px solid #ddd8cc; border-radius: 22px; }}
-    QToolButton[role="drawtool"]:pressed {{ background: #ece8de; }}
-    QToolButton[role="drawtool"]:checked {{ border: 5px solid #1d1d1f; background: #fffbea; }}
-    QToolButton[role="drawtool"]:disabled {{ background: #f3f1ec; border-color: #e8e4da; }}
-    QFrame#draw_canvas_frame {{ background: #ffffff; border: 3px solid #ddd8cc; border-radius: 18px; }}
-    QFrame[role="panel"] {{ background: #fbfaf7; border: 2px solid #e6e1d6; border-radius: 26px; }}
-    QPushButton#draw_done {{ background: {accent}; color: {text}; border: none; border-radius: 42px;
-        font-size: 32px; font-weight: 800; padding: 0 40px 0 28px; min-height: 84px; }}
-    QPushButton#draw_done:pressed {{ background: #c98900; }}
-    QPushButton#draw_done:disabled {{ background: #e9e3d2; color: #a39d90; }}
-    """
 
 
 class ConfirmOverlay(QWidget):
@@ -78,18 +58,16 @@ class ConfirmOverlay(QWidget):
         self.hide()
         self.card = QFrame(self)
         self.card.setObjectName("draw_confirm_card")
-        self.card.setStyleSheet("#draw_confirm_card { background: #ffffff; border-radius: 36px; }"
-                                "QLabel { color: #1d1d1f; }")
         self.picture = QLabel(self.card)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = QLabel(self.card)
-        self.title.setStyleSheet("font-size: 38px; font-weight: 800;")
+        self.title.setObjectName("draw_confirm_title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sub = QLabel(self.card)
-        self.sub.setStyleSheet("font-size: 24px; color: #5d5a54;")
+        self.sub.setObjectName("draw_confirm_sub")
         self.sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.yes = self._answer("check-bold", "draw_confirm_yes", "#2e7d32", True)
-        self.no = self._answer("close-thick", "draw_confirm_no", "#5d5a54", False)
+        self.yes = self._answer("check-bold", "draw_confirm_yes", True)
+        self.no = self._answer("close-thick", "draw_confirm_no", False)
         buttons = QHBoxLayout()
         buttons.setSpacing(40)
         buttons.addWidget(self.no)
@@ -103,20 +81,17 @@ class ConfirmOverlay(QWidget):
         lay.addSpacing(18)
         lay.addLayout(buttons)
 
-    def _answer(self, icon: str, name: str, color: str, value: bool) -> QPushButton:
+    def _answer(self, icon: str, name: str, value: bool) -> QPushButton:
         b = QPushButton(self.card)
         b.setObjectName(name)
-        b.setIcon(_icon(icon, "#ffffff"))
+        b.setIcon(tool_icon(icon, theme.WHITE))
         b.setIconSize(QSize(64, 64))
         b.setMinimumSize(220, 130)
-        b.setStyleSheet(f"QPushButton {{ background: {color}; color: #ffffff; border: none; border-radius: 34px;"
-                        f" font-size: 34px; font-weight: 800; padding: 0 28px; }}"
-                        f"QPushButton:pressed {{ background: {QColor(color).darker(130).name()}; }}")
         b.clicked.connect(lambda: self._answered(value))
         return b
 
     def ask(self, icon: str, title: str, sub: str) -> None:
-        self.picture.setPixmap(_icon(icon, "#b3261e" if "delete" in icon else "#0b4f8a").pixmap(170, 170))
+        self.picture.setPixmap(tool_icon(icon, theme.CONFIRM_ICON["delete" if "delete" in icon else "other"]).pixmap(170, 170))
         self.title.setText(title)
         self.sub.setText(sub)
         self.setGeometry(self.parentWidget().rect())
@@ -144,7 +119,7 @@ class ConfirmOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(20, 24, 30, 150))
+        p.fillRect(self.rect(), QColor(*theme.STUDIO_SCRIM))
         p.end()
 
 
@@ -181,7 +156,7 @@ class DrawStudio(QWidget):
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.done = QPushButton(self)
         self.done.setObjectName("draw_done")
-        self.done.setIcon(_icon("check-bold", "#1d1d1f"))
+        self.done.setIcon(tool_icon("check-bold"))
         self.done.setIconSize(QSize(44, 44))
         self.done.setEnabled(False)
         self.confirm = ConfirmOverlay(self)
@@ -410,7 +385,7 @@ class DrawScreen(Screen):
         # The page being left must not hold a top-level DrawScreen at its old minimum while it turns.
         lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         lay.addWidget(self.stack)
-        self.setStyleSheet(studio_qss(self.config.branding))
+        self.setStyleSheet(theme.studio_stylesheet(self.config.branding))
         self._meta: DraftMeta | None = None
         # When "send" was first pressed for this picture; a retry after a failed save
         # must send the identical submission, or the store refuses it as a different one.

@@ -12,17 +12,17 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QToolButton, QWidget
 
 from kiosk.core.drawing import BRUSH_WIDTHS, PALETTE
+from ui.common import icons
+from ui.common.theme import DANGER, INK, STUDIO_ICON_DISABLED, STUDIO_RING_OFF, WHITE
 from ui.drawing.render import STAMPS
 
 MIN_TARGET = 72
 TARGET = 84
-RING = "#1d1d1f"
 
 
-def _icon(name: str, color: str = "#1d1d1f"):  # noqa: ANN202 - QIcon
-    import qtawesome as qta
-
-    return qta.icon(f"mdi6.{name}", color=color, color_disabled="#b9b4aa")
+def tool_icon(name: str, color: str = INK):  # noqa: ANN201 - QIcon
+    """A tool's picture (MDI 6 ``name``) in ``color``, greyed when disabled."""
+    return icons.qicon(name, color, STUDIO_ICON_DISABLED)
 
 
 class SwatchButton(QAbstractButton):
@@ -43,8 +43,8 @@ class SwatchButton(QAbstractButton):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect()).adjusted(4, 4, -4, -4)
         if self.isChecked():
-            p.setPen(QPen(QColor(RING), 5))
-            p.setBrush(QColor("#ffffff"))
+            p.setPen(QPen(QColor(INK), 5))
+            p.setBrush(QColor(WHITE))
             p.drawEllipse(r)
             r = r.adjusted(9, 9, -9, -9)
         else:
@@ -73,8 +73,8 @@ class SizeButton(QAbstractButton):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        p.setPen(QPen(QColor(RING), 5) if self.isChecked() else QPen(QColor("#d8d3c8"), 2))
-        p.setBrush(QColor("#ffffff"))
+        p.setPen(QPen(QColor(INK), 5) if self.isChecked() else QPen(QColor(STUDIO_RING_OFF), 2))
+        p.setBrush(QColor(WHITE))
         p.drawRoundedRect(r, 22, 22)
         d = (10, 24, 46)[self.index]
         c = QColor(self.color)
@@ -87,12 +87,12 @@ class SizeButton(QAbstractButton):
 class IconButton(QToolButton):
     """A square button with an mdi6 icon and no text."""
 
-    def __init__(self, icon: str, name: str, *, checkable: bool = False, color: str = "#1d1d1f",
+    def __init__(self, icon: str, name: str, *, checkable: bool = False, color: str = INK,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setProperty("role", "drawtool")
-        self.setIcon(_icon(icon, color))
+        self.setIcon(tool_icon(icon, color))
         self.setIconSize(QSize(int(TARGET * 0.58), int(TARGET * 0.58)))
         self.setCheckable(checkable)
         self.setFixedSize(TARGET, TARGET)
@@ -214,9 +214,9 @@ class StampPanel(QWidget):
             b.setChecked(k == kind)
 
     def set_color(self, color: str) -> None:
-        icon_color = "#1d1d1f" if QColor(color).lightness() > 235 else color
+        icon_color = INK if QColor(color).lightness() > 235 else color
         for b, (k, _de, _en) in zip(self.buttons, STAMPS):
-            b.setIcon(_icon(k, icon_color))
+            b.setIcon(tool_icon(k, icon_color))
 
     def retranslate(self, lang: str) -> None:
         for b, (_k, de, en) in zip(self.buttons, STAMPS):
@@ -273,7 +273,7 @@ class ToolPanel(QWidget):
         self.redo.setEnabled(False)
         self.page = IconButton("city-variant-outline", "draw_colouring_page", checkable=True, parent=self)
         self.page.toggled.connect(lambda on: self.background_chosen.emit("city" if on else "blank"))
-        self.bin = IconButton("delete-outline", "draw_new_picture", color="#b3261e", parent=self)
+        self.bin = IconButton("delete-outline", "draw_new_picture", color=DANGER, parent=self)
         self.bin.clicked.connect(self.new_picture_clicked)
         self.buttons: list[QWidget] = [*self.sizes, self.eraser, self.undo, self.redo, self.page, self.bin]
         self.set_columns(columns)

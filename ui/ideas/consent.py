@@ -29,7 +29,6 @@ class ConsentScreen(IdeaStep):
         super().__init__(config, lang, parent)
         self.heading = label("heading", "ideas_consent_heading")
         self.short = label("", "ideas_consent_short")
-        self.short.setStyleSheet("font-size: 30px;")
         self.more = button("ideas_consent_more", "")
         self.more.setCheckable(True)
         self.more.toggled.connect(self._toggle_full)

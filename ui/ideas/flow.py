@@ -30,8 +30,8 @@ from kiosk.core.config import Config
 from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
 from kiosk.core.model import Submission
 from kiosk.core.storage import DiskFullError
+from ui.common import theme
 from ui.ideas.strings import translate
-from ui.ideas.theme import stylesheet
 from ui.ideas.about import AboutScreen
 from ui.ideas.consent import ConsentScreen
 from ui.ideas.goals import GoalsScreen
@@ -92,7 +92,7 @@ class IdeaFlow(QWidget):
         super().__init__(parent)
         self.setObjectName("ideas_flow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(stylesheet(config.branding))
+        self.setStyleSheet(theme.ideas_stylesheet(config.branding))
         self.config = config
         self.store = store
         self.lang = lang or config.kiosk.default_language

@@ -30,9 +30,7 @@ class ThanksScreen(IdeaStep):
         self.code = ""
         self.url = ""
         self.heading = label("heading", "ideas_thanks_heading")
-        self.heading.setStyleSheet("font-size: 56px;")
         self.body = label("", "ideas_thanks_body")
-        self.body.setStyleSheet("font-size: 30px;")
         self.code_caption = label("sub", "ideas_thanks_code_caption")
         self.code_label = label("code", "ideas_thanks_code", wrap=False)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)

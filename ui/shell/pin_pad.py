@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from ui.common import icons
+from ui.common.theme import DEFAULT_TEXT
 from ui.common.i18n import Language
 from ui.common.screen import label
 from ui.shell.overlay import Overlay
@@ -42,7 +43,7 @@ class PinPad(Overlay):
     refused = Signal(int, float)
 
     def __init__(self, parent: QWidget, language: Language, verify: Callable[[str], bool],
-                 lockout: Callable[[int], float], icon_color: str = "#1b1f24") -> None:
+                 lockout: Callable[[int], float], icon_color: str = DEFAULT_TEXT) -> None:
         super().__init__(parent, "pin_pad")
         self.language = language
         self._verify = verify

@@ -13,8 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-DOTS = {"ok": "#3f8f5a", "busy": "#6f8fb0", "idle": "#a7a59f", "attention": "#c9a25a"}
-"""Muted colours: green (all sent), blue-grey (sending), grey (waiting, offline), ochre (staff should look)."""
 
 TEXTS = {
     "all_sent": ("Alles übertragen", "All sent"),
@@ -84,7 +82,9 @@ class SyncIndicator(QWidget):
             self.setVisible(False)
             return
         self.kind, text = shown
-        self.dot.setStyleSheet(f"background: {DOTS[self.kind]}; border-radius: 7px;")
+        self.dot.setProperty("state", self.kind)  # its colour: theme.SYNC_DOTS
+        self.dot.style().unpolish(self.dot)
+        self.dot.style().polish(self.dot)
         self.text.setText(text)
         self.setAccessibleName(text)
         self.setVisible(True)

@@ -14,10 +14,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-SERIES_COLORS = ("#004a87", "#e5a000")
-TEXT = QColor("#1b1f24")
-MUTED = QColor("#5d6167")
-GRID = QColor("#e4e1da")
+from kiosk.core.config import BrandingConfig
+from ui.common.theme import ChartColours
 
 
 def _font(px: int, bold: bool = False) -> QFont:
@@ -41,12 +39,16 @@ def nice_max(value: int) -> int:
 
 
 class _Chart(QWidget):
-    def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, accessible: str, parent: QWidget | None = None,
+                 colours: ChartColours | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setAccessibleName(accessible)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.colors = [QColor(c) for c in SERIES_COLORS]
+        self.colours = colours or ChartColours.from_branding(BrandingConfig())
+        self.colors = [QColor(c) for c in self.colours.series]
+        self.text_colour, self.muted, self.grid = (QColor(c) for c in (self.colours.text, self.colours.muted,
+                                                                        self.colours.grid))
         self._hint = 0
         self.empty_text = ""
         """Shown in the middle while there is nothing to draw (set by the screen, translated)."""
@@ -56,7 +58,7 @@ class _Chart(QWidget):
         self.update()
 
     def _paint_empty(self, p: QPainter, w: int, h: int) -> None:
-        p.setPen(MUTED)
+        p.setPen(self.muted)
         p.setFont(_font(20))
         p.drawText(QRectF(0, 0, w, h), Qt.AlignmentFlag.AlignCenter, self.empty_text)
 
@@ -67,8 +69,9 @@ class _Chart(QWidget):
 class HBarChart(_Chart):
     """Horizontal stacked bars: ``[(label, (ideas, drawings)), ...]``, largest first."""
 
-    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(name, accessible, parent)
+    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None,
+                 colours: ChartColours | None = None) -> None:
+        super().__init__(name, accessible, parent, colours)
         self.rows: list[tuple[str, tuple[int, ...]]] = []
 
     def set_data(self, rows: Sequence[tuple[str, tuple[int, ...]]]) -> None:
@@ -96,7 +99,7 @@ class HBarChart(_Chart):
         scale = (w - label_w - 90) / max(top, 1)
         for i, (text, values) in enumerate(self.rows):
             y = i * row_h
-            p.setPen(TEXT)
+            p.setPen(self.text_colour)
             p.setFont(_font(20))
             elided = p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, label_w - 16)
             p.drawText(QRectF(0, y, label_w - 16, row_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
@@ -106,7 +109,7 @@ class HBarChart(_Chart):
                 width = value * scale
                 p.fillRect(QRectF(x, y + row_h * 0.18, width, row_h * 0.64), color)
                 x += width
-            p.setPen(MUTED)
+            p.setPen(self.muted)
             p.setFont(_font(20, bold=True))
             p.drawText(QRectF(x + 10, y, 80, row_h), Qt.AlignmentFlag.AlignVCenter, str(sum(values)))
         p.end()
@@ -115,8 +118,9 @@ class HBarChart(_Chart):
 class HourChart(_Chart):
     """24 stacked columns, local hours 0..23 (hours without data shown as a thin gap)."""
 
-    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(name, accessible, parent)
+    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None,
+                 colours: ChartColours | None = None) -> None:
+        super().__init__(name, accessible, parent, colours)
         self.hours: list[tuple[int, ...]] = [(0, 0)] * 24
         self.setMinimumHeight(130)  # sizeHint 200: shrinks only to fit a landscape screen
         self._hint = 200
@@ -132,12 +136,12 @@ class HourChart(_Chart):
         base, top_pad = h - 32, 28
         col = w / 24
         top = nice_max(max((sum(v) for v in self.hours), default=0))
-        p.setPen(QPen(GRID, 2))
+        p.setPen(QPen(self.grid, 2))
         p.drawLine(0, base, w, base)
         if not any(sum(v) for v in self.hours):
             self._paint_empty(p, w, base)
         p.setFont(_font(16))
-        p.setPen(MUTED)
+        p.setPen(self.muted)
         p.drawText(QRectF(0, 0, w, top_pad), Qt.AlignmentFlag.AlignLeft, f"max {top}")
         for hour, values in enumerate(self.hours):
             x = hour * col + col * 0.15
@@ -147,7 +151,7 @@ class HourChart(_Chart):
                 p.fillRect(QRectF(x, y - height, col * 0.7, height), color)
                 y -= height
             if hour % 3 == 0:
-                p.setPen(MUTED)
+                p.setPen(self.muted)
                 p.drawText(QRectF(hour * col, base + 4, col * 2, 26), Qt.AlignmentFlag.AlignLeft, f"{hour}h")
         p.end()
 
@@ -155,8 +159,9 @@ class HourChart(_Chart):
 class Timeline(_Chart):
     """Contributions per hour from the first to the last: a filled line with day marks."""
 
-    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(name, accessible, parent)
+    def __init__(self, name: str, accessible: str = "", parent: QWidget | None = None,
+                 colours: ChartColours | None = None) -> None:
+        super().__init__(name, accessible, parent, colours)
         self.points: list[tuple[str, int]] = []
         self.setMinimumHeight(100)  # sizeHint 160: shrinks only to fit a landscape screen
         self._hint = 160
@@ -171,7 +176,7 @@ class Timeline(_Chart):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
         base, top_pad = h - 32, 24
-        p.setPen(QPen(GRID, 2))
+        p.setPen(QPen(self.grid, 2))
         p.drawLine(0, base, w, base)
         if not self.points:
             self._paint_empty(p, w, base)
@@ -195,7 +200,7 @@ class Timeline(_Chart):
             p.drawLine(int((i - 1) * step), int(base - (base - top_pad) * points[i - 1][1] / top),
                        int(i * step), int(base - (base - top_pad) * points[i][1] / top))
         p.setFont(_font(16))
-        p.setPen(MUTED)
+        p.setPen(self.muted)
         p.drawText(QRectF(0, 0, w, top_pad), Qt.AlignmentFlag.AlignLeft, f"max {top}")
         every = max(1, -(-len(self.points) * 120 // max(w, 1)))  # one label per 120 px at most
         for i in range(0, len(self.points), every):

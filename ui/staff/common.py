@@ -1,12 +1,11 @@
 """What every staff screen shares: German/English strings, a base screen, a job thread,
-an in-panel second confirmation, and a fallback stylesheet.
+and an in-panel second confirmation.
 
 Staff screens take their collaborators in the constructor (store, config, a
 store factory for worker threads, a sync source) and never reach for globals,
-so each one is testable alone. Styling uses the same ``role`` properties as
-``ui/common/theme.py`` (``primary``, ``danger``, ``section``, ``value``, ``warning``,
-``card``, ``screen_title``); :func:`fallback_stylesheet` covers them when the
-shell's theme is not there (standalone tests, screenshots).
+so each one is testable alone. Screens style nothing themselves: they set ``role``
+properties (``primary``, ``danger``, ``section``, ``value``, ``warning``, ``card``,
+``screen_title``, …) that ``ui/common/theme.py`` styles under ``#staff_panel``.
 """
 
 from __future__ import annotations
@@ -348,45 +347,6 @@ def human_bytes(n: int | None, lang: str = "en") -> str:
     from ui.staff.reasons import size_text
 
     return "?" if n is None else size_text(n, "en" if lang == "en" else "de")
-
-
-def fallback_stylesheet(primary: str = "#004a87", accent: str = "#e5a000", background: str = "#f5f3ee",
-                        text: str = "#1b1f24") -> str:
-    """Touch-sized QSS for the staff roles, close to ``ui/common/theme.py`` (used when the shell's theme is absent)."""
-    return f"""
-* {{ font-family: 'Inter', 'DejaVu Sans', 'Noto Sans', sans-serif; }}
-QWidget#staff_panel, QStackedWidget#staff_stack > QWidget, QWidget#staff_body {{ background: {background}; color: {text}; }}
-QLabel {{ font-size: 24px; color: {text}; background: transparent; }}
-QLabel[role="screen_title"] {{ font-size: 52px; font-weight: 700; color: {primary}; }}
-QLabel[role="section"] {{ font-size: 20px; font-weight: 700; color: #5d6167; letter-spacing: 2px; }}
-QLabel[role="value"] {{ font-size: 24px; }}
-QLabel[role="big"] {{ font-size: 64px; font-weight: 700; color: {primary}; }}
-QLabel[role="muted"] {{ color: #5d6167; font-size: 22px; }}
-QLabel[role="warning"] {{ font-size: 24px; background: #f6dcd9; border-left: 8px solid #b3261e; padding: 12px 18px; }}
-QLabel[role="ok"] {{ font-size: 24px; background: #dcefdc; border-left: 8px solid #2e7d32; padding: 12px 18px; }}
-QFrame[role="card"] {{ background: #ffffff; border-radius: 22px; border: 2px solid #dedbd3; }}
-QFrame#staff_nav {{ background: {primary}; }}
-QFrame#staff_nav QPushButton {{ background: transparent; color: white; border: none; text-align: left;
-    padding: 0 24px; font-size: 26px; font-weight: 600; border-radius: 14px; min-height: 76px; }}
-QFrame#staff_nav QPushButton:checked {{ background: rgba(255,255,255,0.18); border-left: 6px solid {accent}; }}
-QFrame#staff_nav QLabel {{ color: white; font-size: 30px; font-weight: 700; }}
-QPushButton {{ min-height: 64px; padding: 0 26px; font-size: 24px; font-weight: 600; border-radius: 14px;
-    border: 3px solid {primary}; background: #ffffff; color: {primary}; }}
-QPushButton:pressed {{ background: #dde7f1; }}
-QPushButton:disabled {{ color: #b9b6ae; border-color: #d4d1c9; }}
-QPushButton[role="primary"] {{ background: {primary}; color: white; font-size: 28px; }}
-QPushButton[role="primary"]:disabled {{ background: #b9c6d3; border-color: #b9c6d3; color: #f4f4f4; }}
-QPushButton[role="danger"] {{ color: #b3261e; border-color: #b3261e; }}
-QPushButton:checked {{ background: {primary}; color: white; }}
-QLineEdit, QComboBox {{ min-height: 64px; font-size: 24px; padding: 0 16px; border: 2px solid #c9c5bb;
-    border-radius: 12px; background: white; }}
-QListWidget {{ font-size: 22px; border: 2px solid #dedbd3; border-radius: 14px; background: white; }}
-QListWidget::item {{ padding: 14px 10px; border-bottom: 1px solid #ece9e2; }}
-QListWidget::item:selected {{ background: #dde7f1; color: {text}; }}
-QProgressBar {{ min-height: 40px; border-radius: 12px; background: #e4e1da; text-align: center; font-size: 20px; }}
-QProgressBar::chunk {{ background: {primary}; border-radius: 12px; }}
-QScrollBar:vertical {{ width: 28px; }}
-"""
 
 
 # ---------------------------------------------------------------- the sync source interface

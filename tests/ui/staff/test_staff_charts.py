@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QImage
 
-from ui.staff.charts import SERIES_COLORS, Timeline
+from ui.staff.charts import Timeline
 
 W, H = 600, 160
 BASE = H - 32  # the axis line of a Timeline of this height
@@ -29,7 +29,7 @@ def changed(a: QImage, b: QImage, y: int) -> int:
 def test_a_single_hour_fills_the_timeline(qapp):
     empty, one = rendered([]), rendered([("29.11. 08h", 2)])
     assert changed(empty, one, BASE - 20) > W * 0.9  # filled across, not a hairline at x=0
-    line = QColor(SERIES_COLORS[0]).rgb()
+    line = QColor(Timeline("t", "timeline").colours.series[0]).rgb()
     assert sum(1 for x in range(W) if one.pixel(x, 24) == line) > W * 0.5  # 2 of max 2: the line on top
 
 

@@ -94,7 +94,6 @@ class BrowseScreen(StaffScreen):
         self.detail_body = label("staff_browse_detail_body", "value")
         self.detail_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail_body.setStyleSheet("font-size: 30px; padding: 12px;")
         scroll.setWidget(self.detail_body)
         lay.addWidget(scroll, 1)
         return page

@@ -12,6 +12,7 @@ from kiosk.core import overview as ov
 from ui.staff.reasons import reason_text, state_detail
 from ui.staff.common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label, scrolling_page,
                                      tr)
+from ui.common.theme import ChartColours
 from ui.staff.charts import HBarChart, HourChart, Timeline
 
 
@@ -62,22 +63,25 @@ class OverviewScreen(StaffScreen):
         self.grid = QGridLayout()
         self.grid.setSpacing(20)
         lay.addLayout(self.grid)
+        colours = ChartColours.from_branding(config.branding)
         self.counts_card = self._counts_card()
         self.sync_card = self._sync_card()
         topics, tl = card("staff_overview_topics_card")
         # The chart cards hold no word-wrapped label: a grid gives a height-for-width item its
         # preferred height as its minimum, and these cards must be able to shrink to fit.
         tl.addWidget(self.text(label(role="section", wrap=False), "ov_by_topic"))
-        self.topics_chart = HBarChart("staff_overview_topics_chart", "Contributions per field of action")
+        self.topics_chart = HBarChart("staff_overview_topics_chart", "Contributions per field of action",
+                                     colours=colours)
         tl.addWidget(self.topics_chart)
         tl.addWidget(self._legend())
         self.topics_card = topics
         hours, hl = card("staff_overview_hours_card")
         hl.addWidget(self.text(label(role="section", wrap=False), "ov_by_hour"))
-        self.hours_chart = HourChart("staff_overview_hours_chart", "Contributions per hour of the day")
+        self.hours_chart = HourChart("staff_overview_hours_chart", "Contributions per hour of the day",
+                                    colours=colours)
         hl.addWidget(self.hours_chart)
         hl.addWidget(self.text(label(role="section", wrap=False), "ov_timeline"))
-        self.timeline = Timeline("staff_overview_timeline", "Contributions over time")
+        self.timeline = Timeline("staff_overview_timeline", "Contributions over time", colours=colours)
         hl.addWidget(self.timeline)
         self.hours_card = hours
         self.disk_card = self._disk_card()
@@ -121,10 +125,11 @@ class OverviewScreen(StaffScreen):
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
-        for key, color in (("chart_ideas", "#004a87"), ("chart_drawings", "#e5a000")):
+        for key, series in (("chart_ideas", "ideas"), ("chart_drawings", "drawings")):
             swatch = QLabel()
             swatch.setFixedSize(22, 22)
-            swatch.setStyleSheet(f"background: {color}; border-radius: 4px;")
+            swatch.setProperty("role", "swatch")
+            swatch.setProperty("series", series)
             lay.addWidget(swatch)
             lay.addWidget(self.text(label(role="muted", wrap=False), key))
             lay.addSpacing(24)
@@ -160,9 +165,7 @@ class OverviewScreen(StaffScreen):
         grid = QGridLayout()
         self.state_values = {}
         for i, state in enumerate(("pending", "sent", "failed", "withheld")):
-            value = label(f"staff_overview_{state}", "big")
-            value.setProperty("role", "value")
-            value.setStyleSheet("font-size: 40px; font-weight: 700;")
+            value = label(f"staff_overview_{state}", "count")
             grid.addWidget(value, 0, i)
             grid.addWidget(self.text(label(role="muted"), f"ov_{state}"), 1, i)
             self.state_values[state] = value
