@@ -28,9 +28,11 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app.stores import StoreLike, StoreSlot, store_factory
+from kiosk.core.catalogue import Catalogues
 from kiosk.core.config import Config, find_config, load_config
 from kiosk.core.paths import APP_NAME, resolve_data_dir
 from ui.common import theme
+from ui.common import i18n
 from ui.common.i18n import Language
 from ui.common.screen import Screen, ScreenContext
 from ui.shell.attract import AttractScreen
@@ -60,6 +62,9 @@ SCREENS: tuple[Callable[[ScreenContext], Screen], ...] = (
 The staff screen is not here: it needs the store and the sync adapter, see :func:`_add_staff`."""
 
 LAZY_AFTER_PAINT = ("qrcode", "requests")
+
+CATALOGUE_CACHE = "cache"
+"""The folder in the data dir where parsed message catalogues are kept between starts."""
 
 
 # ---------------------------------------------------------------- building
@@ -155,6 +160,7 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
 
     theme.load_fonts()
     app.setFont(theme.base_font())
+    i18n.install(Catalogues(fallback=config.kiosk.default_language, cache_dir=data / CATALOGUE_CACHE))
     language = Language(config.kiosk.languages, config.kiosk.default_language)
     idle = IdleWatcher()
     window = MainWindow(config, language, idle, windowed=windowed,

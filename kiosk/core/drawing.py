@@ -38,21 +38,23 @@ Point = tuple[float, float, int]
 # Checked by simulation (Machado et al. 2009, full-severity protanopia,
 # deuteranopia and tritanopia, and normal vision): the smallest CIEDE2000
 # difference between any two colours is 8.9 (tests/ui/drawing/test_model.py).
-PALETTE: tuple[tuple[str, str, str], ...] = (
-    ("#000000", "Schwarz", "black"),
-    ("#5c3317", "Braun", "brown"),
-    ("#882255", "Weinrot", "wine red"),
-    ("#d55e00", "Rot-Orange", "vermilion"),
-    ("#e69f00", "Orange", "orange"),
-    ("#f0e442", "Gelb", "yellow"),
-    ("#f5c9a0", "Hautfarbe", "skin"),
-    ("#009e73", "Grün", "green"),
-    ("#99ddff", "Hellblau", "light blue"),
-    ("#56b4e9", "Himmelblau", "sky blue"),
-    ("#0072b2", "Blau", "blue"),
-    ("#332288", "Dunkelblau", "indigo"),
-    ("#cc79a7", "Rosa", "pink"),
-    ("#ffffff", "Weiß", "white"),
+# (colour, name): the name is the swatch's objectName (draw_colour_<name>) and its
+# catalogue key (draw.colour.<name>).
+PALETTE: tuple[tuple[str, str], ...] = (
+    ("#000000", "black"),
+    ("#5c3317", "brown"),
+    ("#882255", "wine_red"),
+    ("#d55e00", "vermilion"),
+    ("#e69f00", "orange"),
+    ("#f0e442", "yellow"),
+    ("#f5c9a0", "skin"),
+    ("#009e73", "green"),
+    ("#99ddff", "light_blue"),
+    ("#56b4e9", "sky_blue"),
+    ("#0072b2", "blue"),
+    ("#332288", "indigo"),
+    ("#cc79a7", "pink"),
+    ("#ffffff", "white"),
 )
 
 BRUSH_WIDTHS = (6.0, 16.0, 40.0)

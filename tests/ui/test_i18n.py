@@ -1,23 +1,10 @@
-"""Strings in both languages and the Language switch."""
+"""The Language switch, and texts from the catalogues as the screens ask for them."""
 
 from __future__ import annotations
 
 import pytest
 
-from ui.common.i18n import STRINGS, Language, format_dates, translate
-
-
-def test_every_string_has_german_and_english() -> None:
-    for key, entry in STRINGS.items():
-        assert entry.get("de") and entry.get("en"), key
-
-
-def test_placeholders_match_between_languages() -> None:
-    import string
-
-    for key, entry in STRINGS.items():
-        fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in entry.values()]
-        assert all(f == fields[0] for f in fields), key
+from ui.common.i18n import Language, format_dates, language_name, tr
 
 
 def test_changed_only_on_real_change(qtbot) -> None:
@@ -38,8 +25,13 @@ def test_unconfigured_language_is_refused() -> None:
         Language(("de",), "de").set("en")
 
 
-def test_translate_formats() -> None:
-    assert translate("pin.locked", "en", s=8) == "Wrong PIN. Next try in 8 s"
+def test_tr_formats() -> None:
+    assert tr("pin.locked", "en", s=8) == "Wrong PIN. Next try in 8 s"
+    assert tr("pin.locked", "de", s=8) == "Falsche PIN. Nächster Versuch in 8 s"
+
+
+def test_languages_are_named_in_themselves() -> None:
+    assert (language_name("de"), language_name("en")) == ("Deutsch", "English")
 
 
 @pytest.mark.parametrize("dates, lang, out", [

@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from ui.common.i18n import tr
+
 SHIFT = "⇧"
 CAPS = "⇪"
 BACKSPACE = "⌫"
@@ -60,15 +62,8 @@ KEY_NAMES = {
     TO_SYMBOLS: "symbols", TO_LETTERS: "letters",
 }
 
-_SPOKEN = {
-    SHIFT: ("Umschalttaste", "Shift"),
-    CAPS: ("Feststelltaste", "Caps lock"),
-    BACKSPACE: ("Zeichen löschen", "Backspace"),
-    ENTER: ("Neue Zeile", "New line"),
-    SPACE: ("Leertaste", "Space"),
-    TO_SYMBOLS: ("Zahlen und Zeichen", "Numbers and symbols"),
-    TO_LETTERS: ("Buchstaben", "Letters"),
-}
+SPECIAL = (SHIFT, CAPS, BACKSPACE, ENTER, SPACE, TO_SYMBOLS, TO_LETTERS)
+"""Keys that do something rather than type a character; each is named by ``keyboard.<KEY_NAMES>``."""
 
 
 def key_output(key: str, *, upper: bool) -> str:
@@ -119,7 +114,7 @@ class KeyButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumSize(MIN_KEY_PX, MIN_KEY_PX)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setProperty("role", "special" if key in _SPOKEN else "char")
+        self.setProperty("role", "special" if key in SPECIAL else "char")
         if key == BACKSPACE:
             self.setAutoRepeat(True)
             self.setAutoRepeatDelay(450)
@@ -200,16 +195,15 @@ class KeyboardWidget(QWidget):
 
     def set_language(self, lang: str) -> None:
         self._lang = lang
-        i = 0 if lang == "de" else 1
-        self.setAccessibleName(("Bildschirmtastatur", "On-screen keyboard")[i])
+        self.setAccessibleName(tr("keyboard.name", lang))
         for buttons in self.buttons.values():
             for b in buttons:
-                if b.key in _SPOKEN:
-                    b.setAccessibleName(_SPOKEN[b.key][i])
+                if b.key in SPECIAL:
+                    b.setAccessibleName(tr(f"keyboard.{KEY_NAMES[b.key]}", lang))
                     if b.key == SPACE:
-                        b.setText(_SPOKEN[SPACE][i])
+                        b.setText(tr("keyboard.space", lang))
                 else:
-                    b.setAccessibleName(("Taste ", "Key ")[i] + key_output(b.key, upper=self._upper()))
+                    b.setAccessibleName(tr("keyboard.key", lang, char=key_output(b.key, upper=self._upper())))
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(ROW_UNITS * 110, 4 * 96 + 3 * 8 + 24)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.drawing import BRUSH_WIDTHS, PALETTE, STAMP_SIZES, Drawing, Item, Stamp, Stroke, overlaps_earlier, \
     quantize, segments_at, tail
+from ui.common.i18n import tr
 from ui.common.theme import STUDIO_PAPER_EDGE
 from ui.drawing import render as R
 
@@ -52,7 +53,7 @@ class CanvasWidget(QWidget):
                  max_checkpoints: int = 12) -> None:
         super().__init__(parent)
         self.setObjectName("draw_canvas")
-        self.setAccessibleName("Malfläche / Drawing canvas")
+        self.setAccessibleName(tr("draw.canvas", "de"))  # the studio names it in the visitor's language
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)

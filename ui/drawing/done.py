@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from kiosk.core.model import AGE_GROUPS
-from ui.drawing.strings import t
 from ui.drawing.tools import drop_layout, tool_icon
+from ui.common.i18n import tr
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit
 from ui.common.qr_view import QrView
@@ -276,7 +276,7 @@ class DrawDonePage(QWidget):
         self.error.hide()
         self.send.setEnabled(False)
         self.back.setEnabled(False)
-        self.send.setText(" " + t("done.saving", self.lang))
+        self.send.setText(" " + tr("draw.done.saving", self.lang))
         age = next((g for g, b in self.ages.items() if b.isChecked()), "")
         self.submit_requested.emit(self.name.text().strip(), age, self.consent.isChecked())
 
@@ -293,10 +293,10 @@ class DrawDonePage(QWidget):
         """The picture is stored. Without a parent's consent it stays at the stand: no QR link."""
         self._published = published
         self.code.setText(code)
-        self.code.setAccessibleName(f"{t('thanks.code', self.lang)}: {' '.join(code)}")
+        self.code.setAccessibleName(f"{tr('draw.thanks.code', self.lang)}: {' '.join(code)}")
         self.qr.set_data(url if published else "")
         self.qr.setVisible(published)
-        self.qr_text.setText(t("thanks.qr" if published else "thanks.kept", self.lang))
+        self.qr_text.setText(tr("draw.thanks.qr" if published else "draw.thanks.kept", self.lang))
         self._fit_qr_text()
         self.pages.setCurrentWidget(self.thanks)
         self._clear_form()
@@ -309,7 +309,7 @@ class DrawDonePage(QWidget):
         self.qr_text.setMinimumHeight(max(0, self.qr_text.heightForWidth(self.qr_text.width())))
 
     def show_error(self, kind: str, message: str = "") -> None:
-        self.error.setText(t(f"done.error.{kind}" if kind in ("disk_full", "error") else "done.error.error",
+        self.error.setText(tr(f"draw.done.error.{kind}" if kind in ("disk_full", "error") else "draw.done.error.error",
                              self.lang))
         self.error.show()
         self._ready()
@@ -340,38 +340,38 @@ class DrawDonePage(QWidget):
     def _ready(self) -> None:
         self.send.setEnabled(True)
         self.back.setEnabled(True)
-        self.send.setText(" " + t("done.send", self.lang))
+        self.send.setText(" " + tr("draw.done.send", self.lang))
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
         short = self.config.consent.drawing_short
         short_text = short.get_text(lang) if hasattr(short, "get_text") else str(short)
-        self.title.setText(t("done.title", lang))
-        self.sub.setText(t("done.sub", lang))
-        self.name_label.setText(t("done.name", lang))
-        self.name.setPlaceholderText(t("done.name.placeholder", lang))
-        self.name.setAccessibleName(t("done.name", lang))
-        self.age_label.setText(t("done.age", lang))
+        self.title.setText(tr("draw.done.title", lang))
+        self.sub.setText(tr("draw.done.sub", lang))
+        self.name_label.setText(tr("draw.done.name", lang))
+        self.name.setPlaceholderText(tr("draw.done.name.placeholder", lang))
+        self.name.setAccessibleName(tr("draw.done.name", lang))
+        self.age_label.setText(tr("draw.done.age", lang))
         for g, b in self.ages.items():
-            b.setText(t(f"done.age.{g}", lang))
-            b.setAccessibleName(t("done.age.a11y", lang, g=t(f"done.age.{g}", lang)))
-        self.consent.setText(t("done.consent", lang))
-        self.consent.setAccessibleName(f"{t('done.consent', lang)} {short_text}")
-        self.consent_note.setText(f"{short_text} {t('done.consent.without', lang)}")
-        self.back.setText(" " + t("done.back", lang))
-        self.back.setAccessibleName(t("done.back.a11y", lang))
+            b.setText(tr(f"draw.done.age.{g}", lang))
+            b.setAccessibleName(tr("draw.done.age.a11y", lang, g=tr(f"draw.done.age.{g}", lang)))
+        self.consent.setText(tr("draw.done.consent", lang))
+        self.consent.setAccessibleName(f"{tr('draw.done.consent', lang)} {short_text}")
+        self.consent_note.setText(f"{short_text} {tr('draw.done.consent.without', lang)}")
+        self.back.setText(" " + tr("draw.done.back", lang))
+        self.back.setAccessibleName(tr("draw.done.back.a11y", lang))
         if self.send.isEnabled():
-            self.send.setText(" " + t("done.send", lang))
-        self.send.setAccessibleName(t("done.send", lang))
-        self.preview.setAccessibleName(t("thanks.preview.a11y", lang))
-        self.thanks_title.setText(t("thanks.title", lang))
-        self.thanks_preview.setAccessibleName(t("thanks.preview.a11y", lang))
-        self.code_label.setText(t("thanks.code", lang))
-        self.qr.setAccessibleName(t("thanks.qr.a11y", lang))
-        self.qr_text.setText(t("thanks.qr" if getattr(self, "_published", True) else "thanks.kept", lang))
+            self.send.setText(" " + tr("draw.done.send", lang))
+        self.send.setAccessibleName(tr("draw.done.send", lang))
+        self.preview.setAccessibleName(tr("draw.thanks.preview.a11y", lang))
+        self.thanks_title.setText(tr("draw.thanks.title", lang))
+        self.thanks_preview.setAccessibleName(tr("draw.thanks.preview.a11y", lang))
+        self.code_label.setText(tr("draw.thanks.code", lang))
+        self.qr.setAccessibleName(tr("draw.thanks.qr.a11y", lang))
+        self.qr_text.setText(tr("draw.thanks.qr" if getattr(self, "_published", True) else "draw.thanks.kept", lang))
         self._fit_qr_text()
-        self.finish.setText(" " + t("thanks.finish", lang))
-        self.finish.setAccessibleName(t("thanks.finish.a11y", lang))
+        self.finish.setText(" " + tr("draw.thanks.finish", lang))
+        self.finish.setAccessibleName(tr("draw.thanks.finish.a11y", lang))
         self.keyboard.set_language(lang)
 
     def set_portrait(self, portrait: bool) -> None:

@@ -28,10 +28,9 @@ import kiosk
 from kiosk.core.config import DEFAULT_CONFIG
 from kiosk.core.drafts import DraftMeta
 from kiosk.core.model import new_id, new_reference_code, utc_now
-from ui.drawing.strings import t
 from ui.drawing.save import DrawingSaver
 from ui.common import theme
-from ui.common.i18n import Language
+from ui.common.i18n import Language, tr
 from ui.common.screen import Screen, ScreenContext
 from ui.drawing.done import DrawDonePage
 from ui.drawing.canvas import CanvasWidget
@@ -100,10 +99,10 @@ class ConfirmOverlay(QWidget):
         self._place()
 
     def retranslate(self, lang: str) -> None:
-        self.yes.setText(t("draw.confirm.yes", lang))
-        self.no.setText(t("draw.confirm.no", lang))
-        self.yes.setAccessibleName(t("draw.confirm.yes.a11y", lang))
-        self.no.setAccessibleName(t("draw.confirm.no.a11y", lang))
+        self.yes.setText(tr("draw.confirm.yes", lang))
+        self.no.setText(tr("draw.confirm.no", lang))
+        self.yes.setAccessibleName(tr("draw.confirm.yes.a11y", lang))
+        self.no.setAccessibleName(tr("draw.confirm.no.a11y", lang))
 
     def _answered(self, value: bool) -> None:
         self.hide()
@@ -218,14 +217,14 @@ class DrawStudio(QWidget):
         if self.canvas.is_empty():
             return
         self._pending = "new"
-        self.confirm.ask("delete-empty", t("draw.confirm.new", self.lang), t("draw.confirm.new.sub", self.lang))
+        self.confirm.ask("delete-empty", tr("draw.confirm.new", self.lang), tr("draw.confirm.new.sub", self.lang))
 
     def _ask_home(self) -> None:
         if self.canvas.is_empty():
             self.home_requested.emit()
             return
         self._pending = "home"
-        self.confirm.ask("home-outline", t("draw.confirm.home", self.lang), t("draw.confirm.home.sub", self.lang))
+        self.confirm.ask("home-outline", tr("draw.confirm.home", self.lang), tr("draw.confirm.home.sub", self.lang))
 
     def _answered(self, yes: bool) -> None:
         what, self._pending = self._pending, None
@@ -259,10 +258,10 @@ class DrawStudio(QWidget):
         self.lang = lang
         prompt = self.config.flows.drawing_prompt
         self.prompt.setText(prompt.get_text(lang) if hasattr(prompt, "get_text") else str(prompt))
-        self.done.setText(" " + t("draw.done", lang))
-        self.done.setAccessibleName(t("draw.done.a11y", lang))
-        self.home.setAccessibleName(t("draw.home", lang))
-        self.canvas.setAccessibleName("Malfläche" if lang == "de" else "Drawing canvas")
+        self.done.setText(" " + tr("draw.done", lang))
+        self.done.setAccessibleName(tr("draw.done.a11y", lang))
+        self.home.setAccessibleName(tr("draw.home", lang))
+        self.canvas.setAccessibleName(tr("draw.canvas", lang))
         self.colours.retranslate(lang)
         self.tools.retranslate(lang)
         self.stamps.retranslate(lang)

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QToolB
 
 from kiosk.core.drawing import BRUSH_WIDTHS, PALETTE
 from ui.common import icons
+from ui.common.i18n import tr
 from ui.common.theme import DANGER, INK, STUDIO_ICON_DISABLED, STUDIO_RING_OFF, WHITE
-from ui.drawing.render import STAMPS
+from ui.drawing.render import STAMP_KINDS
 
 MIN_TARGET = 72
 TARGET = 84
@@ -154,9 +155,9 @@ class ColourPanel(QWidget):
         self.setObjectName("draw_colours")
         self.group = QButtonGroup(self)
         self.buttons: list[SwatchButton] = []
-        for color, _de, en in PALETTE:
+        for color, name in PALETTE:
             b = SwatchButton(color, self)
-            b.setObjectName(f"draw_colour_{en.replace(' ', '_')}")
+            b.setObjectName(f"draw_colour_{name}")
             self.group.addButton(b)
             self.buttons.append(b)
             b.clicked.connect(lambda _=False, c=color: self.color_chosen.emit(c))
@@ -174,8 +175,8 @@ class ColourPanel(QWidget):
                 b.setChecked(True)
 
     def retranslate(self, lang: str) -> None:
-        for b, (_c, de, en) in zip(self.buttons, PALETTE):
-            b.setAccessibleName(f"Farbe {de}" if lang == "de" else f"Colour {en}")
+        for b, (_colour, name) in zip(self.buttons, PALETTE):
+            b.setAccessibleName(tr("draw.colour", lang, name=tr(f"draw.colour.{name}", lang)))
 
 
 class StampPanel(QWidget):
@@ -193,7 +194,7 @@ class StampPanel(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)
         self.buttons: list[IconButton] = []
-        for kind, _de, _en in STAMPS:
+        for kind in STAMP_KINDS:
             b = IconButton(kind, f"draw_stamp_{kind.replace('-', '_')}", checkable=True, parent=self)
             self.buttons.append(b)
             self.group.addButton(b)
@@ -210,29 +211,17 @@ class StampPanel(QWidget):
         self.stamp_chosen.emit(kind)
 
     def select(self, kind: str | None) -> None:
-        for b, (k, _de, _en) in zip(self.buttons, STAMPS):
+        for b, k in zip(self.buttons, STAMP_KINDS):
             b.setChecked(k == kind)
 
     def set_color(self, color: str) -> None:
         icon_color = INK if QColor(color).lightness() > 235 else color
-        for b, (k, _de, _en) in zip(self.buttons, STAMPS):
+        for b, k in zip(self.buttons, STAMP_KINDS):
             b.setIcon(tool_icon(k, icon_color))
 
     def retranslate(self, lang: str) -> None:
-        for b, (_k, de, en) in zip(self.buttons, STAMPS):
-            b.setAccessibleName(f"Stempel {de}" if lang == "de" else f"Stamp: {en}")
-
-
-TOOL_NAMES = {
-    "draw_size_small": ("Dünner Pinsel", "Thin brush"),
-    "draw_size_medium": ("Mittlerer Pinsel", "Medium brush"),
-    "draw_size_large": ("Dicker Pinsel", "Thick brush"),
-    "draw_eraser": ("Radiergummi", "Eraser"),
-    "draw_undo": ("Rückgängig", "Undo"),
-    "draw_redo": ("Wiederholen", "Redo"),
-    "draw_colouring_page": ("Ausmalbild: Stadt mit Straßenbahn und Fluss", "Colouring page: city with tram and river"),
-    "draw_new_picture": ("Neues Bild", "New picture"),
-}
+        for b, kind in zip(self.buttons, STAMP_KINDS):
+            b.setAccessibleName(tr("draw.stamp", lang, name=tr(f"draw.stamp.{kind}", lang)))
 
 
 class ToolPanel(QWidget):
@@ -302,6 +291,5 @@ class ToolPanel(QWidget):
         self.mode_group.setExclusive(True)
 
     def retranslate(self, lang: str) -> None:
-        for b in self.buttons:
-            de, en = TOOL_NAMES[b.objectName()]
-            b.setAccessibleName(de if lang == "de" else en)
+        for b in self.buttons:  # objectName draw_<tool>: named by draw.tool.<tool>
+            b.setAccessibleName(tr("draw.tool." + b.objectName().removeprefix("draw_"), lang))

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea
 
 from kiosk.core.config import Config
 from kiosk.core.model import AGE_GROUPS
-from ui.ideas.strings import age_label
+from ui.common.i18n import tr
 from ui.ideas.step import IdeaStep, button, label
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit
@@ -189,8 +189,8 @@ class AboutScreen(IdeaStep):
         self.skip.setAccessibleName(self.tr_("ideas.about.skip.a11y"))
         self.age_label.setText(self.tr_("ideas.about.age"))
         for group, chip in self.age.chips.items():
-            chip.setText(age_label(group, self.lang))
-            chip.setAccessibleName(self.tr_("ideas.about.age.a11y", g=age_label(group, self.lang)))
+            chip.setText(tr(f"ideas.age.{group}", self.lang))
+            chip.setAccessibleName(self.tr_("ideas.about.age.a11y", g=tr(f"ideas.age.{group}", self.lang)))
         self.lives_label.setText(self.tr_("ideas.about.lives_here"))
         for value, chip in self.lives.chips.items():
             key = "yes" if value else "no"

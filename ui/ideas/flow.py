@@ -31,7 +31,7 @@ from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
 from kiosk.core.model import Submission
 from kiosk.core.storage import DiskFullError
 from ui.common import theme
-from ui.ideas.strings import translate
+from ui.common.i18n import tr
 from ui.ideas.about import AboutScreen
 from ui.ideas.consent import ConsentScreen
 from ui.ideas.goals import GoalsScreen
@@ -182,7 +182,7 @@ class IdeaFlow(QWidget):
         self.lang = lang
         for code, b in self.lang_buttons.items():
             b.setChecked(code == lang)
-            b.setAccessibleName(translate(f"ideas.lang.{code}.a11y", lang))
+            b.setAccessibleName(tr("language.choose.a11y", code))  # said in the language it offers
         for step in self.steps.values():
             step.set_language(lang)
         self._update_header()
@@ -227,13 +227,13 @@ class IdeaFlow(QWidget):
         step = self.current_step() if self.stack.count() else "topics"
         counted = step in STEPS
         n = STEPS.index(step) + 1 if counted else len(STEPS)
-        self.progress_label.setText(translate("ideas.progress", self.lang, n=n, m=len(STEPS)) if counted else "")
+        self.progress_label.setText(tr("ideas.progress", self.lang, n=n, m=len(STEPS)) if counted else "")
         self.progress_label.setAccessibleName(self.progress_label.text())
         self.progress.setValue(n)
         self.progress.setVisible(counted)
         self.back.setVisible(step != "thanks")
-        self.back.setText("←  " + translate("ideas.back", self.lang))
-        self.back.setAccessibleName(translate("ideas.back_to_start.a11y" if step == "topics" else "ideas.back.a11y",
+        self.back.setText("←  " + tr("ideas.back", self.lang))
+        self.back.setAccessibleName(tr("ideas.back_to_start.a11y" if step == "topics" else "ideas.back.a11y",
                                               self.lang))
 
     def _visitor_language(self, lang: str) -> None:

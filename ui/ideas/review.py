@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWi
 
 from kiosk.core.config import Config
 from kiosk.core.idea_draft import IdeaDraft
-from ui.ideas.strings import age_label
+from ui.common.i18n import tr
 from ui.ideas.step import IdeaStep, button, label
 
 
@@ -115,7 +115,7 @@ class ReviewScreen(IdeaStep):
         self.author.setText(self.tr_("ideas.review.by", name=name) if name else self.tr_("ideas.review.anonymous"))
         details = []
         if d.age_group:
-            details.append(self.tr_("ideas.review.age", g=age_label(d.age_group, self.lang)))
+            details.append(self.tr_("ideas.review.age", g=tr(f"ideas.age.{d.age_group}", self.lang)))
         if d.lives_here is not None:
             details.append(self.tr_("ideas.review.lives_here" if d.lives_here else "ideas.review.lives_elsewhere"))
         if d.district:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
-from ui.ideas.strings import translate
+from ui.common.i18n import tr
 
 
 class IdeaStep(QWidget):
@@ -34,7 +34,7 @@ class IdeaStep(QWidget):
         self.setObjectName(f"ideas_step_{self.step_name}")
 
     def tr_(self, key: str, **fmt: object) -> str:
-        return translate(key, self.lang, **fmt)
+        return tr(key, self.lang, **fmt)
 
     def set_language(self, lang: str) -> None:
         self.lang = lang

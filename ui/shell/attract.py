@@ -43,7 +43,6 @@ class AttractScreen(Screen):
         self.venue = label(name="attract_venue")
         self.prompt = label(name="attract_prompt", wrap=False)
         self.status = label(name="attract_status", wrap=False)
-        self.status.setAccessibleName("status")
         self.sync_indicator = SyncIndicator()
 
         p = self.palette_
@@ -146,6 +145,7 @@ class AttractScreen(Screen):
         self.ideas.set_texts(self.language.text(flows.ideas_label), self.tr_("attract.ideas.sub"))
         self.drawing.set_texts(self.language.text(flows.drawing_label), self.tr_("attract.drawing.sub"))
         self.toggle.retranslate()
+        self.status.setAccessibleName(self.tr_("attract.status.a11y"))
         self.sync_indicator.set_language(lang)
 
     def set_status(self, text: str) -> None:

@@ -13,7 +13,7 @@ import time
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from ui.common.i18n import Language, translate
+from ui.common.i18n import Language, tr
 from ui.common.screen import label
 from ui.shell.overlay import Overlay
 
@@ -89,7 +89,7 @@ class IdleOverlay(Overlay):
         self.title.setText(self.language.tr("idle.title"))
         others = [code for code in self.language.languages if code != lang]
         # A passer-by may not read the visitor's language: the question in the other one, small.
-        self.title_other.setText(" / ".join(translate("idle.title", c) for c in others))
+        self.title_other.setText(" / ".join(tr("idle.title", c) for c in others))
         self.title_other.setVisible(bool(others))
         self.body.setText(self.language.tr("idle.body"))
         self.seconds.setText(self.language.tr("idle.seconds"))

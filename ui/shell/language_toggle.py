@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
 
-from ui.common.i18n import LANGUAGE_NAMES, STRINGS, Language
+from ui.common.i18n import Language, language_name, tr
 
 
 class LanguageToggle(QWidget):
@@ -28,7 +28,7 @@ class LanguageToggle(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(12)
         for code in language.languages:
-            b = QPushButton(LANGUAGE_NAMES.get(code, code))
+            b = QPushButton(language_name(code))
             b.setObjectName(f"language_{code}")
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, c=code: self.chosen.emit(c))
@@ -43,7 +43,6 @@ class LanguageToggle(QWidget):
         for code, b in self.buttons.items():
             with QSignalBlocker(b):
                 b.setChecked(code == self.language.code)
-            key = f"attract.lang.{code}.a11y"
-            b.setAccessibleName(self.language.tr(key) if key in STRINGS else LANGUAGE_NAMES.get(code, code))
+            b.setAccessibleName(tr("language.choose.a11y", code))  # said in the language it offers
         self.setAccessibleName(self.language.tr("attract.lang.group"))
 

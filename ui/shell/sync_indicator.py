@@ -13,21 +13,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from ui.common.i18n import tr
 
-TEXTS = {
-    "all_sent": ("Alles übertragen", "All sent"),
-    "waiting": ("{n} wartend", "{n} waiting"),
-    "sending": ("{n} wartend · überträgt", "{n} waiting · sending"),
-    "starting": ("Übertragung startet", "Sync starting"),
-}
+
 
 
 def indicator(snap: Any, lang: str) -> tuple[str, str] | None:
     """(dot kind, text) for a :class:`~ui.common.sync_source.SyncSnapshot`; None: show nothing."""
-    en = lang == "en"
-
     def text(key: str, **fmt: Any) -> str:
-        return TEXTS[key][en].format(**fmt)
+        return tr(f"attract.sync.{key}", lang, **fmt)
 
     if snap.state == "disabled":
         return None

@@ -60,14 +60,13 @@ class StaffHostScreen(Screen):
         if self.panel is None and self.problem is None:
             self._build()
         if self.panel is not None:
-            lang = self.language.code if self.language.code in ("de", "en") else "de"
-            if self.panel.lang != lang:
-                self.panel.set_language(lang)
+            if self.panel.lang != self.language.code:
+                self.panel.set_language(self.language.code)
             self.panel.show_page("overview")
 
     def retranslate(self) -> None:
         """The panel follows the kiosk's language switch (and keeps its own toggle)."""
-        if self.panel is not None and self.language.code in ("de", "en") and self.panel.lang != self.language.code:
+        if self.panel is not None and self.panel.lang != self.language.code:
             self.panel.set_language(self.language.code)
 
     def _build(self) -> None:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QSizePolicy, Q
 
 from kiosk.core.drives import removable_drives
 from ui.staff.pages.browse import BrowseScreen
-from ui.staff.common import StaffScreen, SyncSource, button, label, tr
+from ui.common.i18n import language_name, tr
+from ui.staff.common import StaffScreen, SyncSource, button, label
 from ui.staff.pages.export import ExportScreen
 from ui.staff.pages.moderate import ModerateScreen
 from ui.staff.pages.overview import OverviewScreen
@@ -80,7 +81,8 @@ class StaffPanel(QWidget):
             self.nav_buttons[page] = b
         nl.addStretch(1)
         self.lang_button = button("staff_lang_toggle")
-        self.lang_button.clicked.connect(lambda: self.set_language("en" if self.lang == "de" else "de"))
+        self.languages = tuple(config.kiosk.languages)
+        self.lang_button.clicked.connect(lambda: self.set_language(self.next_language()))
         nl.addWidget(self.lang_button)
         self.close_button = button("staff_close")
         self.close_button.clicked.connect(self.close_requested)
@@ -102,13 +104,21 @@ class StaffPanel(QWidget):
         self.show_page("overview")
 
     def _texts(self) -> None:
-        self.title.setText(tr("panel_title", self.lang))
+        self.title.setText(tr("panel.panel_title", self.lang))
         for page, b in self.nav_buttons.items():
-            b.setText(tr(f"nav_{page}", self.lang))
+            b.setText(tr(f"panel.nav_{page}", self.lang))
             b.setAccessibleName(b.text())
-        for b, key in ((self.lang_button, "lang_toggle"), (self.close_button, "close_panel")):
-            b.setText(tr(key, self.lang))
-            b.setAccessibleName(b.text())
+        self.lang_button.setText(language_name(self.next_language()))
+        self.lang_button.setAccessibleName(tr("language.choose.a11y", self.next_language()))
+        self.lang_button.setVisible(len(self.languages) > 1)
+        self.close_button.setText(tr("panel.close_panel", self.lang))
+        self.close_button.setAccessibleName(self.close_button.text())
+
+    def next_language(self) -> str:
+        """The language the toggle switches to: the next of the kiosk's languages."""
+        if self.lang not in self.languages:
+            return self.languages[0] if self.languages else self.lang
+        return self.languages[(self.languages.index(self.lang) + 1) % len(self.languages)]
 
     def set_language(self, lang: str) -> None:
         self.lang = lang

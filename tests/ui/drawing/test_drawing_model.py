@@ -13,7 +13,7 @@ from kiosk.core.drawing import PALETTE, Drawing, Stamp, Stroke, paint_steps, seg
 
 coord = st.floats(min_value=-50, max_value=2000, allow_nan=False).map(lambda v: round(v, 2))
 points = st.lists(st.tuples(coord, coord, st.integers(0, 10**7)), min_size=1, max_size=20)
-strokes = st.builds(Stroke, color=st.sampled_from([c for c, _, _ in PALETTE]),
+strokes = st.builds(Stroke, color=st.sampled_from([c for c, _ in PALETTE]),
                     width=st.sampled_from([6.0, 16.0, 40.0]), tool=st.sampled_from(["brush", "eraser"]),
                     points=points)
 stamps = st.builds(Stamp, kind=st.sampled_from(["tram", "tree"]), x=coord, y=coord,
@@ -115,6 +115,6 @@ def _ciede2000(lab1, lab2):
 @pytest.mark.parametrize("vision", list(CVD))
 def test_palette_colours_stay_apart_for_colour_blind_children(vision):
     assert len(PALETTE) >= 12
-    labs = [_lab(c, CVD[vision]) for c, _, _ in PALETTE]
+    labs = [_lab(c, CVD[vision]) for c, _ in PALETTE]
     worst = min(_ciede2000(a, b) for a, b in itertools.combinations(labs, 2))
     assert worst >= 8.5

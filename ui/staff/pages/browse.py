@@ -34,15 +34,15 @@ class BrowseScreen(StaffScreen):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(18)
-        lay.addWidget(self.text(label("staff_browse_title", "screen_title"), "browse_title"))
+        lay.addWidget(self.text(label("staff_browse_title", "screen_title"), "panel.browse_title"))
         row = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("staff_browse_search")
-        self.text(self.search, "browse_search", "placeholder")
+        self.text(self.search, "panel.browse_search", "placeholder")
         self.search.setClearButtonEnabled(True)
         row.addWidget(self.search, 1)
-        self.show_ideas = self.text(button("staff_browse_ideas"), "browse_ideas")
-        self.show_drawings = self.text(button("staff_browse_drawings"), "browse_drawings")
+        self.show_ideas = self.text(button("staff_browse_ideas"), "panel.browse_ideas")
+        self.show_drawings = self.text(button("staff_browse_drawings"), "panel.browse_drawings")
         group = QButtonGroup(self)
         for b in (self.show_ideas, self.show_drawings):
             b.setCheckable(True)
@@ -56,12 +56,12 @@ class BrowseScreen(StaffScreen):
         self.pages = QStackedWidget()
         self.list = QListWidget()
         self.list.setObjectName("staff_browse_list")
-        self.list.setAccessibleName("Ideas")
+        self.text(self.list, "panel.browse_list.a11y", "a11y")
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.grid = QListWidget()
         self.grid.setObjectName("staff_browse_grid")
-        self.grid.setAccessibleName("Drawings")
+        self.text(self.grid, "panel.browse_grid.a11y", "a11y")
         self.grid.setViewMode(QListWidget.ViewMode.IconMode)
         self.grid.setIconSize(QSize(THUMB, int(THUMB * 0.5625)))
         self.grid.setGridSize(QSize(THUMB + 30, int(THUMB * 0.5625) + 60))
@@ -84,7 +84,7 @@ class BrowseScreen(StaffScreen):
         page = QWidget()
         page.setObjectName("staff_browse_detail")
         lay = QVBoxLayout(page)
-        self.back = self.text(button("staff_browse_back"), "browse_back")
+        self.back = self.text(button("staff_browse_back"), "panel.browse_back")
         self.back.clicked.connect(self._close_detail)
         lay.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
         self.detail_meta = label("staff_browse_detail_meta", "muted")
@@ -104,7 +104,7 @@ class BrowseScreen(StaffScreen):
     def refresh(self) -> None:
         items = moderation.search(self.store, self.search.text(), kind=self.kind(), limit=LIMIT)
         titles = {t.id: t.title.get_text(self.lang) for t in self.config.topics}
-        self.found.setText(self.tr("browse_found", n=len(items), limit=LIMIT) if items else self.tr("browse_empty"))
+        self.found.setText(self.tr("panel.browse_found", n=len(items), limit=LIMIT) if items else self.tr("panel.browse_empty"))
         if self.kind() == "idea":
             self.list.clear()
             for it in items:
@@ -152,7 +152,7 @@ class BrowseScreen(StaffScreen):
                                        if not pix.isNull() else QPixmap())
         else:
             self.detail_body.setText((f"{it.title}\n\n" if it.title else "") + it.text)
-        self.detail_body.setAccessibleName("Contribution")
+        self.detail_body.setAccessibleName(self.tr("panel.browse_detail.a11y"))
         self.pages.setCurrentWidget(self.detail)
 
     def _close_detail(self) -> None:

@@ -39,20 +39,20 @@ class ExportScreen(StaffScreen):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(18)
-        lay.addWidget(self.text(label("staff_export_title", "screen_title"), "export_title"))
+        lay.addWidget(self.text(label("staff_export_title", "screen_title"), "panel.export_title"))
 
         frame, cl = card("staff_export_target_card")
-        cl.addWidget(self.text(label(role="section"), "export_drives"))
+        cl.addWidget(self.text(label(role="section"), "panel.export_drives"))
         self.drives = QListWidget()
         self.drives.setObjectName("staff_export_drives")
-        self.drives.setAccessibleName("Drives")
+        self.text(self.drives, "panel.drives.a11y", "a11y")
         self.drives.setMaximumHeight(260)
         cl.addWidget(self.drives)
-        self.no_drives = self.text(label("staff_export_no_drives", "muted"), "export_no_drives")
+        self.no_drives = self.text(label("staff_export_no_drives", "muted"), "panel.export_no_drives")
         cl.addWidget(self.no_drives)
         row = QHBoxLayout()
-        self.find = self.text(button("staff_export_find_drives"), "export_find")
-        self.pick = self.text(button("staff_export_pick_folder"), "export_pick")
+        self.find = self.text(button("staff_export_find_drives"), "panel.export_find")
+        self.pick = self.text(button("staff_export_pick_folder"), "panel.export_pick")
         row.addWidget(self.find)
         row.addWidget(self.pick)
         row.addStretch(1)
@@ -62,12 +62,12 @@ class ExportScreen(StaffScreen):
         lay.addWidget(frame)
 
         frame2, rl = card("staff_export_run_card")
-        self.start = self.text(button("staff_export_start", "primary"), "export_start")
+        self.start = self.text(button("staff_export_start", "primary"), "panel.export_start")
         rl.addWidget(self.start, 0, Qt.AlignmentFlag.AlignLeft)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)  # the status line says "x of y"; "0%" idle misleads
         self.progress.setObjectName("staff_export_progress")
-        self.progress.setAccessibleName("Export progress")
+        self.text(self.progress, "panel.export_progress.a11y", "a11y")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         rl.addWidget(self.progress)
@@ -89,7 +89,7 @@ class ExportScreen(StaffScreen):
     def refresh(self) -> None:
         self.drives.clear()
         for d in self.find_drives():
-            entry = QListWidgetItem(self.tr("drive_free", label=d.label, free=human_bytes(d.free_bytes, self.lang)))
+            entry = QListWidgetItem(self.tr("panel.drive_free", label=d.label, free=human_bytes(d.free_bytes, self.lang)))
             entry.setData(Qt.ItemDataRole.UserRole, str(d.path))
             self.drives.addItem(entry)
         self.drives.setVisible(self.drives.count() > 0)
@@ -99,7 +99,7 @@ class ExportScreen(StaffScreen):
         self._show_target()
 
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("export_pick"), "/media",
+        folder = QFileDialog.getExistingDirectory(self, self.tr("panel.export_pick"), "/media",
                                                   QFileDialog.Option.DontUseNativeDialog)
         if folder:
             self.set_target(Path(folder))
@@ -109,8 +109,8 @@ class ExportScreen(StaffScreen):
         self._show_target()
 
     def _show_target(self) -> None:
-        self.target_label.setText(self.tr("export_target", path=breakable(self.target)) if self.target
-                                  else self.tr("export_no_target"))
+        self.target_label.setText(self.tr("panel.export_target", path=breakable(self.target)) if self.target
+                                  else self.tr("panel.export_no_target"))
         self.start.setEnabled(self.target is not None and self.job is None)
 
     def run_export(self) -> None:
@@ -129,7 +129,7 @@ class ExportScreen(StaffScreen):
 
         self.result = self.report = None
         self.verify_label.hide()
-        self.status.setText(self.tr("export_running", done=0, total="…"))
+        self.status.setText(self.tr("panel.export_running", done=0, total="…"))
         self.progress.setRange(0, 0)
         self.job = Job(work, self)
         self.job.progressed.connect(self._progress)
@@ -142,23 +142,23 @@ class ExportScreen(StaffScreen):
 
     def _progress(self, done: int, total: int) -> None:
         if done < 0:
-            self.status.setText(self.tr("export_verifying"))
+            self.status.setText(self.tr("panel.export_verifying"))
             self.progress.setRange(0, 0)
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.status.setText(self.tr("export_running", done=done, total=total))
+        self.status.setText(self.tr("panel.export_running", done=done, total=total))
 
     def _done(self, outcome) -> None:
         self.result, self.report = outcome
         r = self.result
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.status.setText(self.tr("export_done", items=r.items, ideas=r.ideas, drawings=r.drawings,
+        self.status.setText(self.tr("panel.export_done", items=r.items, ideas=r.ideas, drawings=r.drawings,
                                     size=human_bytes(r.bytes, self.lang), path=breakable(r.path)))
         ok = self.report.ok
-        self.verify_label.setText(self.tr("export_verified", files=self.report.files) if ok
-                                  else self.tr("export_verify_failed", problem=self.report.problems[0]))
+        self.verify_label.setText(self.tr("panel.export_verified", files=self.report.files) if ok
+                                  else self.tr("panel.export_verify_failed", problem=self.report.problems[0]))
         self._role(self.verify_label, "ok" if ok else "warning")
         self.verify_label.show()
 
@@ -166,7 +166,7 @@ class ExportScreen(StaffScreen):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText("")
-        self.verify_label.setText(self.tr("export_failed", msg=message))
+        self.verify_label.setText(self.tr("panel.export_failed", msg=message))
         self._role(self.verify_label, "warning")
         self.verify_label.show()
 

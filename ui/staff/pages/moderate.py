@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, Q
 
 from kiosk.core import moderation
 from ui.staff.pages.browse import item_line
-from ui.staff.common import ConfirmPanel, StaffScreen, button, card, label, scrolling_page, tr
+from ui.common.i18n import tr
+from ui.staff.common import ConfirmPanel, StaffScreen, button, card, label, scrolling_page
 from ui.staff.reasons import reason_text, status_text
 
 
@@ -23,7 +24,7 @@ class ModerateScreen(StaffScreen):
         self.selected: str | None = None
         # Scrolls when the confirmation opens on a short screen: nothing is ever cut off.
         lay = scrolling_page(self)
-        lay.addWidget(self.text(label("staff_moderate_title", "screen_title"), "mod_title"))
+        lay.addWidget(self.text(label("staff_moderate_title", "screen_title"), "panel.mod_title"))
         self.body = QHBoxLayout()
         self.body.setSpacing(22)
         lay.addLayout(self.body, 3)
@@ -31,11 +32,11 @@ class ModerateScreen(StaffScreen):
         left = QVBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("staff_moderate_search")
-        self.text(self.search, "browse_search", "placeholder")
+        self.text(self.search, "panel.browse_search", "placeholder")
         left.addWidget(self.search)
         self.list = QListWidget()
         self.list.setObjectName("staff_moderate_list")
-        self.list.setAccessibleName("Contributions to moderate")
+        self.text(self.list, "panel.mod_list.a11y", "a11y")
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left.addWidget(self.list, 1)
@@ -45,24 +46,24 @@ class ModerateScreen(StaffScreen):
 
         frame, right = card("staff_moderate_actions")
         self.current = label("staff_moderate_current", "value")
-        self.text(self.current, "mod_pick")
+        self.text(self.current, "panel.mod_pick")
         right.addWidget(self.current)
-        right.addWidget(self.text(label(role="section"), "mod_reason"))
+        right.addWidget(self.text(label(role="section"), "panel.mod_reason"))
         self.reason = QComboBox()
         self.reason.setObjectName("staff_moderate_reason")
-        self.reason.setAccessibleName("Reason")
+        self.text(self.reason, "panel.mod_reason_list.a11y", "a11y")
         right.addWidget(self.reason)
         self.reason_text = QLineEdit()
         self.reason_text.setObjectName("staff_moderate_reason_text")
-        self.text(self.reason_text, "mod_reason_text", "placeholder")
+        self.text(self.reason_text, "panel.mod_reason_text", "placeholder")
         right.addWidget(self.reason_text)
         row = QHBoxLayout()
-        self.withhold = self.text(button("staff_moderate_withhold", "primary"), "mod_withhold")
-        self.release = self.text(button("staff_moderate_release"), "mod_release")
+        self.withhold = self.text(button("staff_moderate_withhold", "primary"), "panel.mod_withhold")
+        self.release = self.text(button("staff_moderate_release"), "panel.mod_release")
         row.addWidget(self.withhold)
         row.addWidget(self.release)
         right.addLayout(row)
-        self.delete = self.text(button("staff_moderate_delete", "danger"), "mod_delete")
+        self.delete = self.text(button("staff_moderate_delete", "danger"), "panel.mod_delete")
         right.addWidget(self.delete)
         self.confirm = ConfirmPanel(self, "staff_moderate")
         right.addWidget(self.confirm)
@@ -74,17 +75,17 @@ class ModerateScreen(StaffScreen):
         self.body.addWidget(frame, 2)
 
         drafts, dl = card("staff_drafts")
-        dl.addWidget(self.text(label(role="section"), "mod_drafts"))
+        dl.addWidget(self.text(label(role="section"), "panel.mod_drafts"))
         self.drafts = QListWidget()
         self.drafts.setObjectName("staff_drafts_list")
-        self.drafts.setAccessibleName("Unfinished drawings")
+        self.text(self.drafts, "panel.mod_drafts_list.a11y", "a11y")
         self.drafts.setMaximumHeight(150)
         dl.addWidget(self.drafts)
-        self.no_drafts = self.text(label("staff_drafts_none", "muted"), "mod_no_drafts")
+        self.no_drafts = self.text(label("staff_drafts_none", "muted"), "panel.mod_no_drafts")
         dl.addWidget(self.no_drafts)
         drow = QHBoxLayout()
-        self.keep = self.text(button("staff_drafts_keep"), "mod_keep")
-        self.discard = self.text(button("staff_drafts_discard", "danger"), "mod_discard")
+        self.keep = self.text(button("staff_drafts_keep"), "panel.mod_keep")
+        self.discard = self.text(button("staff_drafts_discard", "danger"), "panel.mod_discard")
         drow.addWidget(self.keep)
         drow.addWidget(self.discard)
         drow.addStretch(1)
@@ -100,10 +101,10 @@ class ModerateScreen(StaffScreen):
                                                                             if cur else None))
         self.withhold.clicked.connect(self.do_withhold)
         self.release.clicked.connect(self.do_release)
-        self.delete.clicked.connect(lambda: self.confirm.ask(self.tr("mod_confirm_delete")))
+        self.delete.clicked.connect(lambda: self.confirm.ask(self.tr("panel.mod_confirm_delete")))
         self.confirm.accepted.connect(self.do_delete)
         self.keep.clicked.connect(self.do_keep)
-        self.discard.clicked.connect(lambda: self.draft_confirm.ask(self.tr("mod_confirm_discard")))
+        self.discard.clicked.connect(lambda: self.draft_confirm.ask(self.tr("panel.mod_confirm_discard")))
         self.draft_confirm.accepted.connect(self.do_discard)
         self.drafts.currentRowChanged.connect(lambda _r: self._draft_buttons())
         self._fill_reasons()
@@ -117,7 +118,7 @@ class ModerateScreen(StaffScreen):
         current = self.reason.currentIndex()
         self.reason.clear()
         for key in moderation.WITHHOLD_REASONS:
-            self.reason.addItem(tr(f"reason_{key}", self.lang), key)
+            self.reason.addItem(tr(f"panel.reason_{key}", self.lang), key)
         self.reason.setCurrentIndex(max(current, 0))
 
     def set_language(self, lang: str) -> None:
@@ -160,7 +161,7 @@ class ModerateScreen(StaffScreen):
         self.confirm.hide()
         if it is None:
             self.selected = None
-            self.current.setText(self.tr("mod_pick"))
+            self.current.setText(self.tr("panel.mod_pick"))
         else:
             summary = " ".join(it.text.split())[:140] or ("🖼 " + it.id[:8])
             state = status_text(it.status, self.lang)
@@ -197,18 +198,18 @@ class ModerateScreen(StaffScreen):
     def do_withhold(self) -> None:
         if self.selected:
             sid = self.selected
-            self._act(lambda: moderation.withhold(self.store, sid, self.reason_value()), "mod_withheld_ok")
+            self._act(lambda: moderation.withhold(self.store, sid, self.reason_value()), "panel.mod_withheld_ok")
 
     def do_release(self) -> None:
         if self.selected:
             sid = self.selected
-            self._act(lambda: moderation.release(self.store, sid), "mod_released_ok")
+            self._act(lambda: moderation.release(self.store, sid), "panel.mod_released_ok")
 
     def do_delete(self) -> None:
         if self.selected:
             sid = self.selected
             self.selected = None
-            self._act(lambda: moderation.delete(self.store, sid, self.reason_value()), "mod_deleted_ok")
+            self._act(lambda: moderation.delete(self.store, sid, self.reason_value()), "panel.mod_deleted_ok")
 
     def _draft_id(self) -> str | None:
         entry = self.drafts.currentItem()
@@ -217,9 +218,9 @@ class ModerateScreen(StaffScreen):
     def do_keep(self) -> None:
         sid = self._draft_id()
         if sid:
-            self._act(lambda: moderation.keep_draft(self.store, sid), "mod_released_ok")
+            self._act(lambda: moderation.keep_draft(self.store, sid), "panel.mod_released_ok")
 
     def do_discard(self) -> None:
         sid = self._draft_id()
         if sid:
-            self._act(lambda: moderation.discard_draft(self.store, sid), "mod_deleted_ok")
+            self._act(lambda: moderation.discard_draft(self.store, sid), "panel.mod_deleted_ok")

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from kiosk.core import overview as ov
 from ui.staff.reasons import reason_text, state_detail
-from ui.staff.common import (SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label, scrolling_page,
-                                     tr)
+from ui.common.i18n import tr
+from ui.staff.common import SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label, scrolling_page
 from ui.common.theme import ChartColours
 from ui.staff.charts import HBarChart, HourChart, Timeline
 
@@ -54,8 +54,8 @@ class OverviewScreen(StaffScreen):
         lay = scrolling_page(self, body, margins=(40, 24), spacing=20)
 
         head = QHBoxLayout()
-        head.addWidget(self.text(label("staff_overview_title", "screen_title"), "ov_title"), 1)
-        self.refresh_button = self.text(button("staff_overview_refresh"), "refresh")
+        head.addWidget(self.text(label("staff_overview_title", "screen_title"), "panel.ov_title"), 1)
+        self.refresh_button = self.text(button("staff_overview_refresh"), "panel.refresh")
         self.refresh_button.clicked.connect(self.refresh)
         head.addWidget(self.refresh_button)
         lay.addLayout(head)
@@ -69,19 +69,20 @@ class OverviewScreen(StaffScreen):
         topics, tl = card("staff_overview_topics_card")
         # The chart cards hold no word-wrapped label: a grid gives a height-for-width item its
         # preferred height as its minimum, and these cards must be able to shrink to fit.
-        tl.addWidget(self.text(label(role="section", wrap=False), "ov_by_topic"))
-        self.topics_chart = HBarChart("staff_overview_topics_chart", "Contributions per field of action",
-                                     colours=colours)
+        tl.addWidget(self.text(label(role="section", wrap=False), "panel.ov_by_topic"))
+        self.topics_chart = HBarChart("staff_overview_topics_chart", colours=colours)
         tl.addWidget(self.topics_chart)
         tl.addWidget(self._legend())
         self.topics_card = topics
         hours, hl = card("staff_overview_hours_card")
-        hl.addWidget(self.text(label(role="section", wrap=False), "ov_by_hour"))
-        self.hours_chart = HourChart("staff_overview_hours_chart", "Contributions per hour of the day",
-                                    colours=colours)
+        hl.addWidget(self.text(label(role="section", wrap=False), "panel.ov_by_hour"))
+        self.hours_chart = HourChart("staff_overview_hours_chart", colours=colours)
         hl.addWidget(self.hours_chart)
-        hl.addWidget(self.text(label(role="section", wrap=False), "ov_timeline"))
-        self.timeline = Timeline("staff_overview_timeline", "Contributions over time", colours=colours)
+        hl.addWidget(self.text(label(role="section", wrap=False), "panel.ov_timeline"))
+        self.timeline = Timeline("staff_overview_timeline", colours=colours)
+        for chart, key in ((self.topics_chart, "chart_topics"), (self.hours_chart, "chart_hours"),
+                           (self.timeline, "chart_timeline")):
+            self.text(chart, f"panel.{key}.a11y", "a11y")
         hl.addWidget(self.timeline)
         self.hours_card = hours
         self.disk_card = self._disk_card()
@@ -125,7 +126,7 @@ class OverviewScreen(StaffScreen):
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
-        for key, series in (("chart_ideas", "ideas"), ("chart_drawings", "drawings")):
+        for key, series in (("panel.chart_ideas", "ideas"), ("panel.chart_drawings", "drawings")):
             swatch = QLabel()
             swatch.setFixedSize(22, 22)
             swatch.setProperty("role", "swatch")
@@ -142,7 +143,7 @@ class OverviewScreen(StaffScreen):
         row.setSpacing(36)  # "344 61" must not read as one number in the narrow portrait card
         self.ideas = label("staff_overview_ideas", "big")
         self.drawings = label("staff_overview_drawings", "big")
-        for value, key in ((self.ideas, "ov_ideas"), (self.drawings, "ov_drawings")):
+        for value, key in ((self.ideas, "panel.ov_ideas"), (self.drawings, "panel.ov_drawings")):
             col = QVBoxLayout()
             col.addWidget(value)
             col.addWidget(self.text(label(role="muted"), key))
@@ -157,7 +158,7 @@ class OverviewScreen(StaffScreen):
 
     def _sync_card(self):
         frame, lay = card("staff_overview_sync_card")
-        lay.addWidget(self.text(label(role="section"), "ov_sync"))
+        lay.addWidget(self.text(label(role="section"), "panel.ov_sync"))
         self.sync_state = label("staff_overview_sync_state", "value")
         self.last_sync = label("staff_overview_last_sync", "muted")
         lay.addWidget(self.sync_state)
@@ -167,7 +168,7 @@ class OverviewScreen(StaffScreen):
         for i, state in enumerate(("pending", "sent", "failed", "withheld")):
             value = label(f"staff_overview_{state}", "count")
             grid.addWidget(value, 0, i)
-            grid.addWidget(self.text(label(role="muted"), f"ov_{state}"), 1, i)
+            grid.addWidget(self.text(label(role="muted"), f"panel.ov_{state}"), 1, i)
             self.state_values[state] = value
         lay.addLayout(grid)
         self.failures = label("staff_overview_failures", "muted")
@@ -177,7 +178,7 @@ class OverviewScreen(StaffScreen):
 
     def _disk_card(self):
         frame, lay = card("staff_overview_disk_card")
-        lay.addWidget(self.text(label(role="section"), "ov_disk"))
+        lay.addWidget(self.text(label(role="section"), "panel.ov_disk"))
         self.free = label("staff_overview_free_disk", "value")
         self.notices = label("staff_overview_notices", "muted")
         lay.addWidget(self.free)
@@ -191,22 +192,22 @@ class OverviewScreen(StaffScreen):
         self.data = d = self._load(self.store)
         self.ideas.setText(str(d.ideas))
         self.drawings.setText(str(d.drawings))
-        self.ideas.setAccessibleName(f"{self.tr('ov_ideas')} {d.ideas}")
-        self.drawings.setAccessibleName(f"{self.tr('ov_drawings')} {d.drawings}")
-        total = str(d.total) + (f" ({self.tr('ov_samples', n=d.samples)})" if d.samples else "")
-        self.total.setText(f"{self.tr('ov_total')}: {total}")
-        self.deleted.setText(self.tr("ov_deleted", n=d.deleted, p=d.purged))
+        self.ideas.setAccessibleName(f"{self.tr('panel.ov_ideas')} {d.ideas}")
+        self.drawings.setAccessibleName(f"{self.tr('panel.ov_drawings')} {d.drawings}")
+        total = str(d.total) + (f" ({self.tr('panel.ov_samples', n=d.samples)})" if d.samples else "")
+        self.total.setText(f"{self.tr('panel.ov_total')}: {total}")
+        self.deleted.setText(self.tr("panel.ov_deleted", n=d.deleted, p=d.purged))
         for state, value in self.state_values.items():
             value.setText(str(d.by_state.get(state, 0)))
-            value.setAccessibleName(f"{state} {d.by_state.get(state, 0)}")
-        reasons = [self.tr("ov_failed_reason", n=n, why=why) for why, n in reason_lines(d.failures, self.lang)[:4]]
-        reasons += [self.tr("ov_withheld_reason", n=n, why=why)
+            value.setAccessibleName(f"{self.tr(f'panel.ov_{state}')} {d.by_state.get(state, 0)}")
+        reasons = [self.tr("panel.ov_failed_reason", n=n, why=why) for why, n in reason_lines(d.failures, self.lang)[:4]]
+        reasons += [self.tr("panel.ov_withheld_reason", n=n, why=why)
                     for why, n in reason_lines(d.withheld, self.lang, withheld=True)[:3]]
         self.failures.setText("\n".join(reasons))
         self.failures.setVisible(bool(reasons))
-        self.free.setText(self.tr("ov_free", free=human_bytes(d.free_bytes, self.lang)))
+        self.free.setText(self.tr("panel.ov_free", free=human_bytes(d.free_bytes, self.lang)))
         notes = [f"⚠ {n.message}" + (f" ({n.path})" if n.path else "") for n in d.notices[-5:]]
-        self.notices.setText("\n".join(notes) or self.tr("ov_no_notices"))
+        self.notices.setText("\n".join(notes) or self.tr("panel.ov_no_notices"))
         self.notices.setProperty("role", "warning" if notes else "muted")
         self.notices.style().unpolish(self.notices)
         self.notices.style().polish(self.notices)
@@ -216,7 +217,7 @@ class OverviewScreen(StaffScreen):
     def _show_charts(self, d: ov.Overview) -> None:
         titles = {t.id: t.title.get_text(self.lang) for t in self.config.topics}
         drawing_topic = self.config.flows.drawing_topic
-        titles.setdefault(drawing_topic, self.tr("chart_drawings"))
+        titles.setdefault(drawing_topic, self.tr("panel.chart_drawings"))
         rows = [(titles.get(topic_id, topic_id), (0, n) if topic_id == drawing_topic else (n, 0))
                 for topic_id, n in sorted(d.by_topic.items(), key=lambda kv: (-kv[1], kv[0]))]
         self.topics_chart.set_data(rows)
@@ -225,7 +226,7 @@ class OverviewScreen(StaffScreen):
         daily = len(line) > 1 and (line[1][0] - line[0][0]).days >= 1
         self.timeline.set_data([(t.strftime("%d.%m." if daily else "%d.%m. %Hh"), n) for t, n in line])
         for chart in (self.topics_chart, self.hours_chart, self.timeline):
-            chart.set_empty_text(self.tr("ov_no_data"))
+            chart.set_empty_text(self.tr("panel.ov_no_data"))
 
     def _show_sync(self) -> None:
         snap = self.sync.snapshot() if self.sync is not None else SyncSnapshot("disabled")
@@ -239,9 +240,9 @@ class OverviewScreen(StaffScreen):
             n = getattr(snap, state)
             if n is not None:  # the worker's counts are fresher than the last refresh
                 value.setText(str(n))
-                value.setAccessibleName(f"{state} {n}")
+                value.setAccessibleName(f"{self.tr(f'panel.ov_{state}')} {n}")
         last = snap.last_success or (self.data.last_sent_at if self.data else None)
-        self.last_sync.setText(self.tr("ov_last_sync", t=_short_time(last) if last else self.tr("ov_never")))
+        self.last_sync.setText(self.tr("panel.ov_last_sync", t=_short_time(last) if last else self.tr("panel.ov_never")))
 
 
 def reason_lines(counted: Any, lang: str, *, withheld: bool = False) -> list[tuple[str, int]]:
@@ -258,7 +259,7 @@ def reason_lines(counted: Any, lang: str, *, withheld: bool = False) -> list[tup
 def state_text(snap: SyncSnapshot, lang: str) -> str:
     """The sync state in plain words (an error with its reason)."""
     try:
-        return tr(f"state_{snap.state}", lang, msg=state_detail(snap.state, snap.message, lang))
+        return tr(f"panel.state_{snap.state}", lang, msg=state_detail(snap.state, snap.message, lang))
     except KeyError:
         return snap.state
 

@@ -21,20 +21,20 @@ class SyncScreen(StaffScreen):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(22)
-        lay.addWidget(self.text(label("staff_sync_title", "screen_title"), "sync_title"))
+        lay.addWidget(self.text(label("staff_sync_title", "screen_title"), "panel.sync_title"))
         frame, cl = card()
         self.status = label("staff_sync_status", "value")
         cl.addWidget(self.status)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)  # the status line says "x of y"; "0%" idle misleads
         self.progress.setObjectName("staff_sync_progress")
-        self.progress.setAccessibleName("Sync progress")
+        self.text(self.progress, "panel.sync_progress.a11y", "a11y")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         cl.addWidget(self.progress)
         row = QHBoxLayout()
-        self.now = self.text(button("staff_sync_now", "primary"), "sync_now")
-        self.retry = self.text(button("staff_sync_retry_failed"), "sync_retry_failed")
+        self.now = self.text(button("staff_sync_now", "primary"), "panel.sync_now")
+        self.retry = self.text(button("staff_sync_retry_failed"), "panel.sync_retry_failed")
         row.addWidget(self.now)
         row.addWidget(self.retry)
         row.addStretch(1)
@@ -55,10 +55,10 @@ class SyncScreen(StaffScreen):
         if self.running:
             return
         if self.sync is None:
-            self.status.setText(self.tr("sync_unavailable"))
+            self.status.setText(self.tr("panel.sync_unavailable"))
         else:
             s = self.store.stats().by_state
-            self.status.setText(self.tr("sync_idle", pending=s["pending"], sent=s["sent"], failed=s["failed"]))
+            self.status.setText(self.tr("panel.sync_idle", pending=s["pending"], sent=s["sent"], failed=s["failed"]))
         self.now.setEnabled(self.sync is not None)
         self.retry.setEnabled(self.store.stats().by_state.get("failed", 0) > 0)
 
@@ -80,7 +80,7 @@ class SyncScreen(StaffScreen):
 
     def retry_failed(self) -> None:
         n = self.store.reset_failed()
-        self.summary.setText(self.tr("sync_retried", n=n))
+        self.summary.setText(self.tr("panel.sync_retried", n=n))
         self.summary.show()
         self.changed.emit()
         self.refresh()
@@ -88,17 +88,17 @@ class SyncScreen(StaffScreen):
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.status.setText(self.tr("sync_running", done=done, total=total))
+        self.status.setText(self.tr("panel.sync_running", done=done, total=total))
 
     def _finished(self, summary: SyncSummary) -> None:
         was_running, self.running = self.running, False
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        lines = [self.tr("sync_summary", delivered=summary.delivered, existing=summary.existing,
+        lines = [self.tr("panel.sync_summary", delivered=summary.delivered, existing=summary.existing,
                          failed=len(summary.failed))]
         lines += [f"• {sid[:8]}: {reason_text(why, self.lang)}" for sid, why in summary.failed[:5]]
         if summary.stopped == "auth":
-            lines.append(self.tr("state_auth", msg=state_detail("auth", summary.message, self.lang)))
+            lines.append(self.tr("panel.state_auth", msg=state_detail("auth", summary.message, self.lang)))
         elif summary.message:
             lines.append(reason_text(summary.message, self.lang))
         self.summary.setText("\n".join(lines))

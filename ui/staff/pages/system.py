@@ -32,13 +32,13 @@ class SystemScreen(StaffScreen):
         self.jobs: list[Job] = []
         self.plan: purging.PurgePlan | None = None
         lay = scrolling_page(self)
-        lay.addWidget(self.text(label("staff_system_title", "screen_title"), "sys_title"))
+        lay.addWidget(self.text(label("staff_system_title", "screen_title"), "panel.sys_title"))
 
         frame, cl = card()
-        cl.addWidget(self.text(label(role="section"), "sys_connection"))
+        cl.addWidget(self.text(label(role="section"), "panel.sys_connection"))
         row = QHBoxLayout()
-        self.test = self.text(button("staff_system_test_connection"), "sys_test")
-        self.reconcile_button = self.text(button("staff_system_reconcile"), "sys_reconcile")
+        self.test = self.text(button("staff_system_test_connection"), "panel.sys_test")
+        self.reconcile_button = self.text(button("staff_system_reconcile"), "panel.sys_reconcile")
         row.addWidget(self.test)
         row.addWidget(self.reconcile_button)
         row.addStretch(1)
@@ -50,15 +50,15 @@ class SystemScreen(StaffScreen):
         lay.addWidget(frame)
 
         frame, pl = card()
-        pl.addWidget(self.text(label(role="section"), "sys_wipe"))
-        self.purge_button = self.text(button("staff_system_purge", "danger"), "sys_purge")
+        pl.addWidget(self.text(label(role="section"), "panel.sys_wipe"))
+        self.purge_button = self.text(button("staff_system_purge", "danger"), "panel.sys_purge")
         pl.addWidget(self.purge_button)
         self.purge_plan = label("staff_system_purge_plan", "value")
         self.purge_plan.hide()
         pl.addWidget(self.purge_plan)
         self.phrase = QLineEdit()
         self.phrase.setObjectName("staff_system_purge_phrase")
-        self.text(self.phrase, "sys_purge_phrase", "placeholder")
+        self.text(self.phrase, "panel.sys_purge_phrase", "placeholder")
         self.phrase.hide()
         pl.addWidget(self.phrase)
         self.purge_confirm = ConfirmPanel(self, "staff_system_purge")
@@ -69,10 +69,10 @@ class SystemScreen(StaffScreen):
         lay.addWidget(frame)
 
         frame, al = card()
-        al.addWidget(self.text(label(role="section"), "sys_app"))
+        al.addWidget(self.text(label(role="section"), "panel.sys_app"))
         row = QHBoxLayout()
-        self.restart = self.text(button("staff_system_restart"), "sys_restart")
-        self.exit = self.text(button("staff_system_exit", "danger"), "sys_exit")
+        self.restart = self.text(button("staff_system_restart"), "panel.sys_restart")
+        self.exit = self.text(button("staff_system_exit", "danger"), "panel.sys_exit")
         row.addWidget(self.restart)
         row.addWidget(self.exit)
         row.addStretch(1)
@@ -115,7 +115,7 @@ class SystemScreen(StaffScreen):
         self._run(lambda _p: factory().health(), self._health, self.test)
 
     def _health(self, answer: dict) -> None:
-        self.connection.setText(self.tr("sys_test_ok", version=answer.get("version", "?"),
+        self.connection.setText(self.tr("panel.sys_test_ok", version=answer.get("version", "?"),
                                         protocol=answer.get("protocol", "?")))
         self.connection.setProperty("role", "ok")
         self.connection.style().polish(self.connection)
@@ -134,10 +134,10 @@ class SystemScreen(StaffScreen):
         self._run(work, self._reconciled, self.reconcile_button)
 
     def _reconciled(self, report) -> None:
-        counts = self.tr("sys_reconcile_counts", held=report.held, verified=report.verified,
+        counts = self.tr("panel.sys_reconcile_counts", held=report.held, verified=report.verified,
                          pending=len(report.pending), failed=len(report.failed), withheld=len(report.withheld),
                          mismatch=len(report.mismatches))
-        verdict = self.tr("sys_reconcile_ok" if report.ok else "sys_reconcile_bad")
+        verdict = self.tr("panel.sys_reconcile_ok" if report.ok else "panel.sys_reconcile_bad")
         self.reconcile_result.setText(f"{verdict}\n{counts}")
         self.reconcile_result.setProperty("role", "ok" if report.ok else "warning")
         self.reconcile_result.style().polish(self.reconcile_result)
@@ -156,14 +156,14 @@ class SystemScreen(StaffScreen):
 
     def _planned(self, plan: purging.PurgePlan) -> None:
         self.plan = plan
-        text = self.tr("sys_purge_plan", safe=len(plan.safe))
+        text = self.tr("panel.sys_purge_plan", safe=len(plan.safe))
         if plan.lost:
-            text += "\n" + self.tr("sys_purge_risk", lost=plan.lost, phrase=purging.confirmation_phrase(plan.lost))
+            text += "\n" + self.tr("panel.sys_purge_risk", lost=plan.lost, phrase=purging.confirmation_phrase(plan.lost))
         self.purge_plan.setText(text)
         self.purge_plan.show()
         self.phrase.setVisible(plan.lost > 0)
         self.purge_result.hide()
-        self.purge_confirm.ask(self.tr("sys_purge_confirm"))
+        self.purge_confirm.ask(self.tr("panel.sys_purge_confirm"))
 
     def run_purge(self) -> None:
         plan, phrase, stores = self.plan, self.phrase.text(), self.store_factory
@@ -184,7 +184,7 @@ class SystemScreen(StaffScreen):
         self.phrase.clear()
         self.phrase.hide()
         self.purge_plan.hide()
-        self.purge_result.setText(self.tr("sys_purged", n=result.purged,
+        self.purge_result.setText(self.tr("panel.sys_purged", n=result.purged,
                                           before=human_bytes(result.bytes_before, self.lang),
                                           after=human_bytes(result.bytes_after, self.lang)))
         self.purge_result.setProperty("role", "ok")
