@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.core.model import Blob, Submission  # noqa: E402
-from kiosk.core.storage import SUBMISSION_COLUMNS, Store, _transaction, submission_row  # noqa: E402
+from kiosk.core.storage import SUBMISSION_COLUMNS, Store, submission_row  # noqa: E402
+from kiosk.core.storage.errors import _transaction  # noqa: E402
 
 TOPICS = [f"topic-{i}" for i in range(12)]
 TEXT = "Mehr Schatten und Trinkbrunnen auf dem Marktplatz, damit man im Sommer bleiben mag. 🌳"

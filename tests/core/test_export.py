@@ -274,7 +274,7 @@ def test_a_drive_that_fills_up_while_the_lines_stream_says_why(store, tmp_path, 
 
 
 def test_a_store_failing_mid_export_stops_the_writer_thread_and_leaves_no_file(store, tmp_path, monkeypatch):
-    from kiosk.core import export
+    from kiosk.core.export import from_store as export
     from kiosk.core.storage import StoreError
 
     for i in range(350):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kiosk.core import export
 from kiosk.core.export import ExportError, export_store, verify_bundle
+from kiosk.core.export import from_store, write
 from kiosk.core.storage import created_sort_key
 from staff_helpers import CONFIG, TRICKY, drawing, idea, open_store
 
@@ -105,10 +106,10 @@ def test_any_text_gives_the_same_bytes_both_ways(tmp_path_factory, texts, reason
 def test_the_slow_path_is_taken_when_sqlite_escapes_json_differently(store, tmp_path, monkeypatch):
     store.add(idea(TRICKY, created_at=at(0)))
     store.add(drawing(1, created_at=at(1)))
-    assert export._sqlite_json_matches(store)
+    assert from_store._sqlite_json_matches(store)
     want, _ = both_ways(store, tmp_path)
-    monkeypatch.setattr(export, "_sqlite_json_matches", lambda store: False)
-    monkeypatch.setattr(export, "_store_batches", None)  # the fast path would fail loudly
+    monkeypatch.setattr(from_store, "_sqlite_json_matches", lambda store: False)
+    monkeypatch.setattr(from_store, "_store_batches", None)  # the fast path would fail loudly
     got, _ = both_ways(store, tmp_path)
     assert got == want
 
@@ -132,7 +133,7 @@ def test_local_times_per_minute_equal_local_time_across_dst(zone, monkeypatch):
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
-        local = export._LocalTimes()
+        local = from_store._LocalTimes()
         start = datetime(2022, 3, 13, 0, 0, 7, 123456, tzinfo=timezone.utc)  # covers both March DST changes
         for minutes in range(0, 16 * 24 * 60, 11):
             when = start + timedelta(minutes=minutes)
@@ -151,8 +152,8 @@ def test_values_missing_from_the_lookup_tables_are_made_one_by_one(store, tmp_pa
         store.add(s)
     store.withhold(subs[2].id, '=personal; "data"\n')
     want, _ = both_ways(store, tmp_path)
-    real = export._lookup_tables
-    monkeypatch.setattr(export, "_lookup_tables",
+    real = from_store._lookup_tables
+    monkeypatch.setattr(from_store, "_lookup_tables",
                         lambda *a: {name: (columns, []) for name, (columns, _rows) in real(*a).items()})
     got, _ = both_ways(store, tmp_path)
     assert got == want
@@ -209,7 +210,7 @@ def test_an_export_across_a_dst_change_gives_the_same_bytes_both_ways(store, tmp
 def test_a_manifest_file_entry_is_written_as_json_dumps_writes_it(entry):
     import json
 
-    assert export._file_entry_json(entry) == json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    assert write._file_entry_json(entry) == json.dumps(entry, ensure_ascii=False, sort_keys=True)
 
 
 def test_a_time_whose_separator_needs_quotes_gives_the_same_bytes_both_ways(store, tmp_path):

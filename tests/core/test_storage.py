@@ -33,6 +33,7 @@ from kiosk.core.storage import (
     StoreError,
     TransitionError,
 )
+from kiosk.core.storage.store import _EXPORT_BATCH
 
 from test_migrations import counted_by_triggers, counted_the_slow_way  # noqa: E402
 
@@ -429,7 +430,7 @@ def test_created_sort_key_is_chronological():
 def test_iter_submissions_oldest_first_in_batches_with_blobs(store):
     start = datetime(2024, 6, 1, 10, tzinfo=timezone.utc)
     subs = [(drawing if i % 3 == 0 else idea)(created_at=(start + timedelta(seconds=i)).isoformat())
-            for i in range(storage._EXPORT_BATCH + 50)]
+            for i in range(_EXPORT_BATCH + 50)]
     same_time = [idea(created_at="2024-06-01T09:00:00Z") for _ in range(3)]
     shuffled = subs[:]
     random.Random(7).shuffle(shuffled)

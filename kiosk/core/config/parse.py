@@ -1,186 +1,25 @@
-"""Configuration: ``kiosk.toml`` read with tomllib into frozen dataclasses.
+"""Parsing and validating a configuration: every problem at once, with file, line and key.
 
-Every field has an embedded default, so an empty file gives a working kiosk.
-Validation collects *all* problems at once; each names the file, the line, the
-key and what is wrong. :func:`parse_config` is pure; :func:`load_config` adds
-the file.
+:func:`parse_config` builds a :class:`~kiosk.core.config.sections.Config` from
+parsed TOML and reads no file. Validation collects *all* problems at once;
+each names the file, the line (:func:`key_lines`: tomllib keeps no positions),
+the key and what is wrong. Errors raise :class:`ConfigError`; warnings come
+back with the config.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import tomllib
 import types
 import typing
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from pathlib import Path
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-SUPPORTED_LANGUAGES = ("de", "en")
-ORIENTATIONS = ("landscape", "portrait", "auto")
-CONFIG_ENV = "KIOSK_CONFIG"
-BUNDLED_CONFIG = Path(__file__).parents[1] / "kiosk.toml"
+from kiosk.core.config.sections import (DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, ORIENTATIONS, SUPPORTED_LANGUAGES,
+                                        BrandingConfig, Config, Localized, Topic)
 
-# A PIN everyone knows from the README. `check-config` warns while it is in use.
-DEMO_PIN = "1234"
-DEMO_PIN_HASH = "$argon2id$v=19$m=16384,t=3,p=1$l8yTcZfw9w/+RsRuVsjNXw$wKPQ0k0ItalkeHbcDX3u3aONrBsF96YPFS7jVUDclIA"
-
-
-class Localized(dict[str, str]):
-    """A text in several languages, e.g. ``{"de": "Malen", "en": "Draw"}``."""
-
-    def get_text(self, lang: str, fallback: str = "de") -> str:
-        return self.get(lang) or self.get(fallback) or next(iter(self.values()), "")
-
-
-def _l(de: str, en: str) -> Localized:
-    return Localized(de=de, en=en)
-
-
-@dataclass(frozen=True, slots=True)
-class EventConfig:
-    id: str = "smart-city-fest"
-    name: Localized = field(default_factory=lambda: _l("Smart City-Fest", "Smart City Festival"))
-    organizer: Localized = field(default_factory=lambda: _l("Ihre Stadt", "Your city"))
-    tagline: Localized = field(default_factory=lambda: _l(
-        "Gestalten Sie die digitale Stadt mit!", "Help shape the digital city!"))
-    dates: tuple[str, ...] = ()
-    venue: Localized = field(default_factory=lambda: _l("", ""))
-    platform_url: str = "https://example.org/"
-    idea_url_template: str = "https://example.org/?code={code}"
-
-
-@dataclass(frozen=True, slots=True)
-class BrandingConfig:
-    primary_color: str = "#0b4f8a"
-    accent_color: str = "#e8a317"
-    background_color: str = "#f6f4ef"
-    text_color: str = "#1d1d1f"
-    logo: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class KioskConfig:
-    id: str = "terminal-1"
-    languages: tuple[str, ...] = ("de", "en")
-    default_language: str = "de"
-    orientation: str = "auto"
-    hide_cursor: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Goal:
-    id: str
-    title: Localized
-    text: Localized = field(default_factory=lambda: _l("", ""))
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    id: str
-    title: Localized
-    description: Localized = field(default_factory=lambda: _l("", ""))
-    icon: str = "mdi6.lightbulb-on-outline"
-    goals: tuple[Goal, ...] = ()
-
-
-DEFAULT_TOPICS = (Topic(id="general", title=_l("Allgemein", "General"),
-                        description=_l("Ihre Idee für die Stadt", "Your idea for the city")),)
-
-
-@dataclass(frozen=True, slots=True)
-class FlowsConfig:
-    ideas: bool = True
-    drawing: bool = True
-    text_limit: int = 1000
-    title_limit: int = 80
-    ideas_label: Localized = field(default_factory=lambda: _l("Idee teilen", "Share an idea"))
-    drawing_label: Localized = field(default_factory=lambda: _l("Malen", "Draw"))
-    drawing_prompt: Localized = field(default_factory=lambda: _l(
-        "Male deine digitale Stadt der Zukunft!", "Draw your digital city of the future!"))
-    drawing_topic: str = "drawing"
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentConfig:
-    version: str = "1"
-    short: Localized = field(default_factory=lambda: _l(
-        "Ihr Beitrag wird auf der Beteiligungsplattform veröffentlicht.",
-        "Your contribution will be published on the participation platform."))
-    full: Localized = field(default_factory=lambda: _l(
-        "Ihr Beitrag wird auf der Beteiligungsplattform veröffentlicht.",
-        "Your contribution will be published on the participation platform."))
-    drawing_short: Localized = field(default_factory=lambda: _l(
-        "Ein Elternteil ist einverstanden, dass das Bild veröffentlicht wird.",
-        "A parent agrees that the picture may be published."))
-    """The parent's consent on the drawing form (a child's picture, not "your idea")."""
-
-
-@dataclass(frozen=True, slots=True)
-class AboutConfig:
-    districts: tuple[str, ...] = ()
-    ask_name: bool = True
-    ask_age: bool = True
-    ask_district: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class IdleConfig:
-    timeout_s: float = 90.0
-    countdown_s: float = 15.0
-    drawing_timeout_s: float = 240.0
-    thanks_timeout_s: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class StaffConfig:
-    pin_hash: str = DEMO_PIN_HASH
-    corner: str = "top-right"
-    taps: int = 5
-    tap_window_s: float = 3.0
-
-
-@dataclass(frozen=True, slots=True)
-class StorageConfig:
-    data_dir: str = ""
-    min_free_mb: int = 200
-
-
-@dataclass(frozen=True, slots=True)
-class SyncConfig:
-    enabled: bool = False
-    endpoint: str = ""
-    token_file: str = ""
-    interval_s: float = 30.0
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 20.0
-    ca_bundle: str = ""
-    allow_plain_http: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    event: EventConfig = field(default_factory=EventConfig)
-    branding: BrandingConfig = field(default_factory=BrandingConfig)
-    kiosk: KioskConfig = field(default_factory=KioskConfig)
-    topics: tuple[Topic, ...] = DEFAULT_TOPICS
-    flows: FlowsConfig = field(default_factory=FlowsConfig)
-    consent: ConsentConfig = field(default_factory=ConsentConfig)
-    about: AboutConfig = field(default_factory=AboutConfig)
-    idle: IdleConfig = field(default_factory=IdleConfig)
-    staff: StaffConfig = field(default_factory=StaffConfig)
-    storage: StorageConfig = field(default_factory=StorageConfig)
-    sync: SyncConfig = field(default_factory=SyncConfig)
-    source: str = "<defaults>"
-
-    def topic(self, topic_id: str) -> Topic | None:
-        return next((t for t in self.topics if t.id == topic_id), None)
-
-
-DEFAULT_CONFIG = Config()
 
 # ---------------------------------------------------------------- problems
 
@@ -543,7 +382,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-# ---------------------------------------------------------------- entry points
+# ---------------------------------------------------------------- the entry point
 
 
 def parse_config(data: dict[str, Any], *, file: str = "<config>", text: str = "") -> tuple[Config, list[ConfigProblem]]:
@@ -568,41 +407,3 @@ def parse_config(data: dict[str, Any], *, file: str = "<config>", text: str = ""
     if errors or cfg is None:
         raise ConfigError(probs.items)
     return cfg, [p for p in probs.items if p.warning]
-
-
-def load_config(path: Path) -> Config:
-    """Read and validate a kiosk.toml. Raises ConfigError naming file, line and key."""
-    return load_config_with_warnings(path)[0]
-
-
-def load_config_with_warnings(path: Path) -> tuple[Config, list[ConfigProblem]]:
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([ConfigProblem(file, None, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([ConfigProblem(file, None, "", f"cannot be read: {exc}")]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        if m:
-            msg += f" (column {m.group(2)})"
-        raise ConfigError([ConfigProblem(file, line, "", f"not valid TOML: {msg}")]) from None
-    return parse_config(data, file=file, text=text)
-
-
-def find_config(cli_path: str | None = None, *, cwd: Path | None = None) -> Path:
-    """The config file to use: --config, $KIOSK_CONFIG, ./kiosk.toml, the bundled one."""
-    if cli_path:
-        return Path(cli_path)
-    env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env)
-    local = (cwd or Path.cwd()) / "kiosk.toml"
-    if local.is_file():
-        return local
-    return BUNDLED_CONFIG
