@@ -160,7 +160,8 @@ def build(config_path: str | Path | Config | None = None, data_dir: str | Path |
 
     theme.load_fonts()
     app.setFont(theme.base_font())
-    i18n.install(Catalogues(fallback=config.kiosk.default_language, cache_dir=data / CATALOGUE_CACHE))
+    i18n.install(Catalogues(config.locale_dirs, fallback=config.kiosk.default_language,
+                             cache_dir=data / CATALOGUE_CACHE))
     language = Language(config.kiosk.languages, config.kiosk.default_language)
     idle = IdleWatcher()
     window = MainWindow(config, language, idle, windowed=windowed,

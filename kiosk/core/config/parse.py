@@ -17,7 +17,9 @@ from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiosk.core.config.sections import (DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, ORIENTATIONS, SUPPORTED_LANGUAGES,
+from kiosk.core.catalogue import LANGUAGE_CODE, available, search_path
+from kiosk.core.catalogue import find as find_catalogue
+from kiosk.core.config.sections import (DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, ORIENTATIONS,
                                         BrandingConfig, Config, Localized, Topic)
 
 
@@ -182,13 +184,13 @@ def _convert(tp: Any, value: Any, path: Path_, probs: _Problems) -> Any:
     origin = typing.get_origin(tp)
     if tp is Localized:
         if isinstance(value, str):
-            return Localized({lang: value for lang in SUPPORTED_LANGUAGES})
+            return Localized.everywhere(value)
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             probs.add(path, 'must be a text or a table of texts per language, e.g. { de = "…", en = "…" }')
             return _BAD
         for lang in value:
-            if lang not in SUPPORTED_LANGUAGES:
-                probs.add(path + (lang,), f"unsupported language (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+            if not LANGUAGE_CODE.match(lang):
+                probs.add(path + (lang,), "is not a language code like de, en or uk")
         return Localized(value)
     if origin is tuple:
         inner = typing.get_args(tp)[0]
@@ -228,9 +230,16 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def _check(cfg: Config, probs: _Problems) -> None:
     langs = cfg.kiosk.languages
+    catalogues = search_path(cfg.locale_dirs)
+    if cfg.locale_dirs and not cfg.locale_dirs[0].is_dir():
+        probs.add(("kiosk", "locale_dir"), f"{cfg.locale_dirs[0]} is not a folder")
     for lang in langs:
-        if lang not in SUPPORTED_LANGUAGES:
-            probs.add(("kiosk", "languages"), f"unsupported language '{lang}' (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+        if not LANGUAGE_CODE.match(lang):
+            probs.add(("kiosk", "languages"), f"'{lang}' is not a language code like de, en or uk")
+        elif find_catalogue(lang, catalogues) is None:
+            probs.add(("kiosk", "languages"), f"no message catalogue for '{lang}': put {lang}.po into "
+                      + " or ".join(map(str, catalogues)) + f" (python scripts/i18n.py new {lang} starts one); "
+                      f"there are: {', '.join(available(catalogues))}")
     if not langs:
         probs.add(("kiosk", "languages"), "needs at least one language")
     if cfg.kiosk.default_language not in langs:
@@ -251,7 +260,7 @@ def _check(cfg: Config, probs: _Problems) -> None:
     for key in ("platform_url", "idea_url_template"):
         if urlsplit(getattr(cfg.event, key)).scheme not in ("https", "http"):
             probs.add(("event", key), "must be an http(s) URL")
-    _check_translations(cfg, tuple(x for x in langs if x in SUPPORTED_LANGUAGES), probs)
+    _check_translations(cfg, langs, probs)
     _check_ids(cfg, probs)
     _check_numbers(cfg, probs)
     _check_pin(cfg, probs)
@@ -261,10 +270,12 @@ def _check(cfg: Config, probs: _Problems) -> None:
 def _check_translations(cfg: Config, langs: tuple[str, ...], probs: _Problems) -> None:
     def walk(obj: Any, path: Path_) -> None:
         if isinstance(obj, Localized):
-            if any(obj.values()):  # an all-empty text is "not used", not "untranslated"
+            # an all-empty text is "not used", not "untranslated"; a plain string is every language's
+            if any(obj.values()) and Localized.EVERY not in obj:
                 for lang in langs:
                     if not obj.get(lang):
-                        probs.add(path, f"missing translation for '{lang}'")
+                        probs.add(path, f"missing translation for '{lang}': visitors choosing it see the "
+                                  f"'{cfg.kiosk.default_language}' text", warning=True)
         elif isinstance(obj, tuple):
             for i, item in enumerate(obj):
                 walk(item, path + (i,))

@@ -8,8 +8,8 @@ per language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-SUPPORTED_LANGUAGES = ("de", "en")
 ORIENTATIONS = ("landscape", "portrait", "auto")
 
 # A PIN everyone knows from the README. `check-config` warns while it is in use.
@@ -18,10 +18,20 @@ DEMO_PIN_HASH = "$argon2id$v=19$m=16384,t=3,p=1$l8yTcZfw9w/+RsRuVsjNXw$wKPQ0k0It
 
 
 class Localized(dict[str, str]):
-    """A text in several languages, e.g. ``{"de": "Malen", "en": "Draw"}``."""
+    """A text in several languages, e.g. ``{"de": "Malen", "en": "Draw"}``.
+
+    A plain string in kiosk.toml is the same text in every language (key ``"*"``).
+    A language it lacks gets the ``fallback`` language's text (check-config warns).
+    """
+
+    EVERY = "*"
+
+    @classmethod
+    def everywhere(cls, text: str) -> Localized:
+        return cls({cls.EVERY: text})
 
     def get_text(self, lang: str, fallback: str = "de") -> str:
-        return self.get(lang) or self.get(fallback) or next(iter(self.values()), "")
+        return self.get(lang) or self.get(self.EVERY) or self.get(fallback) or next(iter(self.values()), "")
 
 
 def _l(de: str, en: str) -> Localized:
@@ -57,6 +67,9 @@ class KioskConfig:
     default_language: str = "de"
     orientation: str = "auto"
     hide_cursor: bool = False
+    locale_dir: str = ""
+    """A folder of the city's own message catalogues (``LANG.po``), relative to kiosk.toml;
+    searched before the bundled ones (assets/locale)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +179,16 @@ class Config:
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
+
+    @property
+    def locale_dirs(self) -> tuple[Path, ...]:
+        """``[kiosk] locale_dir`` as a folder (relative to this file's folder), if set."""
+        if not self.kiosk.locale_dir:
+            return ()
+        folder = Path(self.kiosk.locale_dir).expanduser()
+        if not folder.is_absolute() and not self.source.startswith("<"):
+            folder = Path(self.source).parent / folder
+        return (folder,)
 
 
 DEFAULT_CONFIG = Config()
