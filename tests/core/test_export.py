@@ -16,14 +16,7 @@ import pytest
 
 from kiosk.core import export, moderation
 from kiosk.core.export import CSV_DIALECT, ExportError, export_store, iter_bundle, verify_bundle
-from staff_helpers import CONFIG, TRICKY, drawing, idea, noisy_drawing, open_store
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "data")
-    yield s
-    s.close()
+from staff_helpers import CONFIG, TRICKY, drawing, idea, noisy_drawing
 
 
 @pytest.fixture

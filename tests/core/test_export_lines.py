@@ -21,13 +21,6 @@ from staff_helpers import CONFIG, TRICKY, drawing, idea, open_store
 NOW = "2022-07-03T18:05:12.345Z"
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "data")
-    yield s
-    s.close()
-
-
 def members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as zf:
         return {name: zf.read(name) for name in zf.namelist()}

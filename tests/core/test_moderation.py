@@ -6,14 +6,7 @@ import pytest
 
 from kiosk.core import moderation
 from kiosk.core.moderation import ModerationError
-from staff_helpers import TRICKY, drawing, idea, open_store
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "data")
-    yield s
-    s.close()
+from staff_helpers import TRICKY, drawing, idea
 
 
 def test_withhold_needs_a_reason_and_release_undoes_it(store):

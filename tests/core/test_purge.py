@@ -11,13 +11,6 @@ from staff_helpers import drawing, idea, open_store
 SECRET = "Geheimnis-Zebrastreifen-4711 vor der Goetheschule"
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "data")
-    yield s
-    s.close()
-
-
 def deliver(store, sub, digest=None):
     store.mark_sent(sub.id, {"submission_id": sub.id, "sha256": digest or sub.digest(),
                              "received_at": "2022-07-03T18:00:00.000Z", "status": "created", "protocol": 1})

@@ -56,12 +56,6 @@ def drawing(**kw) -> Submission:
     return idea(**values)
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store.open_in(tmp_path) as s:
-        yield s
-
-
 def raw_count(path: Path, table: str) -> int:
     with sqlite3.connect(path) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

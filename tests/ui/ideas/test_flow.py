@@ -26,13 +26,6 @@ def config():
     return load_config(BUNDLED_CONFIG)
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open_in(tmp_path)
-    yield s
-    s.close()
-
-
 def make_flow(qtbot, config, store, lang="de", size=(1920, 1080)) -> IdeaFlow:
     flow = IdeaFlow(config, store, lang)
     qtbot.add_widget(flow)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QLabel, QLineEdit,
 from kiosk.app import build, close
 from kiosk.core.config import DEMO_PIN, IdleConfig, SyncConfig
 from staff_helpers import drawing, idea
-from sync.receiver import ReceiverSettings, ReceiverThread, add_token
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform says this on show()
 
@@ -36,18 +35,9 @@ def receiver_digests(receiver_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def receiver_dir(tmp_path: Path) -> Path:
-    d = tmp_path / "receiver"
-    d.mkdir()
-    return d
-
-
-@pytest.fixture
-def receiver(receiver_dir: Path, jena_config):
-    token = add_token(receiver_dir, jena_config.kiosk.id)
-    with ReceiverThread(ReceiverSettings(receiver_dir)) as r:
-        r.token = token  # type: ignore[attr-defined]
-        yield r
+def kiosk_id(jena_config) -> str:
+    """The receiver's token belongs to the kiosk of the bundled config, which the app runs as."""
+    return jena_config.kiosk.id
 
 
 @pytest.fixture
@@ -82,9 +72,9 @@ def app_with(qtbot, tmp_path: Path, jena_config):
     assert sync_threads() == []
 
 
-def sync_config(receiver, tmp_path: Path, token: str | None = None) -> SyncConfig:
+def sync_config(receiver, tmp_path: Path, token: str) -> SyncConfig:
     token_file = tmp_path / "kiosk.token"
-    token_file.write_text((token or receiver.token) + "\n")
+    token_file.write_text(token + "\n")
     return SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file=str(token_file),
                       interval_s=60.0, connect_timeout_s=1.0, read_timeout_s=5.0)
 
@@ -115,9 +105,9 @@ def click(window, name: str) -> None:  # noqa: ANN001
 # ---------------------------------------------------------------- sync on, a real receiver
 
 
-def test_a_saved_submission_reaches_the_receiver_and_staff_see_it(qtbot, app_with, receiver, receiver_dir,
+def test_a_saved_submission_reaches_the_receiver_and_staff_see_it(qtbot, app_with, receiver, token, receiver_dir,
                                                                    tmp_path) -> None:
-    window = app_with(sync_config(receiver, tmp_path))
+    window = app_with(sync_config(receiver, tmp_path, token))
     bridge, attract = window.parts.sync, window.screens["attract"]
     qtbot.waitUntil(lambda: bridge.snapshot().state == "online", timeout=10000)
     indicator = attract.sync_indicator
@@ -142,8 +132,8 @@ def test_a_saved_submission_reaches_the_receiver_and_staff_see_it(qtbot, app_wit
     assert "noch nie" not in text(window, "staff_overview_last_sync")
 
 
-def test_sync_now_in_the_panel_delivers_and_sums_up(qtbot, app_with, receiver, receiver_dir, tmp_path) -> None:
-    window = app_with(sync_config(receiver, tmp_path))
+def test_sync_now_in_the_panel_delivers_and_sums_up(qtbot, app_with, receiver, token, receiver_dir, tmp_path) -> None:
+    window = app_with(sync_config(receiver, tmp_path, token))
     bridge = window.parts.sync
     qtbot.waitUntil(lambda: bridge.snapshot().state == "online", timeout=10000)
     subs = [idea(f"Idee {i}") for i in range(3)]
@@ -166,7 +156,7 @@ def test_sync_now_in_the_panel_delivers_and_sums_up(qtbot, app_with, receiver, r
 
 def test_a_wrong_token_says_so_plainly(qtbot, app_with, receiver, receiver_dir, tmp_path) -> None:
     waiting = idea("wartet auf das richtige Token")
-    window = app_with(sync_config(receiver, tmp_path, token="not-the-token"), before=[waiting])
+    window = app_with(sync_config(receiver, tmp_path, "not-the-token"), before=[waiting])
     bridge = window.parts.sync
     qtbot.waitUntil(lambda: bridge.snapshot().state == "auth", timeout=10000)
     indicator = window.screens["attract"].sync_indicator
@@ -187,8 +177,8 @@ def test_a_wrong_token_says_so_plainly(qtbot, app_with, receiver, receiver_dir, 
     assert window.parts.store.sync_state(waiting.id).status == "pending"   # nothing lost, nothing failed
 
 
-def test_sync_now_answers_at_once_when_the_worker_has_ended(qtbot, app_with, receiver, tmp_path) -> None:
-    window = app_with(sync_config(receiver, tmp_path))
+def test_sync_now_answers_at_once_when_the_worker_has_ended(qtbot, app_with, receiver, token, tmp_path) -> None:
+    window = app_with(sync_config(receiver, tmp_path, token))
     bridge = window.parts.sync
     assert bridge.worker.stop(timeout=10)            # the thread is gone (a crash would look the same)
     enter_pin(qtbot, window)
@@ -203,8 +193,8 @@ def test_sync_now_answers_at_once_when_the_worker_has_ended(qtbot, app_with, rec
     assert window.findChild(QProgressBar, "staff_sync_progress").maximum() == 1          # no busy spinner
 
 
-def test_exit_stops_the_worker(qtbot, app_with, receiver, tmp_path) -> None:
-    window = app_with(sync_config(receiver, tmp_path))
+def test_exit_stops_the_worker(qtbot, app_with, receiver, token, tmp_path) -> None:
+    window = app_with(sync_config(receiver, tmp_path, token))
     assert len(sync_threads()) == 1
     enter_pin(qtbot, window)
     click(window, "staff_nav_system")

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
                                QTextEdit, QWidget)
 
 from kiosk.core import drafts
-from kiosk.app import build, finish_building
+from kiosk.app import build, close, finish_building
 from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 IDLE = {"timeout_s": "0.8", "countdown_s": "0.6", "drawing_timeout_s": "30", "thanks_timeout_s": "0.6"}
 
 
@@ -46,8 +46,7 @@ def app_window(qtbot, tmp_path) -> Iterator[MainWindow]:
         window.show()
     finish_building(window)
     yield window
-    window.exit_kiosk()
-    window.deleteLater()
+    close(window)
     QApplication.processEvents()
 
 

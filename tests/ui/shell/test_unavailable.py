@@ -10,8 +10,8 @@ from ui.shell.main_window import MainWindow
 
 
 @pytest.mark.parametrize("flow", ["ideas", "drawing"])
-def test_refusing_store_shows_unavailable(qtbot, window: MainWindow, store, flow) -> None:
-    store.accepting = False
+def test_refusing_store_shows_unavailable(qtbot, window: MainWindow, fake_store, flow) -> None:
+    fake_store.accepting = False
     qtbot.mouseClick(window.findChild(QAbstractButton, f"attract_{flow}"), Qt.MouseButton.LeftButton)
     assert window.current_name == "unavailable"
     assert window.screens["unavailable"].title.text() == window.language.tr("unavailable.title")
@@ -19,10 +19,10 @@ def test_refusing_store_shows_unavailable(qtbot, window: MainWindow, store, flow
     assert window.current_name == "attract"
 
 
-def test_failing_store_check_counts_as_refusing(window: MainWindow, store) -> None:
+def test_failing_store_check_counts_as_refusing(window: MainWindow, fake_store) -> None:
     def boom() -> bool:
         raise OSError("disk gone")
-    store.can_accept = boom
+    fake_store.can_accept = boom
     window.screens["attract"].flow_chosen.emit("ideas")
     assert window.current_name == "unavailable"
 

@@ -7,7 +7,7 @@ import json
 from kiosk.core import drafts
 from kiosk.core.drafts import DraftMeta
 from kiosk.core.model import new_id, new_reference_code, utc_now
-from tests.ui.drawing.fakes import FakeStore
+from fakes import FakeStore
 
 STROKES = b'{"format":"kiosk-drawing","version":1,"width":4,"height":3,"background":"blank","items":[]}'
 

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def kiosk_config(tmp_path, kiosk_dir, receiver, token):
-    (kiosk_dir / "sync.token").write_text(token + "\n")
+def kiosk_config(tmp_path, data_dir, receiver, token):
+    (data_dir / "sync.token").write_text(token + "\n")
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(f'[kiosk]\nid = "{KIOSK_ID}"\n\n[sync]\nenabled = true\n'
                    f'endpoint = "{receiver.url}/api/v1"\ntoken_file = "sync.token"\n', encoding="utf-8")
@@ -63,16 +63,16 @@ def finish(cfg: Path, data_dir: Path) -> None:
     "before_blob_put@1", "after_blob_put@1", "after_blob_put@2",
     "after_submission_put@1", "after_submission_put@3", "after_mark_sent@2",
 ])
-def test_killed_at_a_named_point_then_rerun(store, kiosk_dir, receiver_dir, kiosk_config, point):
+def test_killed_at_a_named_point_then_rerun(store, data_dir, receiver_dir, kiosk_config, point):
     subs = mixed_submissions(6)
     for s in subs:
         store.add(s)
-    proc = kiosk_sync(kiosk_config, kiosk_dir, point)
+    proc = kiosk_sync(kiosk_config, data_dir, point)
     line = wait_for_pause(proc)
     assert point.split("@")[0] in line
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    finish(kiosk_config, kiosk_dir)
+    finish(kiosk_config, data_dir)
     assert_exactly_once(store, receiver_dir, subs)
 
 
@@ -83,7 +83,7 @@ def count_on_receiver(receiver_dir: Path) -> int:
         return 0
 
 
-def test_killed_at_random_moments(store, kiosk_dir, receiver_dir, kiosk_config):
+def test_killed_at_random_moments(store, data_dir, receiver_dir, kiosk_config):
     subs = mixed_submissions(200)
     for s in subs:
         store.add(s)
@@ -92,7 +92,7 @@ def test_killed_at_random_moments(store, kiosk_dir, receiver_dir, kiosk_config):
     # so the kills land mid-sync however fast or slow this machine is today.
     for low, high in ((5, 50), (60, 110), (120, 170)):
         target = rng.randint(low, high)
-        proc = kiosk_sync(kiosk_config, kiosk_dir)
+        proc = kiosk_sync(kiosk_config, data_dir)
         end = time.monotonic() + 60
         while count_on_receiver(receiver_dir) < target and proc.poll() is None and time.monotonic() < end:
             time.sleep(0.005)
@@ -100,5 +100,5 @@ def test_killed_at_random_moments(store, kiosk_dir, receiver_dir, kiosk_config):
         proc.wait(timeout=10)
     arrived = count_on_receiver(receiver_dir)
     assert 0 < arrived < len(subs), "the kills should land in the middle of the sync"
-    finish(kiosk_config, kiosk_dir)
+    finish(kiosk_config, data_dir)
     assert_exactly_once(store, receiver_dir, subs)

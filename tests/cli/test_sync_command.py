@@ -32,64 +32,64 @@ def write_config(path: Path, endpoint: str, token_file: str = "sync.token") -> P
 
 
 @pytest.fixture
-def kiosk_setup(tmp_path, kiosk_dir, receiver, token):
-    (kiosk_dir / "sync.token").write_text(token + "\n")
+def kiosk_setup(tmp_path, data_dir, receiver, token):
+    (data_dir / "sync.token").write_text(token + "\n")
     return write_config(tmp_path / "kiosk.toml", receiver.url + "/api/v1")
 
 
-def test_sync_delivers_and_exits_0(store, kiosk_dir, kiosk_setup, receiver_dir):
+def test_sync_delivers_and_exits_0(store, data_dir, kiosk_setup, receiver_dir):
     subs = mixed_submissions(5)
     for s in subs:
         store.add(s)
-    code, out, err = run("sync", "--config", str(kiosk_setup), "--data-dir", str(kiosk_dir))
+    code, out, err = run("sync", "--config", str(kiosk_setup), "--data-dir", str(data_dir))
     assert code == 0, err
     assert "Delivered: 5 new, 0 already on the receiver." in out and "Still pending: 0." in out
     assert "5/5" in err
     assert_exactly_once(store, receiver_dir, subs)
-    code, out, _ = run("sync", "--config", str(kiosk_setup), "--data-dir", str(kiosk_dir))
+    code, out, _ = run("sync", "--config", str(kiosk_setup), "--data-dir", str(data_dir))
     assert code == 0 and "Delivered: 0 new" in out
 
 
-def test_sync_wrong_token_exits_2(store, kiosk_dir, kiosk_setup):
-    (kiosk_dir / "sync.token").write_text("wrong\n")
+def test_sync_wrong_token_exits_2(store, data_dir, kiosk_setup):
+    (data_dir / "sync.token").write_text("wrong\n")
     store.add(make_idea())
-    code, out, _ = run("sync", "--config", str(kiosk_setup), "--data-dir", str(kiosk_dir))
+    code, out, _ = run("sync", "--config", str(kiosk_setup), "--data-dir", str(data_dir))
     assert code == 2
     assert "token is wrong" in out and "Still pending: 1." in out
 
 
-def test_sync_receiver_down_exits_1(store, tmp_path, kiosk_dir, token):
-    (kiosk_dir / "sync.token").write_text(token)
+def test_sync_receiver_down_exits_1(store, tmp_path, data_dir, token):
+    (data_dir / "sync.token").write_text(token)
     cfg = write_config(tmp_path / "k.toml", "http://127.0.0.1:9/api/v1")
     store.add(make_idea())
-    code, out, _ = run("sync", "--config", str(cfg), "--data-dir", str(kiosk_dir))
+    code, out, _ = run("sync", "--config", str(cfg), "--data-dir", str(data_dir))
     assert code == 1 and "cannot reach the receiver" in out
 
 
-def test_sync_not_configured_exits_2(tmp_path, kiosk_dir):
+def test_sync_not_configured_exits_2(tmp_path, data_dir):
     cfg = tmp_path / "k.toml"
     cfg.write_text("")
-    code, _, err = run("sync", "--config", str(cfg), "--data-dir", str(kiosk_dir))
+    code, _, err = run("sync", "--config", str(cfg), "--data-dir", str(data_dir))
     assert code == 2 and "not configured" in err
 
 
-def test_sync_plain_http_to_network_host_exits_2(tmp_path, kiosk_dir):
+def test_sync_plain_http_to_network_host_exits_2(tmp_path, data_dir):
     cfg = tmp_path / "k.toml"
     cfg.write_text('[sync]\nendpoint = "http://192.0.2.1/api/v1"\ntoken_file = "t"\n')
-    code, _, err = run("sync", "--config", str(cfg), "--data-dir", str(kiosk_dir))
+    code, _, err = run("sync", "--config", str(cfg), "--data-dir", str(data_dir))
     assert code == 2 and "http://" in err
 
 
-def test_sync_failed_is_reported_and_retry_failed_requeues(store, kiosk_dir, kiosk_setup, receiver, token):
+def test_sync_failed_is_reported_and_retry_failed_requeues(store, data_dir, kiosk_setup, receiver, token):
     sub = make_idea(1)
     store.add(sub)
     other = make_idea(2, id=sub.id)
     requests.put(f"{receiver.url}/api/v1/submissions/{sub.id}", data=other.canonical_json(),
                  headers={"Authorization": f"Bearer {token}"}, timeout=5)
-    code, out, _ = run("sync", "--config", str(kiosk_setup), "--data-dir", str(kiosk_dir))
+    code, out, _ = run("sync", "--config", str(kiosk_setup), "--data-dir", str(data_dir))
     assert code == 0  # nothing pending: the failure is kept and shown, not retried forever
     assert "Failed: 1" in out and sub.id in out and "409" in out
-    code, out, err = run("sync", "--retry-failed", "--config", str(kiosk_setup), "--data-dir", str(kiosk_dir))
+    code, out, err = run("sync", "--retry-failed", "--config", str(kiosk_setup), "--data-dir", str(data_dir))
     assert "1 failed submission(s) will be tried again" in err and "Failed: 1" in out
 
 

@@ -13,7 +13,7 @@ from kiosk.core.config import DEFAULT_CONFIG
 from kiosk.core.drawing import Drawing
 from tests.ui.drawing.conftest import drag, ink_bounds, touch
 from kiosk.core.storage import Store
-from tests.ui.drawing.fakes import DiskFullError, FakeStore
+from fakes import DiskFullError, FakeStore
 from ui.drawing import render as R
 from ui.drawing.studio import DrawScreen
 

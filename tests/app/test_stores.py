@@ -34,18 +34,11 @@ STROKES = b'{"format":"kiosk-drawing","version":1,"width":4,"height":3,"backgrou
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> Path:
-    d = tmp_path / "data"
-    d.mkdir()
-    return d
-
-
-@pytest.fixture
-def make(qtbot, jena_config: Config, data: Path) -> Iterator[Callable[..., MainWindow]]:
+def make(qtbot, jena_config: Config, data_dir: Path) -> Iterator[Callable[..., MainWindow]]:
     made: list[MainWindow] = []
 
     def make_(config: Config | None = None) -> MainWindow:
-        window = build(config or jena_config, data, windowed=True)
+        window = build(config or jena_config, data_dir, windowed=True)
         made.append(window)
         window.resize(1280, 720)
         return window
@@ -64,24 +57,24 @@ def show(qtbot, window: MainWindow, at_first_paint: Callable[[], None] | None = 
         window.show()
 
 
-def test_build_leaves_the_database_alone_and_the_first_paint_opens_it(qtbot, make, data: Path) -> None:
+def test_build_leaves_the_database_alone_and_the_first_paint_opens_it(qtbot, make, data_dir: Path) -> None:
     window = make()
     assert not window.parts.stores.ready
-    assert not (data / DB_FILENAME).exists()          # not even created before the first paint
+    assert not (data_dir / DB_FILENAME).exists()          # not even created before the first paint
     show(qtbot, window)
     qtbot.waitUntil(lambda: window.parts.stores.ready, timeout=5000)   # nobody asked for it
-    assert (data / DB_FILENAME).exists()
+    assert (data_dir / DB_FILENAME).exists()
     assert isinstance(window.parts.store, Store)
 
 
-def test_a_damaged_database_is_moved_aside_and_flagged_right_after_start(qtbot, make, data: Path) -> None:
+def test_a_damaged_database_is_moved_aside_and_flagged_right_after_start(qtbot, make, data_dir: Path) -> None:
     damaged = b"this is not an SQLite database, it was damaged" * 100
-    (data / DB_FILENAME).write_bytes(damaged)
+    (data_dir / DB_FILENAME).write_bytes(damaged)
     window = make()
-    assert (data / DB_FILENAME).read_bytes() == damaged   # build() does not touch it
+    assert (data_dir / DB_FILENAME).read_bytes() == damaged   # build() does not touch it
     show(qtbot, window)
     qtbot.waitUntil(lambda: window.parts.stores.ready, timeout=5000)
-    aside = list(data.glob(f"{DB_FILENAME}.corrupt-*"))   # moved aside without anybody asking
+    aside = list(data_dir.glob(f"{DB_FILENAME}.corrupt-*"))   # moved aside without anybody asking
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
     assert "moved_aside" in [n.kind for n in window.parts.store.notices]   # and staff are told
     assert window.current_name == "attract"
@@ -89,9 +82,9 @@ def test_a_damaged_database_is_moved_aside_and_flagged_right_after_start(qtbot, 
     assert window.current_name == "ideas"   # the new, empty store takes contributions
 
 
-def _from_the_future(data: Path) -> None:
-    Store.open_in(data).close()
-    with sqlite3.connect(data / DB_FILENAME) as db:
+def _from_the_future(data_dir: Path) -> None:
+    Store.open_in(data_dir).close()
+    with sqlite3.connect(data_dir / DB_FILENAME) as db:
         db.execute("INSERT INTO schema_migrations VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z')")
 
 
@@ -101,11 +94,11 @@ def _disk_full(config: Config) -> Config:
 
 @pytest.mark.parametrize("problem", ["newer database", "disk full"])
 @pytest.mark.parametrize("when", ["at the first paint", "after the store opened"])
-def test_a_store_that_refuses_sends_visitors_to_unavailable(qtbot, make, data: Path, jena_config: Config,
+def test_a_store_that_refuses_sends_visitors_to_unavailable(qtbot, make, data_dir: Path, jena_config: Config,
                                                            problem: str, when: str) -> None:
     """A tap on the attract screen gets the right answer even before the store was opened."""
     if problem == "newer database":
-        _from_the_future(data)
+        _from_the_future(data_dir)
     window = make(_disk_full(jena_config) if problem == "disk full" else None)
     tapped: list[tuple[bool, str]] = []
 
@@ -127,25 +120,25 @@ def test_a_store_that_refuses_sends_visitors_to_unavailable(qtbot, make, data: P
         assert any("newer" in str(n) for n in window.parts.store.notices)
 
 
-def test_a_crashed_drawing_is_recovered_before_the_drawing_screen_is_used(qtbot, make, data: Path) -> None:
+def test_a_crashed_drawing_is_recovered_before_the_drawing_screen_is_used(qtbot, make, data_dir: Path) -> None:
     meta = DraftMeta(id=new_id(), reference_code=new_reference_code(), created_at=utc_now(), topic_id="drawing")
-    drafts.save_draft(data, meta, STROKES, b"\x89PNG left by a crash")
+    drafts.save_draft(data_dir, meta, STROKES, b"\x89PNG left by a crash")
     window = make()
-    assert drafts.load_draft(data) is not None and not window.parts.stores.ready   # still there after build()
+    assert drafts.load_draft(data_dir) is not None and not window.parts.stores.ready   # still there after build()
     window.show_screen("drawing")   # straight in, past the attract screen's check
     assert window.parts.stores.ready
-    assert drafts.load_draft(data) is None   # recovered before the drawing screen could overwrite it
+    assert drafts.load_draft(data_dir) is None   # recovered before the drawing screen could overwrite it
     stored = window.parts.store.get(meta.id)
     assert stored is not None and stored.unfinished
     assert window.parts.store.sync_state(meta.id).status == "withheld"
 
 
-def test_a_store_passed_in_is_used_and_the_draft_recovered_into_it_when_needed(qapp, data: Path,
+def test_a_store_passed_in_is_used_and_the_draft_recovered_into_it_when_needed(qapp, data_dir: Path,
                                                                                jena_config: Config) -> None:
-    store = Store.open_in(data)
+    store = Store.open_in(data_dir)
     meta = DraftMeta(id=new_id(), reference_code=new_reference_code(), created_at=utc_now(), topic_id="drawing")
-    drafts.save_draft(data, meta, STROKES, b"\x89PNG left by a crash")
-    window = build(jena_config, data, windowed=True, store=store)
+    drafts.save_draft(data_dir, meta, STROKES, b"\x89PNG left by a crash")
+    window = build(jena_config, data_dir, windowed=True, store=store)
     try:
         assert window.parts.store is store
         assert store.get(meta.id).unfinished
@@ -153,7 +146,7 @@ def test_a_store_passed_in_is_used_and_the_draft_recovered_into_it_when_needed(q
         close(window)
 
 
-def test_the_sync_worker_starts_only_after_the_store_is_open(qtbot, make, data: Path, jena_config: Config,
+def test_the_sync_worker_starts_only_after_the_store_is_open(qtbot, make, data_dir: Path, jena_config: Config,
                                                             tmp_path: Path) -> None:
     """The worker opens its own connection: after the GUI thread's, which moves a damaged file aside."""
     token = tmp_path / "kiosk.token"

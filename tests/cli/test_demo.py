@@ -101,10 +101,10 @@ def test_kiosk_demo_runs_the_whole_loop_offscreen() -> None:
     try:
         url = _read_until(proc.stderr, r"Demo receiver: (http://127\.0\.0\.1:\d+)/staff").group(1)
         base = Path(_read_until(proc.stderr, r"Demo data: (\S+)").group(1))
-        kiosk_dir = base / "kiosk"
-        token = (kiosk_dir / "sync.token").read_text().strip()
+        data_dir = base / "kiosk"
+        token = (data_dir / "sync.token").read_text().strip()
         sub = idea("Mehr Trinkbrunnen am Holzmarkt")
-        with _open_store_when_ready(kiosk_dir) as store:
+        with _open_store_when_ready(data_dir) as store:
             store.add(sub)  # what the ideas flow does when a visitor sends an idea
         end = time.monotonic() + 10 * DEMO_INTERVAL_S
         while receipt(url, token, sub.id).status_code != 200:

@@ -31,19 +31,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_worker(kiosk_dir, url, token, statuses, **kw):
+def make_worker(data_dir, url, token, statuses, **kw):
     def make_client(store):
         return SyncClient(store, endpoint=url + "/api/v1", token=token, connect_timeout_s=0.5,
                           read_timeout_s=2.0)
 
     kw.setdefault("interval_s", 30.0)
-    return SyncWorker(lambda: Store.open_in(kiosk_dir), make_client, on_status=statuses.append,
+    return SyncWorker(lambda: Store.open_in(data_dir), make_client, on_status=statuses.append,
                       rand=lambda: 0.5, backoff_base_s=0.05, **kw)
 
 
-def test_wakes_on_new_submission_and_delivers(store, kiosk_dir, receiver, receiver_dir, token):
+def test_wakes_on_new_submission_and_delivers(store, data_dir, receiver, receiver_dir, token):
     statuses: list[SyncStatus] = []
-    worker = make_worker(kiosk_dir, receiver.url, token, statuses).start()
+    worker = make_worker(data_dir, receiver.url, token, statuses).start()
     try:
         wait_for(lambda: worker.status.state == "online")
         subs = mixed_submissions(6)
@@ -60,14 +60,14 @@ def test_wakes_on_new_submission_and_delivers(store, kiosk_dir, receiver, receiv
     assert all(a != b for a, b in zip(statuses, statuses[1:]))  # only real changes
 
 
-def test_offline_then_back(store, kiosk_dir, receiver_dir, token):
+def test_offline_then_back(store, data_dir, receiver_dir, token):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     subs = mixed_submissions(3)
     for s in subs:
         store.add(s)
     statuses: list[SyncStatus] = []
-    worker = make_worker(kiosk_dir, url, token, statuses).start()
+    worker = make_worker(data_dir, url, token, statuses).start()
     try:
         wait_for(lambda: worker.status.state == "offline" and worker.status.last_error)
         assert worker.status.pending == 3 and "cannot reach" in worker.status.last_error
@@ -79,30 +79,30 @@ def test_offline_then_back(store, kiosk_dir, receiver_dir, token):
     assert_exactly_once(store, receiver_dir, subs)
 
 
-def test_wrong_token_is_an_error_until_staff_fix_it(store, kiosk_dir, receiver, receiver_dir, token):
-    (kiosk_dir / "sync.token").write_text("wrong")
+def test_wrong_token_is_an_error_until_staff_fix_it(store, data_dir, receiver, receiver_dir, token):
+    (data_dir / "sync.token").write_text("wrong")
     cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="sync.token", interval_s=60)
     statuses: list[SyncStatus] = []
     store.add(make_idea())
-    worker = SyncWorker.from_config(cfg, kiosk_dir, on_status=statuses.append).start()
+    worker = SyncWorker.from_config(cfg, data_dir, on_status=statuses.append).start()
     try:
         wait_for(lambda: worker.status.state == "error")
         assert "token is wrong" in worker.status.last_error
         worker.wake()  # a visitor's new idea does not hammer the receiver with a bad token
         time.sleep(0.2)
         assert worker.status.state == "error"
-        (kiosk_dir / "sync.token").write_text(token)
+        (data_dir / "sync.token").write_text(token)
         worker.sync_now()
         wait_for(lambda: worker.status.state == "online" and worker.status.sent == 1)
     finally:
         assert worker.stop(timeout=5)
 
 
-def test_observer_bug_does_not_stop_delivery(store, kiosk_dir, receiver, token):
+def test_observer_bug_does_not_stop_delivery(store, data_dir, receiver, token):
     def broken(status):
         raise RuntimeError("observer bug")
 
-    worker = SyncWorker(lambda: Store.open_in(kiosk_dir),
+    worker = SyncWorker(lambda: Store.open_in(data_dir),
                         lambda s: SyncClient(s, endpoint=receiver.url, token=token),
                         on_status=broken).start()
     try:
@@ -113,8 +113,8 @@ def test_observer_bug_does_not_stop_delivery(store, kiosk_dir, receiver, token):
         assert worker.stop(timeout=5)
 
 
-def test_stop_joins_quickly_when_idle(kiosk_dir, receiver, token):
-    worker = make_worker(kiosk_dir, receiver.url, token, []).start()
+def test_stop_joins_quickly_when_idle(data_dir, receiver, token):
+    worker = make_worker(data_dir, receiver.url, token, []).start()
     wait_for(lambda: worker.status.state == "online")
     t0 = time.perf_counter()
     assert worker.stop(timeout=5)
@@ -135,11 +135,11 @@ def test_store_trouble_is_reported_not_fatal(tmp_path, receiver, token):
         assert worker.stop(timeout=5)
 
 
-def test_reports_each_pass_and_its_progress_for_sync_now(store, kiosk_dir, receiver, receiver_dir, token):
+def test_reports_each_pass_and_its_progress_for_sync_now(store, data_dir, receiver, receiver_dir, token):
     """on_pass says which pass staff forced; on_progress counts up to the pass's total."""
     passes: list[tuple[object, bool]] = []
     progress: list[tuple[int, int]] = []
-    worker = make_worker(kiosk_dir, receiver.url, token, [], interval_s=60.0,
+    worker = make_worker(data_dir, receiver.url, token, [], interval_s=60.0,
                          on_pass=lambda r, forced: passes.append((r, forced)),
                          on_progress=lambda done, total: progress.append((done, total)))
     worker.start()

@@ -23,8 +23,8 @@ def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                           env={**env, "PYTHONPATH": str(REPO)}, timeout=60, cwd=REPO)
 
 
-def test_build_returns_the_unshown_window_with_every_screen(qapp, tmp_path, store) -> None:
-    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)
+def test_build_returns_the_unshown_window_with_every_screen(qapp, tmp_path, fake_store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=fake_store)
     try:
         assert not window.isVisible()
         assert window.current_name == "attract"
@@ -133,8 +133,8 @@ def test_a_store_that_cannot_be_opened_gives_the_unavailable_screen(qapp, qtbot,
         kiosk_app.close(window)
 
 
-def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, tmp_path, store) -> None:
-    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, windowed=True, store=store)
+def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, tmp_path, fake_store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, windowed=True, store=fake_store)
     try:
         at_paint = []
         window.first_painted.connect(lambda: at_paint.append((window.pin_pad_built, window.idle_overlay_built)))
@@ -148,8 +148,8 @@ def test_the_pin_pad_and_the_idle_prompt_are_built_after_the_first_paint(qtbot, 
         kiosk_app.close(window)
 
 
-def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path, store) -> None:
-    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)
+def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path, fake_store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=fake_store)
     try:
         assert not window.pin_pad_built
         window.parts.gesture.triggered.emit()   # five taps in the corner
@@ -162,8 +162,8 @@ def test_the_gesture_before_the_pin_pad_was_built_still_opens_it(qapp, tmp_path,
         kiosk_app.close(window)
 
 
-def test_an_idle_prompt_before_the_overlay_was_built_still_asks_and_resets(qapp, tmp_path, store) -> None:
-    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)
+def test_an_idle_prompt_before_the_overlay_was_built_still_asks_and_resets(qapp, tmp_path, fake_store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=fake_store)
     try:
         window.show_screen("unavailable")   # any screen that times out
         assert not window.idle_overlay_built
@@ -204,8 +204,8 @@ def test_with_sync_on_the_attract_screen_shows_it_from_the_first_paint(qtbot, tm
         kiosk_app.close(window)
 
 
-def test_with_sync_off_no_bridge_is_made_to_start_and_waking_is_safe(qapp, tmp_path, store) -> None:
-    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=store)   # [sync] enabled = false
+def test_with_sync_off_no_bridge_is_made_to_start_and_waking_is_safe(qapp, tmp_path, fake_store) -> None:
+    window = kiosk_app.build(REPO / "kiosk.toml", tmp_path, store=fake_store)   # [sync] enabled = false
     try:
         assert window.parts._sync is None
         window.screens["attract"].contributed.emit("some-id")   # what a flow does after storing

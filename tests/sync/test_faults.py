@@ -101,12 +101,12 @@ def test_retry_after_is_reported(store, token, proxy_for):
     assert report.retry_after == 7.0 and "429" in report.error
 
 
-def test_worker_waits_at_least_retry_after(store, kiosk_dir, token, proxy_for):
+def test_worker_waits_at_least_retry_after(store, data_dir, token, proxy_for):
     from kiosk.core.storage import Store
 
     store.add(make_drawing(1))
     proxy = proxy_for(lambda line: "status:503:5" if b"/submissions/" in line else "pass")
-    worker = SyncWorker(lambda: Store.open_in(kiosk_dir), lambda s: client_via(proxy, s, token),
+    worker = SyncWorker(lambda: Store.open_in(data_dir), lambda s: client_via(proxy, s, token),
                         rand=lambda: 0.0, backoff_base_s=0.01).start()
     try:
         end = time.monotonic() + 5

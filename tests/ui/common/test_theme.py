@@ -10,7 +10,7 @@ import pytest
 from kiosk.core.config import BrandingConfig
 from ui.common import theme
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("bg, expected", [("#004a87", "#ffffff"), ("#e5a000", "#1b1f24"), ("#f5f3ee", "#1b1f24")])

@@ -29,7 +29,7 @@ from sync.receiver.staff import EXPORT_TMP
 from sync_helpers import STAFF_PASSWORD, make_drawing, make_idea, mixed_submissions, receiver_digests
 
 KIOSK_2 = "kiosk-test-2"
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def download(receiver, password: str = STAFF_PASSWORD) -> requests.Response:

@@ -56,28 +56,28 @@ def test_wrong_token_stops_with_plain_words(store, make_client):
     assert {store.sync_state(s.id).status for s in subs} == {"pending"}
 
 
-def test_missing_token_file_is_an_auth_stop(store, kiosk_dir, receiver):
+def test_missing_token_file_is_an_auth_stop(store, data_dir, receiver):
     from kiosk.core.config import SyncConfig
 
     cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="nope.token")
-    client = SyncClient.from_config(store, cfg, kiosk_dir)
+    client = SyncClient.from_config(store, cfg, data_dir)
     add_all(store, [make_idea()])
     report = client.sync_pending()
     assert report.stopped_by is Outcome.AUTH and "does not exist" in report.error
-    (kiosk_dir / "nope.token").write_text("wrong\n")
+    (data_dir / "nope.token").write_text("wrong\n")
     assert client.sync_pending().stopped_by is Outcome.AUTH
     client.close()
 
 
-def test_token_file_is_reread_each_pass(store, kiosk_dir, receiver, receiver_dir, token):
+def test_token_file_is_reread_each_pass(store, data_dir, receiver, receiver_dir, token):
     from kiosk.core.config import SyncConfig
 
-    (kiosk_dir / "sync.token").write_text("wrong\n")
+    (data_dir / "sync.token").write_text("wrong\n")
     cfg = SyncConfig(enabled=True, endpoint=receiver.url + "/api/v1", token_file="sync.token")
-    client = SyncClient.from_config(store, cfg, kiosk_dir)
+    client = SyncClient.from_config(store, cfg, data_dir)
     subs = add_all(store, [make_idea()])
     assert client.sync_pending().stopped_by is Outcome.AUTH
-    (kiosk_dir / "sync.token").write_text(token + "\n")
+    (data_dir / "sync.token").write_text(token + "\n")
     assert client.sync_pending().delivered == 1
     assert_exactly_once(store, receiver_dir, subs)
     client.close()

@@ -66,11 +66,11 @@ def test_no_context_menu(qtbot, window: MainWindow) -> None:
     assert QApplication.activePopupWidget() is None
 
 
-def test_staff_exit_really_closes_and_disposes(qtbot, window: MainWindow, store) -> None:
+def test_staff_exit_really_closes_and_disposes(qtbot, window: MainWindow, fake_store) -> None:
     with qtbot.waitSignal(window.closed, timeout=1000):
         window.exit_kiosk()
     assert not window.isVisible()
-    assert store.closed
+    assert fake_store.closed
     assert window.parts.disposed
 
 
