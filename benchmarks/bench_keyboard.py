@@ -20,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -52,6 +53,25 @@ def until_painted(app: QApplication, watch: PaintWatch) -> None:
     raise RuntimeError("the field never repainted")
 
 
+def time_presses(app: QApplication, viewport: QWidget, press: Callable[[], None], undo: Callable[[], None],
+                 n: int) -> list[float]:
+    """Seconds from each ``press()`` until ``viewport`` repainted; ``undo()`` after each, not timed."""
+    watch = PaintWatch(viewport)
+    for _ in range(20):
+        app.processEvents()
+    times = []
+    for _ in range(n):
+        watch.painted = False
+        t0 = time.perf_counter()
+        press()
+        until_painted(app, watch)
+        times.append(time.perf_counter() - t0)
+        undo()
+        watch.painted = False
+        until_painted(app, watch)
+    return times
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -77,19 +97,8 @@ def bench_keyboard(app: QApplication, n: int) -> list[float]:
     field.setFocus()
     field.insert_text(START_TEXT)
     key = flow.write.keyboard.button("a")
-    watch = PaintWatch(field.viewport())
-    for _ in range(20):
-        app.processEvents()
-    times = []
-    for _ in range(n):
-        watch.painted = False
-        t0 = time.perf_counter()
-        QTest.mouseClick(key, Qt.MouseButton.LeftButton)
-        until_painted(app, watch)
-        times.append(time.perf_counter() - t0)
-        field.press_key("⌫")  # back to 1,000 characters, not timed
-        watch.painted = False
-        until_painted(app, watch)
+    times = time_presses(app, field.viewport(), lambda: QTest.mouseClick(key, Qt.MouseButton.LeftButton),
+                         lambda: field.press_key("⌫"), n)  # back to 1,000 characters, not timed
     assert len(field.value()) == 1000
     flow.close()
     return times
@@ -98,23 +107,12 @@ def bench_keyboard(app: QApplication, n: int) -> list[float]:
 def bench_floor(app: QApplication, n: int) -> list[float]:
     edit = QTextEdit()
     edit.resize(1824, 300)
-    edit.setStyleSheet("font-size: 30px;")
+    edit.setStyleSheet("font-size: 30px;")  # the ideas flow's text size
     edit.show()
     edit.setPlainText(START_TEXT)
     edit.moveCursor(edit.textCursor().MoveOperation.End)
-    watch = PaintWatch(edit.viewport())
-    for _ in range(20):
-        app.processEvents()
-    times = []
-    for _ in range(n):
-        watch.painted = False
-        t0 = time.perf_counter()
-        edit.insertPlainText("a")
-        until_painted(app, watch)
-        times.append(time.perf_counter() - t0)
-        edit.textCursor().deletePreviousChar()
-        watch.painted = False
-        until_painted(app, watch)
+    times = time_presses(app, edit.viewport(), lambda: edit.insertPlainText("a"),
+                         lambda: edit.textCursor().deletePreviousChar(), n)
     edit.close()
     return times
 

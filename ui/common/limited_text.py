@@ -11,6 +11,8 @@ methods; there is no context menu and no drag and drop.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
@@ -32,6 +34,25 @@ def _is_typed_text(event: QKeyEvent) -> bool:
     # AltGr arrives as Ctrl+Alt on some platforms: that still types (@, €, ...).
     altgr = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     return bool(text) and text.isprintable() and (mods == Qt.KeyboardModifier.NoModifier or mods == altgr)
+
+
+def _own_key(field, event: QKeyEvent, *, on_enter: Callable[[], object]) -> bool:  # noqa: ANN001
+    """The keys both fields handle themselves; True when ``event`` was one of them.
+
+    Enter calls ``on_enter``; a paste and typed text go through ``field.insert_text`` (cleaned,
+    within the limit); undo and redo are swallowed: neither field offers them.
+    """
+    if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        on_enter()
+    elif event.matches(QKeySequence.StandardKey.Paste):
+        field.insert_text(QGuiApplication.clipboard().text())
+    elif event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+        pass
+    elif _is_typed_text(event):
+        field.insert_text(event.text())
+    else:
+        return False
+    return True
 
 
 class LimitedTextEdit(QPlainTextEdit):
@@ -101,13 +122,8 @@ class LimitedTextEdit(QPlainTextEdit):
     # ------------------------------------------------------------ Qt overrides
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.insert_text("\n")  # never a U+2028 soft break from Shift+Enter
-            event.accept()
-        elif event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
-            event.accept()
-        elif _is_typed_text(event):
-            self.insert_text(event.text())
+        # Enter: a real line break, never a U+2028 soft break from Shift+Enter
+        if _own_key(self, event, on_enter=lambda: self.insert_text("\n")):
             event.accept()
         else:
             super().keyPressEvent(event)
@@ -183,16 +199,7 @@ class LimitedLineEdit(QLineEdit):
             self.insert_text(key)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.enter_pressed.emit()
-            event.accept()
-        elif event.matches(QKeySequence.StandardKey.Paste):
-            self.insert_text(QGuiApplication.clipboard().text())
-            event.accept()
-        elif event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
-            event.accept()
-        elif _is_typed_text(event):
-            self.insert_text(event.text())
+        if _own_key(self, event, on_enter=self.enter_pressed.emit):
             event.accept()
         else:
             super().keyPressEvent(event)

@@ -125,9 +125,12 @@ class Screen(QWidget):
         return self.language.tr(key, **fmt)
 
 
-def label(text: str = "", *, name: str = "", role: str = "", wrap: bool = True) -> QLabel:
-    """A QLabel with objectName and QSS role, word-wrapped by default."""
+def label(text: str = "", *, name: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
+    """A QLabel with objectName and QSS role (see ui/common/theme.py), word-wrapped by default.
+
+    Always plain text: what a visitor typed is shown as typed, never read as markup."""
     lab = QLabel(text)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
     if name:
         lab.setObjectName(name)
     if role:

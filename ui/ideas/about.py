@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea
 from kiosk.core.config import Config
 from kiosk.core.model import AGE_GROUPS
 from ui.common.i18n import tr
-from ui.ideas.step import IdeaStep, button, label
+from ui.ideas.step import IdeaStep, button
+from ui.common.screen import label
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit
 
@@ -68,22 +69,22 @@ class AboutScreen(IdeaStep):
     def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(config, lang, parent)
         about = config.about
-        self.heading = label("heading", "ideas_about_heading")
-        self.sub = label("sub", "ideas_about_sub")
+        self.heading = label(role="heading", name="ideas_about_heading")
+        self.sub = label(role="sub", name="ideas_about_sub")
         self.skip = button("ideas_about_skip", "")
         self.skip.clicked.connect(self._skip)
-        self.age_label = label("section", "ideas_about_age_label")
+        self.age_label = label(role="section", name="ideas_about_age_label")
         self.age = ChipGroup("ideas_age", [(g.replace("-", "_"), g) for g in AGE_GROUPS], 6)
-        self.lives_label = label("section", "ideas_about_lives_label")
+        self.lives_label = label(role="section", name="ideas_about_lives_label")
         self.lives = ChipGroup("ideas_lives_here", [("yes", True), ("no", False)], 2)
-        self.district_label = label("section", "ideas_about_district_label")
+        self.district_label = label(role="section", name="ideas_about_district_label")
         self.district = ChipGroup("ideas_district", [(slug(d), d) for d in about.districts], 4)
-        self.name_label = label("section", "ideas_about_name_label")
+        self.name_label = label(role="section", name="ideas_about_name_label")
         self.name = LimitedLineEdit(NAME_LIMIT)
         self.name.setObjectName("ideas_name")
         self.name.installEventFilter(self)
-        self.name_notice = label("notice", "ideas_name_notice")
-        self.name_cut = label("notice", "ideas_name_cut_notice")
+        self.name_notice = label(role="notice", name="ideas_name_notice")
+        self.name_cut = label(role="notice", name="ideas_name_cut_notice")
         self.name_cut.hide()
         self.name.text_cut.connect(self._on_name_cut)
         self.name.enter_pressed.connect(self._hide_keyboard)

@@ -6,7 +6,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
-from ui.ideas.step import IdeaStep, button, label
+from ui.ideas.step import IdeaStep, button
+from ui.common.screen import label
 
 
 class WideCheckBox(QCheckBox):
@@ -27,12 +28,12 @@ class ConsentScreen(IdeaStep):
 
     def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(config, lang, parent)
-        self.heading = label("heading", "ideas_consent_heading")
-        self.short = label("", "ideas_consent_short")
+        self.heading = label(role="heading", name="ideas_consent_heading")
+        self.short = label(role="", name="ideas_consent_short")
         self.more = button("ideas_consent_more", "")
         self.more.setCheckable(True)
         self.more.toggled.connect(self._toggle_full)
-        self.full = label("", "ideas_consent_full")
+        self.full = label(role="", name="ideas_consent_full")
         self.full.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.full.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         panel = QFrame()
@@ -48,7 +49,7 @@ class ConsentScreen(IdeaStep):
         self.check = WideCheckBox()
         self.check.setObjectName("ideas_consent_check")
         self.check.toggled.connect(self._update)
-        self.hint = label("sub", "ideas_consent_hint")
+        self.hint = label(role="sub", name="ideas_consent_hint")
         self.next = button("ideas_consent_next", "primary")
         self.next.clicked.connect(self._next)
 

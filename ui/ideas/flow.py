@@ -35,7 +35,8 @@ from ui.common.i18n import tr
 from ui.ideas.about import AboutScreen
 from ui.ideas.consent import ConsentScreen
 from ui.ideas.goals import GoalsScreen
-from ui.ideas.step import IdeaStep, button, label
+from ui.ideas.step import IdeaStep, button
+from ui.common.screen import label
 from ui.ideas.review import ReviewScreen
 from ui.ideas.thanks import ThanksScreen
 from ui.ideas.topics import TopicsScreen
@@ -115,7 +116,7 @@ class IdeaFlow(QWidget):
 
         self.back = button("ideas_back", "nav")
         self.back.clicked.connect(self.go_back)
-        self.progress_label = label("", "ideas_progress", wrap=False)
+        self.progress_label = label(role="", name="ideas_progress", wrap=False)
         self.progress = QProgressBar()
         self.progress.setObjectName("ideas_progress_bar")
         self.progress.setRange(0, len(STEPS))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.core.config import Config, Topic
-from ui.ideas.step import Card, IdeaStep, label
+from ui.ideas.step import Card, IdeaStep, big_card, cards_layout
+from ui.common.screen import label
 
 OWN_IDEA = ""
 """What :attr:`GoalsScreen.goal_chosen` carries for "my own idea"."""
@@ -25,24 +26,14 @@ class GoalsScreen(IdeaStep):
     def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(config, lang, parent)
         self.topic: Topic | None = None
-        self.heading = label("heading", "ideas_goals_heading")
-        self.sub = label("sub", "ideas_goals_sub")
+        self.heading = label(role="heading", name="ideas_goals_heading")
+        self.sub = label(role="sub", name="ideas_goals_sub")
         self.cards: dict[str, Card] = {}
-        self.own = Card("ideas_goal_own")
-        self.own.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.own.setMaximumHeight(260)
-        self.own.clicked.connect(lambda: self._choose(OWN_IDEA))
+        self.own = big_card("ideas_goal_own", 260, lambda: self._choose(OWN_IDEA))
         self._grid = QGridLayout()
         self._grid.setSpacing(20)
         self._portrait = False
-        box = QVBoxLayout(self)
-        box.setContentsMargins(48, 28, 48, 32)
-        box.setSpacing(12)
-        box.addWidget(self.heading)
-        box.addWidget(self.sub)
-        box.addSpacing(16)
-        box.addLayout(self._grid, 2)
-        box.addStretch(1)
+        cards_layout(self, self.heading, self.sub, self._grid, 2).addStretch(1)
         self.retranslate()
 
     def set_topic(self, topic: Topic | None) -> None:
@@ -57,11 +48,7 @@ class GoalsScreen(IdeaStep):
         self.cards = {}
         self.topic = topic
         for goal in topic.goals if topic else ():
-            card = Card(f"ideas_goal_{goal.id}")
-            card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            card.setMaximumHeight(260)
-            card.clicked.connect(lambda _=False, g=goal.id: self._choose(g))
-            self.cards[goal.id] = card
+            self.cards[goal.id] = big_card(f"ideas_goal_{goal.id}", 260, lambda g=goal.id: self._choose(g))
         self.own.setChecked(False)
         self._arrange()
         self.retranslate()

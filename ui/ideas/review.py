@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWi
 from kiosk.core.config import Config
 from kiosk.core.idea_draft import IdeaDraft
 from ui.common.i18n import tr
-from ui.ideas.step import IdeaStep, button, label
+from ui.ideas.step import IdeaStep, button
+from ui.common.screen import label
 
 
 class ReviewScreen(IdeaStep):
@@ -27,12 +28,12 @@ class ReviewScreen(IdeaStep):
         super().__init__(config, lang, parent)
         self.draft: IdeaDraft | None = None
         self._error_key = ""
-        self.heading = label("heading", "ideas_review_heading")
-        self.context = label("sub", "ideas_review_context")
-        self.title = label("card_title", "ideas_review_title")
-        self.text = label("", "ideas_review_text")
+        self.heading = label(role="heading", name="ideas_review_heading")
+        self.context = label(role="sub", name="ideas_review_context")
+        self.title = label(role="card_title", name="ideas_review_title")
+        self.text = label(role="", name="ideas_review_text")
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.author = label("card_text", "ideas_review_author")
+        self.author = label(role="card_text", name="ideas_review_author")
         panel = QFrame()
         panel.setObjectName("ideas_review_panel")
         panel.setProperty("role", "panel")
@@ -49,8 +50,8 @@ class ReviewScreen(IdeaStep):
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(panel)
-        self.private = label("sub", "ideas_review_private")
-        self.error = label("error", "ideas_review_error")
+        self.private = label(role="sub", name="ideas_review_private")
+        self.error = label(role="error", name="ideas_review_error")
         self.error.hide()
         self.edit = button("ideas_review_edit", "")
         self.edit.clicked.connect(self.edit_requested)

@@ -9,11 +9,14 @@ the config and a language, call :meth:`IdeaStep.set_language` to switch live,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
 from ui.common.i18n import tr
+from ui.common.screen import label
 
 
 class IdeaStep(QWidget):
@@ -53,17 +56,6 @@ class IdeaStep(QWidget):
         """Re-arrange for a portrait screen. Base: nothing."""
 
 
-def label(role: str = "", name: str = "", wrap: bool = True) -> QLabel:
-    lab = QLabel()
-    if role:
-        lab.setProperty("role", role)
-    if name:
-        lab.setObjectName(name)
-    lab.setWordWrap(wrap)
-    lab.setTextFormat(Qt.TextFormat.PlainText)
-    return lab
-
-
 def button(name: str, role: str = "", *, checkable: bool = False) -> QPushButton:
     b = QPushButton()
     b.setObjectName(name)
@@ -99,8 +91,8 @@ class Card(QPushButton):
         self.icon_label.setObjectName(name + "_icon")
         self.icon_label.setFixedSize(72, 72)
         self.icon_label.hide()
-        self.title_label = label("card_title", name + "_title")
-        self.text_label = label("card_text", name + "_text")
+        self.title_label = label(role="card_title", name=name + "_title")
+        self.text_label = label(role="card_text", name=name + "_text")
         for lab in (self.icon_label, self.title_label, self.text_label):
             lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         box = QVBoxLayout()
@@ -144,3 +136,24 @@ class Card(QPushButton):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         return self.layout().totalHeightForWidth(width)
+
+
+def big_card(name: str, max_height: int, on_click: Callable[[], object]) -> Card:
+    """A :class:`Card` that grows with the screen up to ``max_height`` and calls ``on_click`` when tapped."""
+    card = Card(name)
+    card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    card.setMaximumHeight(max_height)
+    card.clicked.connect(lambda _=False: on_click())
+    return card
+
+
+def cards_layout(step: QWidget, heading: QLabel, sub: QLabel, grid: QGridLayout, stretch: int) -> QVBoxLayout:
+    """The layout of a step of big cards (topics, goals): the heading, a line of text, the grid."""
+    box = QVBoxLayout(step)
+    box.setContentsMargins(48, 28, 48, 32)
+    box.setSpacing(12)
+    box.addWidget(heading)
+    box.addWidget(sub)
+    box.addSpacing(16)
+    box.addLayout(grid, stretch)
+    return box

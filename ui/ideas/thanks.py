@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
-from ui.ideas.step import IdeaStep, button, label
+from ui.ideas.step import IdeaStep, button
+from ui.common.screen import label
 from ui.common.qr_view import QrView
 
 
@@ -29,15 +30,15 @@ class ThanksScreen(IdeaStep):
         super().__init__(config, lang, parent)
         self.code = ""
         self.url = ""
-        self.heading = label("heading", "ideas_thanks_heading")
-        self.body = label("", "ideas_thanks_body")
-        self.code_caption = label("sub", "ideas_thanks_code_caption")
-        self.code_label = label("code", "ideas_thanks_code", wrap=False)
+        self.heading = label(role="heading", name="ideas_thanks_heading")
+        self.body = label(role="", name="ideas_thanks_body")
+        self.code_caption = label(role="sub", name="ideas_thanks_code_caption")
+        self.code_label = label(role="code", name="ideas_thanks_code", wrap=False)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.qr = QrView()
         self.qr.setObjectName("ideas_thanks_qr")
         self.qr.setFixedSize(440, 440)
-        self.qr_caption = label("sub", "ideas_thanks_qr_caption")
+        self.qr_caption = label(role="sub", name="ideas_thanks_qr_caption")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.done_button = button("ideas_thanks_done", "primary")
         self.done_button.clicked.connect(self._finish)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPixmap, QShowEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QWidget
 
 from kiosk.core.config import Config
-from ui.ideas.step import Card, IdeaStep, label
+from ui.ideas.step import Card, IdeaStep, big_card, cards_layout
+from ui.common.screen import label
 
 
 def icon_pixmap(name: str, color: str, size: int) -> QPixmap | None:
@@ -36,28 +37,19 @@ class TopicsScreen(IdeaStep):
 
     def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(config, lang, parent)
-        self.heading = label("heading", "ideas_topics_heading")
-        self.sub = label("sub", "ideas_topics_sub")
+        self.heading = label(role="heading", name="ideas_topics_heading")
+        self.sub = label(role="sub", name="ideas_topics_sub")
         self.cards: dict[str, Card] = {}
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)  # so reset() can uncheck every card
         self._grid = QGridLayout()
         self._grid.setSpacing(20)
         for topic in config.topics:
-            card = Card(f"ideas_topic_{topic.id}")
-            card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            card.setMaximumHeight(420)
-            card.clicked.connect(lambda _=False, t=topic.id: self._choose(t))
+            card = big_card(f"ideas_topic_{topic.id}", 420, lambda t=topic.id: self._choose(t))
             self.cards[topic.id] = card
             self.group.addButton(card)
         self._icons_loaded = False
-        box = QVBoxLayout(self)
-        box.setContentsMargins(48, 28, 48, 32)
-        box.setSpacing(12)
-        box.addWidget(self.heading)
-        box.addWidget(self.sub)
-        box.addSpacing(16)
-        box.addLayout(self._grid, 1)
+        cards_layout(self, self.heading, self.sub, self._grid, 1)
         self.set_portrait(False)
         self.retranslate()
 

@@ -6,7 +6,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
-from ui.ideas.step import IdeaStep, button, label, set_prop
+from ui.ideas.step import IdeaStep, button, set_prop
+from ui.common.screen import label
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit, LimitedTextEdit
 
@@ -27,14 +28,14 @@ class WriteScreen(IdeaStep):
     def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(config, lang, parent)
         limit = config.flows.text_limit
-        self.heading = label("heading", "ideas_write_heading")
+        self.heading = label(role="heading", name="ideas_write_heading")
         self.title = LimitedLineEdit(config.flows.title_limit)
         self.title.setObjectName("ideas_title")
         self.text = LimitedTextEdit(limit)
         self.text.setObjectName("ideas_text")
         self.text.setMinimumHeight(150)
-        self.count = label("count", "ideas_count", wrap=False)
-        self.notice = label("notice", "ideas_cut_notice")
+        self.count = label(role="count", name="ideas_count", wrap=False)
+        self.notice = label(role="notice", name="ideas_cut_notice")
         self.notice.hide()
         self.next = button("ideas_write_next", "primary")
         self.next.setEnabled(False)

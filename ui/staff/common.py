@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ui.common.i18n import tr
+from ui.common.screen import label
 
 
 class StaffScreen(QWidget):
@@ -77,16 +78,6 @@ def button(name: str, role: str | None = None) -> QPushButton:
     return b
 
 
-def label(name: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
-    lab = QLabel()
-    if name:
-        lab.setObjectName(name)
-    if role:
-        lab.setProperty("role", role)
-    lab.setWordWrap(wrap)
-    return lab
-
-
 def scrolling_page(screen: QWidget, body: QWidget | None = None, *, margins: tuple[int, int] = (40, 32),
                    spacing: int = 18) -> QVBoxLayout:
     """Give a staff page a frameless scroll area (nothing is ever cut off on a short screen).
@@ -134,7 +125,7 @@ class ConfirmPanel(QFrame):
         self.setObjectName(f"{prefix}_confirm")
         self.setProperty("role", "warning_box")
         lay = QVBoxLayout(self)
-        self.message = label(f"{prefix}_confirm_message", "warning")
+        self.message = label(name=f"{prefix}_confirm_message", role="warning")
         row = QHBoxLayout()
         self.yes = screen.text(button(f"{prefix}_confirm_yes", "danger"), "panel.confirm_yes")
         self.no = screen.text(button(f"{prefix}_confirm_no"), "panel.confirm_no")

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QSizePolicy, Q
 from kiosk.core.drives import removable_drives
 from ui.staff.pages.browse import BrowseScreen
 from ui.common.i18n import language_name, tr
-from ui.staff.common import StaffScreen, SyncSource, button, label
+from ui.staff.common import StaffScreen, SyncSource, button
+from ui.common.screen import label
 from ui.staff.pages.export import ExportScreen
 from ui.staff.pages.moderate import ModerateScreen
 from ui.staff.pages.overview import OverviewScreen
@@ -67,7 +68,7 @@ class StaffPanel(QWidget):
         nl = QVBoxLayout(nav)
         nl.setContentsMargins(16, 28, 16, 28)
         nl.setSpacing(8)
-        self.title = label("staff_panel_title")
+        self.title = label(name="staff_panel_title")
         nl.addWidget(self.title)
         nl.addSpacing(20)
         self.nav_buttons = {}

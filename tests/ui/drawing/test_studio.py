@@ -164,8 +164,9 @@ def test_done_flow_stores_drawing_then_thanks(qtbot, screen, store, tmp_path, to
     assert screen.stack.currentWidget() is screen.studio and not page.showing_thanks()
 
 
-def test_without_consent_the_picture_is_kept_but_withheld(qtbot, tmp_path):
-    """No parent's tick: stored for staff, withheld so it never syncs, no name or age kept, no QR link."""
+@pytest.fixture
+def done_on_a_real_store(qtbot, tmp_path):  # noqa: ANN201 - a DrawScreen
+    """The drawing screen on a real store (``tmp_path / "db"``): a stroke drawn and "Done" tapped."""
     screen = DrawScreen(config=DEFAULT_CONFIG, open_store=lambda: Store.open_in(tmp_path / "db"),
                         data_dir=tmp_path)
     qtbot.add_widget(screen)
@@ -173,6 +174,12 @@ def test_without_consent_the_picture_is_kept_but_withheld(qtbot, tmp_path):
     screen.show()
     drag(screen.canvas, [(100, 100), (300, 300)])
     click(screen, "draw_done")
+    return screen
+
+
+def test_without_consent_the_picture_is_kept_but_withheld(qtbot, tmp_path, done_on_a_real_store):
+    """No parent's tick: stored for staff, withheld so it never syncs, no name or age kept, no QR link."""
+    screen = done_on_a_real_store
     screen.findChild(QLineEdit, "draw_done_name").setText("Mia")
     click(screen, "draw_done_age_under_12")
     assert "Elternteil" in screen.findChild(QWidget, "draw_done_consent").accessibleName()
@@ -192,14 +199,8 @@ def test_without_consent_the_picture_is_kept_but_withheld(qtbot, tmp_path):
     assert not page.qr.isVisible() and page.qr.data() == "" and "Stand" in page.qr_text.text()
 
 
-def test_with_consent_the_picture_is_pending_for_sync(qtbot, tmp_path):
-    screen = DrawScreen(config=DEFAULT_CONFIG, open_store=lambda: Store.open_in(tmp_path / "db"),
-                        data_dir=tmp_path)
-    qtbot.add_widget(screen)
-    screen.resize(1920, 1080)
-    screen.show()
-    drag(screen.canvas, [(100, 100), (300, 300)])
-    click(screen, "draw_done")
+def test_with_consent_the_picture_is_pending_for_sync(qtbot, tmp_path, done_on_a_real_store):
+    screen = done_on_a_real_store
     click(screen, "draw_done_consent")
     with qtbot.wait_signal(screen.saved, timeout=10000) as blocker:
         click(screen, "draw_done_send")

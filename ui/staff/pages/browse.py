@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLineEdit, QListWidget
                                QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from kiosk.core import moderation
-from ui.staff.common import StaffScreen, button, label
+from ui.staff.common import StaffScreen, button
+from ui.common.screen import label
 from ui.staff.reasons import flag_text, reason_text, status_text
 
 LIMIT = 200
@@ -34,7 +35,7 @@ class BrowseScreen(StaffScreen):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(18)
-        lay.addWidget(self.text(label("staff_browse_title", "screen_title"), "panel.browse_title"))
+        lay.addWidget(self.text(label(name="staff_browse_title", role="screen_title"), "panel.browse_title"))
         row = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("staff_browse_search")
@@ -50,7 +51,7 @@ class BrowseScreen(StaffScreen):
             row.addWidget(b)
         self.show_ideas.setChecked(True)
         lay.addLayout(row)
-        self.found = label("staff_browse_found", "muted")
+        self.found = label(name="staff_browse_found", role="muted")
         lay.addWidget(self.found)
 
         self.pages = QStackedWidget()
@@ -87,11 +88,11 @@ class BrowseScreen(StaffScreen):
         self.back = self.text(button("staff_browse_back"), "panel.browse_back")
         self.back.clicked.connect(self._close_detail)
         lay.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
-        self.detail_meta = label("staff_browse_detail_meta", "muted")
+        self.detail_meta = label(name="staff_browse_detail_meta", role="muted")
         lay.addWidget(self.detail_meta)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        self.detail_body = label("staff_browse_detail_body", "value")
+        self.detail_body = label(name="staff_browse_detail_body", role="value")
         self.detail_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll.setWidget(self.detail_body)

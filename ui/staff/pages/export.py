@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QListWidget, QListWidget
 
 from kiosk.core.drives import Drive, removable_drives
 from kiosk.core.export import export_store, verify_bundle
-from ui.staff.common import Job, StaffScreen, button, card, human_bytes, label
+from ui.staff.common import Job, StaffScreen, button, card, human_bytes
+from ui.common.screen import label
 
 
 def breakable(path: Path) -> str:
@@ -39,7 +40,7 @@ class ExportScreen(StaffScreen):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(18)
-        lay.addWidget(self.text(label("staff_export_title", "screen_title"), "panel.export_title"))
+        lay.addWidget(self.text(label(name="staff_export_title", role="screen_title"), "panel.export_title"))
 
         frame, cl = card("staff_export_target_card")
         cl.addWidget(self.text(label(role="section"), "panel.export_drives"))
@@ -48,7 +49,7 @@ class ExportScreen(StaffScreen):
         self.text(self.drives, "panel.drives.a11y", "a11y")
         self.drives.setMaximumHeight(260)
         cl.addWidget(self.drives)
-        self.no_drives = self.text(label("staff_export_no_drives", "muted"), "panel.export_no_drives")
+        self.no_drives = self.text(label(name="staff_export_no_drives", role="muted"), "panel.export_no_drives")
         cl.addWidget(self.no_drives)
         row = QHBoxLayout()
         self.find = self.text(button("staff_export_find_drives"), "panel.export_find")
@@ -57,7 +58,7 @@ class ExportScreen(StaffScreen):
         row.addWidget(self.pick)
         row.addStretch(1)
         cl.addLayout(row)
-        self.target_label = label("staff_export_target", "value")
+        self.target_label = label(name="staff_export_target", role="value")
         cl.addWidget(self.target_label)
         lay.addWidget(frame)
 
@@ -71,9 +72,9 @@ class ExportScreen(StaffScreen):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         rl.addWidget(self.progress)
-        self.status = label("staff_export_status", "value")
+        self.status = label(name="staff_export_status", role="value")
         rl.addWidget(self.status)
-        self.verify_label = label("staff_export_verify", "ok")
+        self.verify_label = label(name="staff_export_verify", role="ok")
         self.verify_label.hide()
         rl.addWidget(self.verify_label)
         lay.addWidget(frame2)

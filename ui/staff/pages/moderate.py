@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QListWidget, Q
 from kiosk.core import moderation
 from ui.staff.pages.browse import item_line
 from ui.common.i18n import tr
-from ui.staff.common import ConfirmPanel, StaffScreen, button, card, label, scrolling_page
+from ui.staff.common import ConfirmPanel, StaffScreen, button, card, scrolling_page
+from ui.common.screen import label
 from ui.staff.reasons import reason_text, status_text
 
 
@@ -24,7 +25,7 @@ class ModerateScreen(StaffScreen):
         self.selected: str | None = None
         # Scrolls when the confirmation opens on a short screen: nothing is ever cut off.
         lay = scrolling_page(self)
-        lay.addWidget(self.text(label("staff_moderate_title", "screen_title"), "panel.mod_title"))
+        lay.addWidget(self.text(label(name="staff_moderate_title", role="screen_title"), "panel.mod_title"))
         self.body = QHBoxLayout()
         self.body.setSpacing(22)
         lay.addLayout(self.body, 3)
@@ -45,7 +46,7 @@ class ModerateScreen(StaffScreen):
         self.body.addWidget(self.left, 3)
 
         frame, right = card("staff_moderate_actions")
-        self.current = label("staff_moderate_current", "value")
+        self.current = label(name="staff_moderate_current", role="value")
         self.text(self.current, "panel.mod_pick")
         right.addWidget(self.current)
         right.addWidget(self.text(label(role="section"), "panel.mod_reason"))
@@ -67,7 +68,7 @@ class ModerateScreen(StaffScreen):
         right.addWidget(self.delete)
         self.confirm = ConfirmPanel(self, "staff_moderate")
         right.addWidget(self.confirm)
-        self.message = label("staff_moderate_message", "ok")
+        self.message = label(name="staff_moderate_message", role="ok")
         self.message.hide()
         right.addWidget(self.message)
         right.addStretch(1)
@@ -81,7 +82,7 @@ class ModerateScreen(StaffScreen):
         self.text(self.drafts, "panel.mod_drafts_list.a11y", "a11y")
         self.drafts.setMaximumHeight(150)
         dl.addWidget(self.drafts)
-        self.no_drafts = self.text(label("staff_drafts_none", "muted"), "panel.mod_no_drafts")
+        self.no_drafts = self.text(label(name="staff_drafts_none", role="muted"), "panel.mod_no_drafts")
         dl.addWidget(self.no_drafts)
         drow = QHBoxLayout()
         self.keep = self.text(button("staff_drafts_keep"), "panel.mod_keep")

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 from kiosk.core import overview as ov
 from ui.staff.reasons import reason_text, state_detail
 from ui.common.i18n import tr
-from ui.staff.common import SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, label, scrolling_page
+from ui.staff.common import SyncSnapshot, SyncSource, StaffScreen, button, card, human_bytes, scrolling_page
+from ui.common.screen import label
 from ui.common.theme import ChartColours
 from ui.staff.charts import HBarChart, HourChart, Timeline
 
@@ -54,7 +55,7 @@ class OverviewScreen(StaffScreen):
         lay = scrolling_page(self, body, margins=(40, 24), spacing=20)
 
         head = QHBoxLayout()
-        head.addWidget(self.text(label("staff_overview_title", "screen_title"), "panel.ov_title"), 1)
+        head.addWidget(self.text(label(name="staff_overview_title", role="screen_title"), "panel.ov_title"), 1)
         self.refresh_button = self.text(button("staff_overview_refresh"), "panel.refresh")
         self.refresh_button.clicked.connect(self.refresh)
         head.addWidget(self.refresh_button)
@@ -141,16 +142,16 @@ class OverviewScreen(StaffScreen):
         frame, lay = card("staff_overview_counts_card")
         row = QHBoxLayout()
         row.setSpacing(36)  # "344 61" must not read as one number in the narrow portrait card
-        self.ideas = label("staff_overview_ideas", "big")
-        self.drawings = label("staff_overview_drawings", "big")
+        self.ideas = label(name="staff_overview_ideas", role="big")
+        self.drawings = label(name="staff_overview_drawings", role="big")
         for value, key in ((self.ideas, "panel.ov_ideas"), (self.drawings, "panel.ov_drawings")):
             col = QVBoxLayout()
             col.addWidget(value)
             col.addWidget(self.text(label(role="muted"), key))
             row.addLayout(col)
         lay.addLayout(row)
-        self.total = label("staff_overview_total", "value")
-        self.deleted = label("staff_overview_deleted", "muted")
+        self.total = label(name="staff_overview_total", role="value")
+        self.deleted = label(name="staff_overview_deleted", role="muted")
         lay.addWidget(self.total)
         lay.addWidget(self.deleted)
         lay.addStretch(1)  # taller than its content beside the sync card: keep it packed at the top
@@ -159,19 +160,19 @@ class OverviewScreen(StaffScreen):
     def _sync_card(self):
         frame, lay = card("staff_overview_sync_card")
         lay.addWidget(self.text(label(role="section"), "panel.ov_sync"))
-        self.sync_state = label("staff_overview_sync_state", "value")
-        self.last_sync = label("staff_overview_last_sync", "muted")
+        self.sync_state = label(name="staff_overview_sync_state", role="value")
+        self.last_sync = label(name="staff_overview_last_sync", role="muted")
         lay.addWidget(self.sync_state)
         lay.addWidget(self.last_sync)
         grid = QGridLayout()
         self.state_values = {}
         for i, state in enumerate(("pending", "sent", "failed", "withheld")):
-            value = label(f"staff_overview_{state}", "count")
+            value = label(name=f"staff_overview_{state}", role="count")
             grid.addWidget(value, 0, i)
             grid.addWidget(self.text(label(role="muted"), f"panel.ov_{state}"), 1, i)
             self.state_values[state] = value
         lay.addLayout(grid)
-        self.failures = label("staff_overview_failures", "muted")
+        self.failures = label(name="staff_overview_failures", role="muted")
         lay.addWidget(self.failures)
         lay.addStretch(1)
         return frame
@@ -179,8 +180,8 @@ class OverviewScreen(StaffScreen):
     def _disk_card(self):
         frame, lay = card("staff_overview_disk_card")
         lay.addWidget(self.text(label(role="section"), "panel.ov_disk"))
-        self.free = label("staff_overview_free_disk", "value")
-        self.notices = label("staff_overview_notices", "muted")
+        self.free = label(name="staff_overview_free_disk", role="value")
+        self.notices = label(name="staff_overview_notices", role="muted")
         lay.addWidget(self.free)
         lay.addWidget(self.notices)
         lay.addStretch(1)

@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 
-from ui.staff.common import StaffScreen, SyncSource, SyncSummary, button, card, label
+from ui.staff.common import StaffScreen, SyncSource, SyncSummary, button, card
+from ui.common.screen import label
 from ui.staff.reasons import reason_text, state_detail
 
 
@@ -21,9 +22,9 @@ class SyncScreen(StaffScreen):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(22)
-        lay.addWidget(self.text(label("staff_sync_title", "screen_title"), "panel.sync_title"))
+        lay.addWidget(self.text(label(name="staff_sync_title", role="screen_title"), "panel.sync_title"))
         frame, cl = card()
-        self.status = label("staff_sync_status", "value")
+        self.status = label(name="staff_sync_status", role="value")
         cl.addWidget(self.status)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)  # the status line says "x of y"; "0%" idle misleads
@@ -39,7 +40,7 @@ class SyncScreen(StaffScreen):
         row.addWidget(self.retry)
         row.addStretch(1)
         cl.addLayout(row)
-        self.summary = label("staff_sync_summary", "ok")
+        self.summary = label(name="staff_sync_summary", role="ok")
         self.summary.hide()
         cl.addWidget(self.summary)
         lay.addWidget(frame)

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit
 
 from kiosk.core import purge as purging
 from kiosk.core.reconcile import ReceiverClient, reconcile
-from ui.staff.common import ConfirmPanel, Job, StaffScreen, button, card, human_bytes, label, scrolling_page
+from ui.staff.common import ConfirmPanel, Job, StaffScreen, button, card, human_bytes, scrolling_page
+from ui.common.screen import label
 
 
 class SystemScreen(StaffScreen):
@@ -32,7 +33,7 @@ class SystemScreen(StaffScreen):
         self.jobs: list[Job] = []
         self.plan: purging.PurgePlan | None = None
         lay = scrolling_page(self)
-        lay.addWidget(self.text(label("staff_system_title", "screen_title"), "panel.sys_title"))
+        lay.addWidget(self.text(label(name="staff_system_title", role="screen_title"), "panel.sys_title"))
 
         frame, cl = card()
         cl.addWidget(self.text(label(role="section"), "panel.sys_connection"))
@@ -43,8 +44,8 @@ class SystemScreen(StaffScreen):
         row.addWidget(self.reconcile_button)
         row.addStretch(1)
         cl.addLayout(row)
-        self.connection = label("staff_system_connection_result", "muted")
-        self.reconcile_result = label("staff_system_reconcile_result", "muted")
+        self.connection = label(name="staff_system_connection_result", role="muted")
+        self.reconcile_result = label(name="staff_system_reconcile_result", role="muted")
         cl.addWidget(self.connection)
         cl.addWidget(self.reconcile_result)
         lay.addWidget(frame)
@@ -53,7 +54,7 @@ class SystemScreen(StaffScreen):
         pl.addWidget(self.text(label(role="section"), "panel.sys_wipe"))
         self.purge_button = self.text(button("staff_system_purge", "danger"), "panel.sys_purge")
         pl.addWidget(self.purge_button)
-        self.purge_plan = label("staff_system_purge_plan", "value")
+        self.purge_plan = label(name="staff_system_purge_plan", role="value")
         self.purge_plan.hide()
         pl.addWidget(self.purge_plan)
         self.phrase = QLineEdit()
@@ -63,7 +64,7 @@ class SystemScreen(StaffScreen):
         pl.addWidget(self.phrase)
         self.purge_confirm = ConfirmPanel(self, "staff_system_purge")
         pl.addWidget(self.purge_confirm)
-        self.purge_result = label("staff_system_purge_result", "ok")
+        self.purge_result = label(name="staff_system_purge_result", role="ok")
         self.purge_result.hide()
         pl.addWidget(self.purge_result)
         lay.addWidget(frame)
