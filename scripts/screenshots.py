@@ -9,6 +9,10 @@ the whole window on: the attract screen, every step of the ideas flow
 drawing studio (``scripts/screenshots_drawing.drive_drawing``), the
 unavailable screen, the idle overlay, the PIN pad and the staff screen.
 
+With ``--check`` nothing is saved: at each of those states ``scripts/layout_check.py`` looks
+for cut or elided text, widgets off the window and targets under 64 px, prints each problem
+and exits 1 if there was any (tests/app/test_every_size.py runs it at every terminal size).
+
 Files: ``<screen>-<lang>-<orientation>.png`` for the shell's screens,
 ``ideas-<step>-<orientation>-<lang>.png`` and
 ``drawing-<page>-<orientation>-<lang>.png`` for the flows. Re-run it whenever
@@ -30,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.app import build, dispose, finish_building  # noqa: E402
+from layout_check import problems  # noqa: E402
 from screenshots_drawing import drive_drawing  # noqa: E402
 from screenshots_ideas import drive_ideas  # noqa: E402
 
@@ -44,7 +49,19 @@ def settle(app: QApplication) -> None:
         app.processEvents()
 
 
-def shoot(window, name: str, lang: str, orientation: str, out: Path) -> Path:  # noqa: ANN001
+FOUND: list[str] = []
+"""With --check: every problem seen, prefixed by the state it was seen in."""
+
+
+def capture(window, path: Path, check: bool) -> None:  # noqa: ANN001
+    """Save the window as ``path``, or (``check``) look for what a person would see as broken."""
+    if check:
+        FOUND.extend(f"{path.stem}: {problem}" for problem in problems(window))
+    else:
+        window.grab().save(str(path))
+
+
+def shoot(window, name: str, lang: str, orientation: str, out: Path, check: bool = False) -> Path:  # noqa: ANN001
     window.parts.idle.stop()
     window.idle_overlay.stop()
     window.pin_pad.reset()
@@ -63,11 +80,12 @@ def shoot(window, name: str, lang: str, orientation: str, out: Path) -> Path:  #
         window.parts.idle.stop()
     settle(window.parts.app)
     path = out / f"{name}-{lang}-{orientation}.png"
-    window.grab().save(str(path))
+    capture(window, path, check)
     return path
 
 
-def shoot_flow(window, flow: str, lang: str, orientation: str, out: Path) -> list[Path]:  # noqa: ANN001
+def shoot_flow(window, flow: str, lang: str, orientation: str, out: Path,  # noqa: ANN001
+               check: bool = False) -> list[Path]:
     """Drive one flow inside the window and grab the whole window at each step."""
     written: list[Path] = []
     window.idle_overlay.stop()
@@ -80,7 +98,7 @@ def shoot_flow(window, flow: str, lang: str, orientation: str, out: Path) -> lis
         window.parts.idle.stop()
         settle(window.parts.app)
         path = out / f"{flow}-{step}-{orientation}-{lang}.png"
-        window.grab().save(str(path))
+        capture(window, path, check)
         written.append(path)
 
     if flow == "ideas":
@@ -97,30 +115,40 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", default=None)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
     ap.add_argument("--only", default=None, help="comma-separated screen names")
+    ap.add_argument("--sizes", default=None, metavar="WxH,...",
+                    help="window sizes instead of 1920x1080 and 1080x1920 (files are named by size)")
+    ap.add_argument("--langs", default=None, help="comma-separated languages (default: every configured one)")
+    ap.add_argument("--check", action="store_true", help="save nothing; report cut text, widgets off the "
+                                                         "window and small targets at every state (exit 1)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     names = tuple(args.only.split(",")) if args.only else SCREENS + OVERLAYS + FLOWS
     with tempfile.TemporaryDirectory() as data:
-        for orientation, (w, h) in SIZES.items():
+        sizes = SIZES if not args.sizes else {
+            size: tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")}
+        for orientation, (w, h) in sizes.items():
             window = finish_building(build(args.config, data, windowed=True))
             window.resize(w, h)
             window.show()
             settle(app)
-            for lang in window.language.languages:
+            for lang in (args.langs.split(",") if args.langs else window.language.languages):
                 window.language.set(lang)
                 for name in names:
                     if name in FLOWS:
-                        for path in shoot_flow(window, name, lang, orientation, out):
-                            print(path)
+                        paths = shoot_flow(window, name, lang, orientation, out, args.check)
                     else:
-                        print(shoot(window, name, lang, orientation, out))
+                        paths = [shoot(window, name, lang, orientation, out, args.check)]
+                    if not args.check:
+                        print(*paths, sep="\n")
             window.exit_kiosk()
             dispose(window.parts)
             window.deleteLater()
             settle(app)
-    return 0
+    for line in FOUND:
+        print(line)
+    return 1 if FOUND else 0
 
 
 if __name__ == "__main__":

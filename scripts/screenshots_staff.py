@@ -1,6 +1,9 @@
 """Render every staff screen offscreen at 1920x1080 and 1080x1920 into docs/screenshots/.
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshots_staff.py [--lang de|en]
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots_staff.py [--lang de|en] [--sizes WxH,...] [--check]
+
+With ``--check`` nothing is saved: each page is looked at by ``scripts/layout_check.py`` (cut
+or elided text, widgets off the window, small targets); problems are printed, exit 1.
 
 The real thing, as staff see it after the PIN: the app from
 ``kiosk.app.build`` with the real theme, a temporary data dir with sample
@@ -23,6 +26,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -64,9 +68,23 @@ def seed(data: Path, config) -> None:  # noqa: ANN001
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lang", default="de")
+    parser.add_argument("--lang", default="de", help="the panel's language (comma-separated: each in turn; "
+                                                     "files of a second language get its code)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--sizes", default=None, metavar="WxH,...",
+                        help="window sizes instead of 1920x1080 and 1080x1920 (files are named by size)")
+    parser.add_argument("--check", action="store_true", help="save nothing; report what looks broken (exit 1)")
     args = parser.parse_args()
+    from layout_check import problems
+
+    found: list[str] = []
+
+    def capture(path: Path) -> None:
+        if args.check:
+            found.extend(f"{path.stem}: {problem}" for problem in problems(window))
+        else:
+            window.grab().save(str(path))
+
     app = QApplication([])
     from kiosk.app import build, dispose
     from kiosk.core.config import BUNDLED_CONFIG, IdleConfig, load_config
@@ -96,8 +114,12 @@ def main() -> int:
         cfg = demo_config(config, receiver.url + "/api/v1", setup.token_file)
         cfg = dataclasses.replace(cfg, idle=IdleConfig(timeout_s=3600, countdown_s=10, drawing_timeout_s=3600))
         window = build(cfg, setup.kiosk_dir, windowed=True)
-        window.language.set(args.lang)
-        for orient, size in (("landscape", (1920, 1080)), ("portrait", (1080, 1920))):
+        langs = args.lang.split(",")
+        sizes = {"landscape": (1920, 1080), "portrait": (1080, 1920)} if not args.sizes else {
+            size: tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")}
+        for (orient, size), lang in ((o, lang) for o in sizes.items() for lang in langs):
+            window.language.set(lang)
+            suffix = "" if lang == langs[0] else f"_{lang}"
             window.resize(*size)
             window.show()
             deadline = time.monotonic() + 15
@@ -105,7 +127,7 @@ def main() -> int:
                 settle(0.05)
             window.go_home()
             settle(0.2)
-            window.grab().save(str(out / f"staff_attract_indicator_{orient}.png"))
+            capture(out / f"staff_attract_indicator_{orient}{suffix}.png")
             window.show_screen("staff")
             panel = window.screens["staff"].panel
             panel.screens["export"].find_drives = lambda: [Drive(stick, "STADT-JENA", 7_800_000_000,
@@ -124,15 +146,18 @@ def main() -> int:
                         while screen.job is not None:
                             settle(0.02)
                 settle(0.1)
-                window.grab().save(str(out / f"staff_{page}_{orient}.png"))
+                capture(out / f"staff_{page}_{orient}{suffix}.png")
                 if page == "browse":
                     panel.screens["browse"].show_drawings.click()
                     settle(0.3)
-                    window.grab().save(str(out / f"staff_browse_drawings_{orient}.png"))
+                    capture(out / f"staff_browse_drawings_{orient}{suffix}.png")
                     panel.screens["browse"].show_ideas.click()
             panel.screens["moderate"].confirm.no.click() if hasattr(panel.screens["moderate"], "confirm") else None
         window.exit_kiosk()
         dispose(window.parts)
+    if args.check:
+        print(*found, sep="\n")
+        return 1 if found else 0
     print(f"wrote {len(list(out.glob('staff_*.png')))} screenshots to {out}")
     return 0
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app.build import build, dispose
+from kiosk.app.scale import SCALE_ENV, current_factor, restart_needed
 from kiosk.core.config import Config, ConfigError
 from kiosk.core.paths import APP_NAME
 
@@ -34,6 +35,38 @@ def restart_process() -> None:
     os.execv(sys.executable, argv)
 
 
+def _start_scaled(app: QApplication) -> None:
+    """Start again with the scale factor this screen wants (see kiosk/app/scale.py), if it is
+    another than the one Qt draws with; on a failed exec, go on unscaled."""
+    size = app.primaryScreen().size()
+    factor = restart_needed(size.width(), size.height(), app.platformName())
+    if factor is None:
+        return
+    os.environ[SCALE_ENV] = f"{factor:g}"
+    log.info("screen %dx%d: drawing at %g x, starting again with %s=%g", size.width(), size.height(),
+             current_factor(), SCALE_ENV, factor)
+    try:
+        restart_process()
+    except OSError as exc:
+        log.error("could not start again scaled (%s); going on at %g x", exc, current_factor())
+
+
+def _restart_when_rescaled(app: QApplication, window) -> None:  # noqa: ANN001 - MainWindow
+    """When the screen changes so much that it wants another scale factor, leave with EXIT_RESTART
+    (``kiosk run`` starts again, with the new factor in the environment)."""
+    def check(*_: object) -> None:
+        size = app.primaryScreen().size()
+        factor = restart_needed(size.width(), size.height(), app.platformName(), first_start=False)
+        if factor is not None and not window.parts.restart:
+            log.warning("the screen is now %dx%d: restarting to draw at %g x", size.width(), size.height(), factor)
+            os.environ[SCALE_ENV] = f"{factor:g}"
+            window.parts.restart = True
+            window.exit_kiosk()
+
+    app.primaryScreenChanged.connect(lambda screen: (screen.geometryChanged.connect(check), check()))
+    app.primaryScreen().geometryChanged.connect(check)
+
+
 def has_display(environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform) -> bool:
     """False where Qt would abort for want of a display (Linux without X, Wayland or a QPA choice)."""
     if not platform.startswith("linux"):
@@ -52,6 +85,8 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
         print(HEADLESS_HINT, file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    if not windowed:
+        _start_scaled(app)  # returns only when the screen needs no other scale factor
     try:
         window = build(config, data_dir, windowed=windowed)
     except ConfigError as exc:
@@ -76,6 +111,7 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
         window.resize(1280, 720)
         window.show()
     else:
+        _restart_when_rescaled(app, window)
         window.showFullScreen()
     code = int(app.exec())
     dispose(window.parts)

@@ -501,7 +501,8 @@ QPushButton#draw_done:disabled {{ background: {STUDIO_DISABLED}; color: {STUDIO_
 #draw_done_page QPushButton[role="age"] {{ font-size: {px(28)}; font-weight: 700; min-height: {px(76)}; min-width: {px(150)};
     background: {WHITE}; border: {px(3)} solid {STUDIO_LINE}; border-radius: {px(38)}; color: {text}; }}
 #draw_done_page QPushButton[role="age"]:checked {{ background: {primary}; color: {WHITE}; border-color: {primary}; }}
-#draw_done_page QCheckBox {{ font-size: {px(26)}; font-weight: 700; spacing: {px(18)}; color: {text}; }}
+#draw_done_page QCheckBox {{ font-size: {px(26)}; font-weight: 700; spacing: {px(18)}; color: {text};
+    min-height: {px(MIN_TOUCH_PX)}; }}
 #draw_done_page QCheckBox::indicator {{ width: {px(56)}; height: {px(56)}; border: {px(3)} solid {STUDIO_BOX_LINE}; border-radius: {px(12)};
     background: {WHITE}; }}
 #draw_done_page QCheckBox::indicator:checked {{ background: {primary}; border-color: {primary};

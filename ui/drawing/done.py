@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout
 
 from kiosk.core.model import AGE_GROUPS
 from ui.drawing.tools import drop_layout, tool_icon
+from ui.common.fit_row import FitRow
 from ui.common.i18n import tr
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit
@@ -203,11 +204,7 @@ class DrawDonePage(QWidget):
         fields.addWidget(self.consent_note)
         fields.addWidget(self.error)
         fields.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(20)
-        buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.send)
+        buttons = FitRow(self.back, self.send)
         self.keyboard.setFixedHeight(340 if portrait else 330)
         if portrait:
             lay = QVBoxLayout(self.form)
@@ -217,15 +214,17 @@ class DrawDonePage(QWidget):
             lay.addLayout(fields, 6)
         else:
             lay = QHBoxLayout(self.form)
-            lay.setContentsMargins(56, 48, 56, 48)
-            lay.setSpacing(48)
+            # narrow margins: on a 16:10 screen (1728 px wide at 1080p scale) the keyboard (952 px
+            # at its smallest, 64 px keys) and the two buttons beside it must both fit
+            lay.setContentsMargins(40, 48, 40, 48)
+            lay.setSpacing(32)
             left = QVBoxLayout()
             left.setSpacing(20)
             left.addWidget(self.preview, 1)
             left.addWidget(self.keyboard)
             lay.addLayout(left, 6)
             lay.addLayout(fields, 5)
-        fields.addLayout(buttons)
+        fields.addWidget(buttons)
         # thanks
         self.qr_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card = QVBoxLayout()

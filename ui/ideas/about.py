@@ -30,6 +30,8 @@ class ChipGroup(QWidget):
     def __init__(self, name: str, values: list[tuple[str, object]], cols: int) -> None:
         super().__init__()
         self.setObjectName(name)
+        self._max_cols = cols
+        self._cols = 0
         self.chips: dict[object, QPushButton] = {}
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
@@ -41,8 +43,27 @@ class ChipGroup(QWidget):
         self.set_columns(cols)
 
     def set_columns(self, cols: int) -> None:
+        """At most ``cols`` chips a row; fewer where the widest would not fit (see :meth:`resizeEvent`)."""
+        self._max_cols = cols
+        self._arrange(self.width() if self.isVisible() else 0)
+
+    def _arrange(self, width: int) -> None:
+        cols = self._max_cols
+        if width > 0 and self.chips:
+            widest = max(chip.sizeHint().width() for chip in self.chips.values())
+            spacing = self._grid.horizontalSpacing()
+            cols = max(1, min(cols, (width + spacing) // (widest + spacing)))
+        if cols == self._cols:
+            return
+        self._cols = cols
+        for chip in self.chips.values():
+            self._grid.removeWidget(chip)
         for i, chip in enumerate(self.chips.values()):
             self._grid.addWidget(chip, i // cols, i % cols)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
 
     def value(self) -> object:
         return next((v for v, c in self.chips.items() if c.isChecked()), None)

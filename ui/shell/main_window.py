@@ -37,10 +37,13 @@ def touch_focus(root: QWidget) -> None:
 
 
 def layout_for(width: int, height: int, orientation: str = "auto") -> tuple[bool, float]:
-    """(portrait?, scale) for a window size; scale 1.0 is 1920x1080 or 1080x1920."""
+    """(portrait?, scale) for a window size: scale 1.0 is a 1080 px short side with a long side of
+    at least 1728 (16:9 and 16:10 alike: every screen is laid out to hold at both). On a terminal
+    Qt already scales the window to a 1080 px short side (kiosk/app/scale.py), so this is 1.0
+    there; a development window of another size gets the same look scaled."""
     portrait = orientation == "portrait" or (orientation == "auto" and height > width)
-    long_side, short_side = (height, width) if portrait else (width, height)
-    scale = min(long_side / 1920, short_side / 1080)
+    across, along = (width, height) if portrait else (height, width)
+    scale = min(across / 1080, along / 1728)
     return portrait, max(0.5, min(2.0, round(scale * 20) / 20))
 
 

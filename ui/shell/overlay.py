@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 
 class Overlay(QWidget):
@@ -20,9 +20,15 @@ class Overlay(QWidget):
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(72, 64, 72, 64)
         self.card_layout.setSpacing(24)
+        # Centred by stretches, not by an alignment flag: an aligned item's height is worked out
+        # for the whole layout's width, and a card of word-wrapped text is narrower than that.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.card)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(1)
         self.hide()
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.config import BrandingConfig
@@ -76,14 +76,45 @@ class HBarChart(_Chart):
 
     def set_data(self, rows: Sequence[tuple[str, tuple[int, ...]]]) -> None:
         self.rows = list(rows)
-        # 46 px a row when there is room (portrait, scrolling); down to 34 so the landscape
-        # overview fits 1920x1080 without scrolling.
-        self.setMinimumHeight(max(120, 34 * len(self.rows)))
-        self.updateGeometry()
+        self._fit_height()
         self.update()
 
+    LINE = 24
+    """The height of one line of a row's label (20 px type); a row is at least 34 px."""
+
+    def _label_width(self, w: int) -> int:
+        """The label column: as wide as the longest label on one line, at most 58 % of the chart
+        (the bars keep the rest); a label longer than that wraps."""
+        fm = QFontMetrics(_font(20))
+        widest = max((fm.horizontalAdvance(text) for text, _ in self.rows), default=0) + 24
+        return max(min(int(w * 0.3), 160), min(widest, int(w * 0.58), 520))
+
+    def _label_lines(self, text: str, width: int) -> int:
+        """How many lines ``text`` takes in a label column ``width`` wide (wrapped at words, never elided)."""
+        rect = QFontMetrics(_font(20)).boundingRect(QRect(0, 0, max(1, width - 16), 10_000),
+                                                    int(Qt.TextFlag.TextWordWrap), text)
+        return max(1, -(-rect.height() // QFontMetrics(_font(20)).lineSpacing()))
+
+    def _row_heights(self, w: int, room: int) -> list[float]:
+        """Each row's height: what its label needs, then the room left shared out (up to 46 a row)."""
+        need = [max(34, self.LINE * self._label_lines(text, self._label_width(w)) + 8) for text, _ in self.rows]
+        spare = max(0, room - sum(need))
+        return [n + min(12, spare / len(need)) for n in need] if need else []
+
+    def _fit_height(self) -> None:
+        w = self.width() or 600
+        needed = sum(max(34, self.LINE * self._label_lines(t, self._label_width(w)) + 8) for t, _ in self.rows)
+        # labels wrap instead of being cut: a narrow chart grows; the landscape overview still fits 1920x1080
+        self.setMinimumHeight(max(120, needed))
+        self.updateGeometry()
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(600, max(120, 46 * len(self.rows)))
+        return QSize(600, max(120, self.minimumHeight() + 8 * len(self.rows)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_height()
 
     def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         p = QPainter(self)
@@ -93,25 +124,25 @@ class HBarChart(_Chart):
             self._paint_empty(p, w, h)
             p.end()
             return
-        label_w = min(int(w * 0.42), 420)
-        row_h = h / len(self.rows)
+        label_w = self._label_width(w)
         top = max((sum(v) for _, v in self.rows), default=0)
         scale = (w - label_w - 90) / max(top, 1)
-        for i, (text, values) in enumerate(self.rows):
-            y = i * row_h
+        y = 0.0
+        for (text, values), row_h in zip(self.rows, self._row_heights(w, h)):
             p.setPen(self.text_colour)
             p.setFont(_font(20))
-            elided = p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, label_w - 16)
-            p.drawText(QRectF(0, y, label_w - 16, row_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                       elided)
+            p.drawText(QRectF(0, y, label_w - 16, row_h), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+                                                                 | Qt.TextFlag.TextWordWrap), text)
+            bar_h = min(row_h * 0.64, 30)
             x = float(label_w)
             for value, color in zip(values, self.colors):
                 width = value * scale
-                p.fillRect(QRectF(x, y + row_h * 0.18, width, row_h * 0.64), color)
+                p.fillRect(QRectF(x, y + (row_h - bar_h) / 2, width, bar_h), color)
                 x += width
             p.setPen(self.muted)
             p.setFont(_font(20, bold=True))
             p.drawText(QRectF(x + 10, y, 80, row_h), Qt.AlignmentFlag.AlignVCenter, str(sum(values)))
+            y += row_h
         p.end()
 
 

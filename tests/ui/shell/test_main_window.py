@@ -93,7 +93,8 @@ def test_cursor_visible_by_default(window: MainWindow) -> None:
     (1080, 1920, "auto", True, 1.0),
     (1280, 720, "auto", False, 0.65),
     (3840, 2160, "auto", False, 2.0),
-    (1920, 1080, "portrait", True, 0.55),
+    (1728, 1080, "auto", False, 1.0),     # 16:10 holds the 1080p layout
+    (1920, 1080, "portrait", True, 0.6),  # a portrait layout in a landscape window: 1080 / 1728
 ])
 def test_layout_for(w, h, orientation, portrait, scale) -> None:
     assert layout_for(w, h, orientation) == (portrait, scale)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLineEdit, QListWidget
 
 from kiosk.core import moderation
 from ui.staff.common import StaffScreen, button
+from ui.common.fit_row import FitRow
 from ui.common.screen import label
 from ui.staff.reasons import flag_text, reason_text, status_text
 
@@ -36,21 +37,19 @@ class BrowseScreen(StaffScreen):
         lay.setContentsMargins(40, 32, 40, 32)
         lay.setSpacing(18)
         lay.addWidget(self.text(label(name="staff_browse_title", role="screen_title"), "panel.browse_title"))
-        row = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("staff_browse_search")
         self.text(self.search, "panel.browse_search", "placeholder")
         self.search.setClearButtonEnabled(True)
-        row.addWidget(self.search, 1)
         self.show_ideas = self.text(button("staff_browse_ideas"), "panel.browse_ideas")
         self.show_drawings = self.text(button("staff_browse_drawings"), "panel.browse_drawings")
         group = QButtonGroup(self)
         for b in (self.show_ideas, self.show_drawings):
             b.setCheckable(True)
             group.addButton(b)
-            row.addWidget(b)
         self.show_ideas.setChecked(True)
-        lay.addLayout(row)
+        self._fit_search()
+        lay.addWidget(FitRow(self.search, self.show_ideas, self.show_drawings, spacing=12, grow=self.search))
         self.found = label(name="staff_browse_found", role="muted")
         lay.addWidget(self.found)
 
@@ -101,6 +100,15 @@ class BrowseScreen(StaffScreen):
 
     def kind(self) -> str:
         return "drawing" if self.show_drawings.isChecked() else "idea"
+
+    def _fit_search(self) -> None:
+        """The search field is never narrower than its hint (on a narrow screen the row stacks)."""
+        room = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 96  # padding, clear button
+        self.search.setMinimumWidth(room)
+
+    def set_language(self, lang: str) -> None:
+        super().set_language(lang)
+        self._fit_search()
 
     def refresh(self) -> None:
         items = moderation.search(self.store, self.search.text(), kind=self.kind(), limit=LIMIT)

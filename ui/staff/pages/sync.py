@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 
 from ui.staff.common import StaffScreen, SyncSource, SyncSummary, button, card
+from ui.common.fit_row import FitRow
 from ui.common.screen import label
 from ui.staff.reasons import reason_text, state_detail
 
@@ -33,13 +34,9 @@ class SyncScreen(StaffScreen):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         cl.addWidget(self.progress)
-        row = QHBoxLayout()
         self.now = self.text(button("staff_sync_now", "primary"), "panel.sync_now")
         self.retry = self.text(button("staff_sync_retry_failed"), "panel.sync_retry_failed")
-        row.addWidget(self.now)
-        row.addWidget(self.retry)
-        row.addStretch(1)
-        cl.addLayout(row)
+        cl.addWidget(FitRow(self.now, self.retry, spacing=12, apart=False))
         self.summary = label(name="staff_sync_summary", role="ok")
         self.summary.hide()
         cl.addWidget(self.summary)

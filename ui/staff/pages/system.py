@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit
 from kiosk.core import purge as purging
 from kiosk.core.reconcile import ReceiverClient, reconcile
 from ui.staff.common import ConfirmPanel, Job, StaffScreen, button, card, human_bytes, scrolling_page
+from ui.common.fit_row import FitRow
 from ui.common.screen import label
 
 
@@ -37,13 +38,9 @@ class SystemScreen(StaffScreen):
 
         frame, cl = card()
         cl.addWidget(self.text(label(role="section"), "panel.sys_connection"))
-        row = QHBoxLayout()
         self.test = self.text(button("staff_system_test_connection"), "panel.sys_test")
         self.reconcile_button = self.text(button("staff_system_reconcile"), "panel.sys_reconcile")
-        row.addWidget(self.test)
-        row.addWidget(self.reconcile_button)
-        row.addStretch(1)
-        cl.addLayout(row)
+        cl.addWidget(FitRow(self.test, self.reconcile_button, spacing=12, apart=False))
         self.connection = label(name="staff_system_connection_result", role="muted")
         self.reconcile_result = label(name="staff_system_reconcile_result", role="muted")
         cl.addWidget(self.connection)
@@ -71,13 +68,9 @@ class SystemScreen(StaffScreen):
 
         frame, al = card()
         al.addWidget(self.text(label(role="section"), "panel.sys_app"))
-        row = QHBoxLayout()
         self.restart = self.text(button("staff_system_restart"), "panel.sys_restart")
         self.exit = self.text(button("staff_system_exit", "danger"), "panel.sys_exit")
-        row.addWidget(self.restart)
-        row.addWidget(self.exit)
-        row.addStretch(1)
-        al.addLayout(row)
+        al.addWidget(FitRow(self.restart, self.exit, spacing=12, apart=False))
         lay.addWidget(frame)
         lay.addStretch(1)
 

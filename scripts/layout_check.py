@@ -1,0 +1,118 @@
+"""What a person would see as broken on a screen: cut text, a widget off the window, a small target.
+
+Used by ``scripts/screenshots.py --check`` (and so by tests/app/test_every_size.py) at every
+state the screenshot walk reaches. Sizes are in logical pixels: the kiosk is laid out for a
+1080 px short side and Qt scales it to the screen (kiosk/app/scale.py), so a target of
+:data:`MIN_TARGET` logical pixels is that size "at 1080p scale" on any screen.
+
+Each problem is one line naming the widget (objectName, or its class and the nearest named
+ancestor) and what is wrong.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSlider, QToolButton, QWidget)
+
+MIN_TARGET = 64
+"""The smallest touch target, in pixels at 1080p scale."""
+SLACK = 1
+"""Rounding between layout and painting: a pixel over is not a cut."""
+
+TARGETS = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox, QSlider)
+
+
+def name_of(widget: QWidget) -> str:
+    if widget.objectName():
+        return widget.objectName()
+    parent = widget.parentWidget()
+    while parent is not None and not parent.objectName():
+        parent = parent.parentWidget()
+    where = parent.objectName() if parent is not None else "?"
+    text = ""
+    if isinstance(widget, (QLabel, QAbstractButton)) and widget.text():
+        text = f" {widget.text()[:30]!r}"
+    return f"{type(widget).__name__}{text} in {where}"
+
+
+def _scrolls(widget: QWidget, root: QWidget) -> bool:
+    """True when ``widget`` sits inside a scroll area below ``root`` (it may be scrolled off)."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _rect_in(widget: QWidget, root: QWidget) -> QRect:
+    return QRect(widget.mapTo(root, QPoint(0, 0)), widget.size())
+
+
+def visible_widgets(root: QWidget) -> list[QWidget]:
+    return [w for w in root.findChildren(QWidget) if w.isVisibleTo(root) and w.isVisible()
+            and w.width() > 0 and w.height() > 0]
+
+
+def _text_cut(widget: QWidget) -> str | None:
+    if isinstance(widget, QLabel):
+        text = widget.text()
+        if not text or widget.pixmap() is not None and not widget.pixmap().isNull():
+            return None
+        inner = widget.contentsRect()
+        fm = widget.fontMetrics()
+        if widget.wordWrap():
+            need = widget.heightForWidth(widget.width())
+            if need > widget.height() + SLACK:
+                return f"text needs {need} px of height, has {widget.height()}"
+            return None  # a word wider than the label is broken across lines, not cut
+        widest = max(fm.horizontalAdvance(line) for line in text.split("\n"))
+        if widest > inner.width() + SLACK:
+            return f"text needs {widest} px, has {inner.width()}"
+        lines = text.count("\n") + 1
+        if lines * fm.height() > inner.height() + fm.leading() + SLACK * 2:
+            return f"{lines} line(s) need {lines * fm.height()} px of height, have {inner.height()}"
+        return None
+    if isinstance(widget, (QPushButton, QToolButton, QCheckBox)) and widget.text():
+        hint = widget.sizeHint()
+        if hint.width() > widget.width() + SLACK:
+            return f"text needs {hint.width()} px, the button is {widget.width()} wide"
+        if hint.height() > widget.height() + SLACK:
+            return f"text needs {hint.height()} px of height, the button has {widget.height()}"
+        return None
+    if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+        need = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
+        room = widget.contentsRect().width() - widget.textMargins().left() - widget.textMargins().right() - 8
+        if need > room + SLACK:
+            return f"placeholder needs {need} px, has {room}"
+    return None
+
+
+def problems(root: QWidget, *, min_target: int = MIN_TARGET) -> list[str]:
+    """Every cut text, elided text, widget off ``root`` or clipped by its parent, and touch target
+    under ``min_target`` among the widgets a person sees in ``root``."""
+    out: list[str] = []
+    bounds = root.rect()
+    for widget in visible_widgets(root):
+        name = name_of(widget)
+        if getattr(widget, "elided", False):
+            out.append(f"{name}: elided text")
+        scrolling = _scrolls(widget, root)
+        rect = _rect_in(widget, root)
+        if not scrolling and not bounds.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(rect):
+            out.append(f"{name}: outside the window ({rect.x()},{rect.y()} {rect.width()}x{rect.height()} "
+                       f"in {bounds.width()}x{bounds.height()})")
+            continue
+        parent = widget.parentWidget()
+        if parent is not None and not scrolling and widget.isWindow() is False:
+            own = QRect(widget.pos(), widget.size())
+            if not parent.rect().adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(own) and parent is not root:
+                out.append(f"{name}: cut off by {name_of(parent)}")
+        cut = _text_cut(widget)
+        if cut:
+            out.append(f"{name}: {cut}")
+        if isinstance(widget, TARGETS) and widget.isEnabled() and not getattr(widget, "not_a_target", False):
+            if min(widget.width(), widget.height()) < min_target - SLACK:
+                out.append(f"{name}: target {widget.width()}x{widget.height()} is under {min_target} px")
+    return out
