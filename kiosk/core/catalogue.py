@@ -39,8 +39,9 @@ BUNDLED_DIR = ASSETS_DIR / "locale"
 TEMPLATE = BUNDLED_DIR / "kiosk.pot"
 SOURCE_LANGUAGE = "en"
 """The language of the msgids."""
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-"""What a language code looks like: ``de``, ``en``, ``uk``, ``de-x-ls`` (BCP 47, lower-case primary)."""
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+"""What a language code looks like: ``de``, ``en``, ``uk``, ``de-x-ls`` (BCP 47, lower-case primary;
+``de-x-ls`` is Leichte Sprache, a private-use tag, as no standard one exists)."""
 _PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
 
 
