@@ -214,7 +214,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
     # navigation
     attract.flow_chosen.connect(partial(_open_flow, window, parts))
     for screen in screens.values():
-        screen.finished.connect(window.go_home)
+        screen.finished.connect(window.reset_session)  # a visitor done or gone: the next one starts afresh
         screen.contributed.connect(parts.wake_sync)  # an idea or a drawing was committed: deliver soon
         window.closed.connect(screen.shutdown)
     # language

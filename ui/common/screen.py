@@ -43,7 +43,9 @@ class ScreenContext:
 
 
 def clear_inputs(root: QWidget) -> int:
-    """Empty every text input under ``root``, undo history included. Returns how many.
+    """Empty every text input under ``root``, undo history included, and forget that it had the
+    focus (a page remembers its last focused field: the next visitor would find it, and the
+    on-screen keyboard, open). Returns how many.
 
     ``QLineEdit.clear()`` is itself an undoable edit: Ctrl+Z would bring the
     previous visitor's text back. ``setText("")`` resets the line edit's
@@ -55,15 +57,37 @@ def clear_inputs(root: QWidget) -> int:
 
     n = 0
     for w in root.findChildren(QLineEdit):
-        w.setText(""); n += 1
+        w.setText(""); w.clearFocus(); n += 1
     for w in root.findChildren(QTextEdit) + root.findChildren(QPlainTextEdit):
-        w.clear(); w.document().clearUndoRedoStacks(); n += 1
+        w.clear(); w.document().clearUndoRedoStacks(); w.clearFocus(); n += 1
     for w in root.findChildren(QAbstractSpinBox):
         if hasattr(w, "setValue") and hasattr(w, "minimum"):
             w.setValue(w.minimum()); n += 1
     for w in root.findChildren(QComboBox):
         w.setCurrentIndex(0 if w.count() else -1); n += 1
     return n
+
+
+def forget_focus(root: QWidget) -> None:
+    """Forget which widget under ``root`` had the focus last, on every page.
+
+    A widget remembers its last focused child even while hidden: Qt gives it the focus
+    back when the page is shown again, and moves the focus along the tab chain (to a
+    card, a button) when a focused field is hidden. The next visitor must find none.
+    """
+    for widget in (root, *root.findChildren(QWidget)):
+        remembered = widget.focusWidget()
+        if remembered is not None and remembered is not root.window():
+            remembered.clearFocus()
+
+
+def set_prop(widget: QWidget, name: str, value: object) -> None:
+    """Set a dynamic property (a state the theme styles: ``chosen``, ``current``, ``full``) and re-polish
+    so the stylesheet follows."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
 
 class Screen(QWidget):
@@ -103,6 +127,7 @@ class Screen(QWidget):
     def reset(self) -> None:
         """Forget everything a visitor entered. Subclasses extend, calling super()."""
         clear_inputs(self)
+        forget_focus(self)
 
     def retranslate(self) -> None:
         """Set every visible text and accessible name in ``self.language.code``."""

@@ -262,7 +262,7 @@ EntryButton QLabel#entry_subtitle {{ font-size: {px(27)}; font-weight: 500; }}
     min-height: {px(72)}; min-width: {px(190)}; font-size: {px(26)}; border-radius: {px(36)};
     border: {px(3)} solid {p.primary}; background: transparent; color: {p.primary};
 }}
-#language_toggle QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; }}
+#language_toggle QPushButton[current="true"] {{ background: {p.primary}; color: {p.on_primary}; }}
 #language_toggle QPushButton:focus {{ border-color: {p.accent}; }}
 
 /* plain screens (unavailable, staff) */
@@ -423,14 +423,14 @@ def ideas_stylesheet(branding, scale: float = 1.0) -> str:  # noqa: ANN001 - Bra
 #ideas_flow QPushButton[role="nav"]:pressed {{ background: {soft}; }}
 #ideas_flow QPushButton[role="lang"] {{ min-width: {px(80)}; border-radius: {px(32)}; font-size: {px(24)}; padding: {px(6)} {px(16)};
     border: {px(2)} solid {line}; color: {fg}; }}
-#ideas_flow QPushButton[role="lang"]:checked {{ background: {fg}; color: {WHITE}; border-color: {fg}; }}
+#ideas_flow QPushButton[role="lang"][current="true"] {{ background: {fg}; color: {WHITE}; border-color: {fg}; }}
 #ideas_flow QPushButton[role="chip"] {{ border: {px(2)} solid {line}; color: {fg}; font-weight: 500; border-radius: {px(32)};
     padding: {px(6)} {px(22)}; }}
 #ideas_flow QPushButton[role="chip"]:checked {{ background: {p}; color: {WHITE}; border-color: {p}; font-weight: 700; }}
 #ideas_flow QPushButton[role="card"] {{ background: {WHITE}; border: {px(2)} solid {line}; border-radius: {px(20)};
     padding: 0; text-align: left; }}
 #ideas_flow QPushButton[role="card"]:pressed {{ background: {soft}; border-color: {p}; }}
-#ideas_flow QPushButton[role="card"]:checked {{ background: {soft}; border: {px(4)} solid {p}; }}
+#ideas_flow QPushButton[role="card"][chosen="true"] {{ background: {soft}; border: {px(4)} solid {p}; }}
 #ideas_flow QLabel[role="card_title"] {{ font-size: {px(30)}; font-weight: 700; color: {fg}; }}
 #ideas_flow QLabel[role="card_text"] {{ font-size: {px(24)}; color: {muted}; }}
 

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
 from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
@@ -36,7 +36,7 @@ from ui.ideas.about import AboutScreen
 from ui.ideas.consent import ConsentScreen
 from ui.ideas.goals import GoalsScreen
 from ui.ideas.step import IdeaStep, button
-from ui.common.screen import label
+from ui.common.screen import label, set_prop
 from ui.ideas.review import ReviewScreen
 from ui.ideas.thanks import ThanksScreen
 from ui.ideas.topics import TopicsScreen
@@ -123,7 +123,6 @@ class IdeaFlow(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(360)
         self.lang_buttons: dict[str, object] = {}
-        self._lang_group = QButtonGroup(self)
         header = QWidget()
         header.setObjectName("ideas_header")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -139,10 +138,9 @@ class IdeaFlow(QWidget):
         row.addLayout(progress_box)
         row.addStretch(1)
         for code in config.kiosk.languages:
-            b = button(f"ideas_lang_{code}", "lang", checkable=True)
+            b = button(f"ideas_lang_{code}", "lang")  # a button that switches, not a check box
             b.setText(code.upper())
             b.clicked.connect(lambda _=False, c=code: self._visitor_language(c))
-            self._lang_group.addButton(b)
             self.lang_buttons[code] = b
             row.addWidget(b)
         box = QVBoxLayout(self)
@@ -182,7 +180,8 @@ class IdeaFlow(QWidget):
         """Switch every text of the flow to ``lang`` (config content included), live."""
         self.lang = lang
         for code, b in self.lang_buttons.items():
-            b.setChecked(code == lang)
+            set_prop(b, "current", code == lang)
+            b.setAccessibleDescription(tr("language.current.a11y", lang) if code == lang else "")
             b.setAccessibleName(tr("language.choose.a11y", code))  # said in the language it offers
         for step in self.steps.values():
             step.set_language(lang)
@@ -241,8 +240,6 @@ class IdeaFlow(QWidget):
         if lang != self.lang:
             self.set_language(lang)
             self.language_changed.emit(lang)
-        else:
-            self.lang_buttons[lang].setChecked(True)
 
     def _on_topic(self, topic_id: str) -> None:
         if topic_id != self.draft.topic_id:

@@ -39,9 +39,9 @@ class GoalsScreen(IdeaStep):
     def set_topic(self, topic: Topic | None) -> None:
         """Show ``topic``'s goals; any earlier choice is forgotten."""
         for card in self.cards.values():
-            # Detach now: deleteLater alone would leave a checked card findable
+            # Detach now: deleteLater alone would leave a chosen card findable
             # until the event loop runs.
-            card.setChecked(False)
+            card.set_chosen(False)
             self._grid.removeWidget(card)
             card.setParent(None)
             card.deleteLater()
@@ -49,7 +49,7 @@ class GoalsScreen(IdeaStep):
         self.topic = topic
         for goal in topic.goals if topic else ():
             self.cards[goal.id] = big_card(f"ideas_goal_{goal.id}", 260, lambda g=goal.id: self._choose(g))
-        self.own.setChecked(False)
+        self.own.set_chosen(False)
         self._arrange()
         self.retranslate()
 
@@ -79,12 +79,12 @@ class GoalsScreen(IdeaStep):
         self.set_topic(None)
 
     def selected(self) -> str | None:
-        if self.own.isChecked():
+        if self.own.is_chosen():
             return OWN_IDEA
-        return next((gid for gid, c in self.cards.items() if c.isChecked()), None)
+        return next((gid for gid, c in self.cards.items() if c.is_chosen()), None)
 
     def _choose(self, goal_id: str) -> None:
         for gid, card in self.cards.items():
-            card.setChecked(gid == goal_id)
-        self.own.setChecked(goal_id == OWN_IDEA)
+            card.set_chosen(gid == goal_id)
+        self.own.set_chosen(goal_id == OWN_IDEA)
         self.goal_chosen.emit(goal_id)

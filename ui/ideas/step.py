@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLabel, QPushButton, QSiz
 
 from kiosk.core.config import Config
 from ui.common.i18n import tr
-from ui.common.screen import label
+from ui.common.screen import label, set_prop
 
 
 class IdeaStep(QWidget):
@@ -63,15 +63,10 @@ def button(name: str, role: str = "", *, checkable: bool = False) -> QPushButton
         b.setProperty("role", role)
     b.setCheckable(checkable)
     b.setAutoDefault(False)
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a tap leaves no focus behind (the keyboard types on)
     return b
 
 
-def set_prop(widget: QWidget, name: str, value: object) -> None:
-    """Set a dynamic property and re-polish so the QSS follows."""
-    if widget.property(name) != value:
-        widget.setProperty(name, value)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
 
 
 class Card(QPushButton):
@@ -85,8 +80,10 @@ class Card(QPushButton):
         super().__init__(parent)
         self.setObjectName(name)
         self.setProperty("role", "card")
-        self.setCheckable(True)
         self.setAutoDefault(False)
+        # A card leads on: a button, not a check box; the visitor's last choice shows as "chosen".
+        # It never takes focus from a tap, or the on-screen keyboard would type into nothing.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.icon_label = QLabel()
         self.icon_label.setObjectName(name + "_icon")
         self.icon_label.setFixedSize(72, 72)
@@ -120,6 +117,12 @@ class Card(QPushButton):
         self.setAccessibleName(accessible)
         self.setAccessibleDescription(text)
         self.updateGeometry()
+
+    def set_chosen(self, chosen: bool) -> None:
+        set_prop(self, "chosen", chosen)
+
+    def is_chosen(self) -> bool:
+        return bool(self.property("chosen"))
 
     def set_icon(self, pixmap) -> None:  # noqa: ANN001 (QPixmap)
         self.icon_label.setPixmap(pixmap)

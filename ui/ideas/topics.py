@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPixmap, QShowEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.core.config import Config
 from ui.ideas.step import Card, IdeaStep, big_card, cards_layout
@@ -40,14 +40,11 @@ class TopicsScreen(IdeaStep):
         self.heading = label(role="heading", name="ideas_topics_heading")
         self.sub = label(role="sub", name="ideas_topics_sub")
         self.cards: dict[str, Card] = {}
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(False)  # so reset() can uncheck every card
         self._grid = QGridLayout()
         self._grid.setSpacing(20)
         for topic in config.topics:
             card = big_card(f"ideas_topic_{topic.id}", 420, lambda t=topic.id: self._choose(t))
             self.cards[topic.id] = card
-            self.group.addButton(card)
         self._icons_loaded = False
         cards_layout(self, self.heading, self.sub, self._grid, 1)
         self.set_portrait(False)
@@ -73,10 +70,10 @@ class TopicsScreen(IdeaStep):
 
     def reset(self) -> None:
         for card in self.cards.values():
-            card.setChecked(False)
+            card.set_chosen(False)
 
     def selected(self) -> str | None:
-        return next((tid for tid, c in self.cards.items() if c.isChecked()), None)
+        return next((tid for tid, c in self.cards.items() if c.is_chosen()), None)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -90,5 +87,5 @@ class TopicsScreen(IdeaStep):
 
     def _choose(self, topic_id: str) -> None:
         for tid, card in self.cards.items():
-            card.setChecked(tid == topic_id)
+            card.set_chosen(tid == topic_id)
         self.topic_chosen.emit(topic_id)

@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
-from ui.ideas.step import IdeaStep, button, set_prop
-from ui.common.screen import label
+from ui.ideas.step import IdeaStep, button
+from ui.common.screen import label, set_prop
 from ui.common.keyboard import KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit, LimitedTextEdit
 
