@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.windowed = windowed
         self._stylesheet = stylesheet
         self._scale: float | None = None
+        self._sound = None  # the idle chime, made when first played
         self._portrait: bool | None = None
         self._exit_allowed = False
         self._painted = False
@@ -193,6 +194,12 @@ class MainWindow(QMainWindow):
         if self._current_timeout() is None:
             return
         self.idle_overlay.start(self.config.idle.countdown_s)
+        if self.config.idle.sound:
+            if self._sound is None:
+                from ui.shell.sound_cue import SoundCue  # noqa: PLC0415 - only where it is switched on
+
+                self._sound = SoundCue(self.config.idle.sound_player)
+            self._sound.play()
 
     def resume_session(self) -> None:
         """Somebody touched the screen during the countdown: carry on."""

@@ -318,6 +318,8 @@ def _check_ids(cfg: Config, probs: _Problems) -> None:
         probs.add(("flows",), "switch on at least one of ideas and drawing, or visitors can do nothing")
 
 
+MIN_COUNTDOWN_S = 20
+"""WCAG 2.2, 2.2.1 Timing Adjustable: at least 20 s to extend a time limit."""
 MAX_IDLE_S = 86_400
 
 
@@ -343,6 +345,9 @@ def _check_numbers(cfg: Config, probs: _Problems) -> None:
             probs.add(("sync", name), "must be between 0.5 and 600 seconds")
     if cfg.idle.countdown_s >= min(cfg.idle.timeout_s, cfg.idle.drawing_timeout_s):
         probs.add(("idle", "countdown_s"), "must be shorter than timeout_s and drawing_timeout_s")
+    elif cfg.idle.countdown_s < MIN_COUNTDOWN_S:
+        probs.add(("idle", "countdown_s"), f"is under {MIN_COUNTDOWN_S} s: WCAG 2.2 (2.2.1) gives visitors at "
+                  "least 20 s to ask for more time before their input is wiped", warning=True)
     if cfg.storage.min_free_mb < 0:
         probs.add(("storage", "min_free_mb"), "must not be negative")
     if not _seconds_ok(cfg.sync.interval_s, 1, MAX_IDLE_S):

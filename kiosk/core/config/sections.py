@@ -131,9 +131,15 @@ class AboutConfig:
 @dataclass(frozen=True, slots=True)
 class IdleConfig:
     timeout_s: float = 90.0
-    countdown_s: float = 15.0
+    countdown_s: float = 20.0
+    """How long "Still there?" counts down; WCAG 2.2 (2.2.1) asks for at least 20 s."""
     drawing_timeout_s: float = 240.0
     thanks_timeout_s: float = 30.0
+    sound: bool = False
+    """A soft chime when "Still there?" appears (for visitors who do not look at the screen)."""
+    sound_player: str = ""
+    """The command that plays it (the sound file is added as its last argument); empty: the
+    first of pw-play, paplay, aplay that is installed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,3 +141,53 @@ def test_reset_closes_a_dialog_left_open(qtbot, window: MainWindow) -> None:
     assert not dialog.isVisible()
     assert QApplication.activeModalWidget() is None
     assert window.current_name == "attract"
+
+
+def test_the_prompt_gives_twenty_seconds_and_a_big_more_time_button(make_window, jena_config) -> None:
+    """WCAG 2.2 (2.2.1): at least 20 s to ask for more time, with one simple action."""
+    assert jena_config.idle.countdown_s >= 20
+    window = make_window(idle=jena_config.idle, size=(1920, 1080))
+    window.show_screen("ideas")
+    window.prompt_idle()
+    button = window.idle_overlay.button
+    assert button.isVisible() and button.text() == "Mehr Zeit" and button.property("role") == "primary"
+    assert button.height() >= 96  # the primary size: the biggest target on the card
+    assert window.idle_overlay.remaining() > 19
+    window.language.set("en")
+    assert button.text() == "More time"
+
+
+def test_a_countdown_under_twenty_seconds_is_a_warning(tmp_path) -> None:
+    from kiosk.core.config import load_config_with_warnings
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[idle]\ncountdown_s = 10\n", encoding="utf-8")
+    _, warnings = load_config_with_warnings(path)
+    assert [(w.key, w.line) for w in warnings if "WCAG" in w.message] == [("idle.countdown_s", 2)]
+
+
+def test_the_chime_plays_when_the_prompt_appears(qtbot, make_window, jena_config, tmp_path) -> None:
+    """A real process is started with the sound file: here a stand-in player that writes down what it got."""
+    import dataclasses
+    import stat
+
+    played = tmp_path / "played.txt"
+    player = tmp_path / "player"
+    player.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{played}"\n', encoding="utf-8")
+    player.chmod(player.stat().st_mode | stat.S_IXUSR)
+    window = make_window(idle=dataclasses.replace(jena_config.idle, sound=True, sound_player=str(player)))
+    window.show_screen("ideas")
+    window.prompt_idle()
+    qtbot.waitUntil(played.exists, timeout=5000)
+    assert played.read_text(encoding="utf-8").strip().endswith("assets/sounds/idle-cue.wav")
+
+
+def test_without_a_player_the_prompt_comes_silently(make_window, jena_config, tmp_path, caplog) -> None:
+    import dataclasses
+
+    window = make_window(idle=dataclasses.replace(jena_config.idle, sound=True,
+                                                  sound_player=str(tmp_path / "no-such-player")))
+    window.show_screen("ideas")
+    window.prompt_idle()
+    assert window.idle_overlay.isVisible()
+    assert "no sound player found" in caplog.text
