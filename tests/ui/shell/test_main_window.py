@@ -83,7 +83,10 @@ def test_hidden_cursor_when_configured(make_window, jena_config) -> None:
     assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
 
 
-def test_cursor_visible_by_default(window: MainWindow) -> None:
+def test_cursor_visible_when_not_hidden(make_window, jena_config) -> None:
+    import dataclasses
+
+    make_window(kiosk=dataclasses.replace(jena_config.kiosk, hide_cursor=False))
     cursor = QApplication.overrideCursor()
     assert cursor is None or cursor.shape() != Qt.CursorShape.BlankCursor
 
@@ -108,6 +111,15 @@ def test_layout_switches_on_aspect_ratio(qtbot, window: MainWindow) -> None:
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: attract.property("portrait") is False)
     qtbot.waitUntil(lambda: attract.ideas.x() > attract.title.geometry().right())
+
+
+def test_the_bundled_config_hides_the_cursor_and_says_why(jena_config) -> None:
+    from kiosk.core.config import BUNDLED_CONFIG
+
+    assert jena_config.kiosk.hide_cursor is True
+    lines = BUNDLED_CONFIG.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("hide_cursor"))
+    assert lines[at - 1].startswith("#") and "touch" in " ".join(lines[at - 3:at]).lower()
 
 
 def test_a_minimised_kiosk_goes_back_to_fullscreen(qtbot, make_window) -> None:
