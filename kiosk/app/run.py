@@ -76,7 +76,7 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
         window.resize(1280, 720)
         window.show()
     else:
-        window.showFullScreen()
+        window.fill_screen()
     code = int(app.exec())
     dispose(window.parts)
     return EXIT_RESTART if window.parts.restart else code

@@ -24,6 +24,7 @@ def test_close_is_refused(window: MainWindow) -> None:
     (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_D, Qt.KeyboardModifier.MetaModifier),  # Super+D: "show desktop", or a "d" typed
 ])
 def test_escape_keys_neither_close_nor_reach_widgets(qtbot, window: MainWindow, key, mods) -> None:
     # A shortcut that would close the window if the key got through, and a
@@ -54,6 +55,8 @@ def test_blocked_key_table() -> None:
     assert not is_blocked_key(Qt.Key.Key_F4.value, 0)
     assert not is_blocked_key(Qt.Key.Key_Q.value, 0)  # typing a q is fine
     assert not is_blocked_key(Qt.Key.Key_W.value, alt)
+    assert is_blocked_key(Qt.Key.Key_D.value, Qt.KeyboardModifier.MetaModifier.value)
+    assert not is_blocked_key(Qt.Key.Key_D.value, Qt.KeyboardModifier.ShiftModifier.value)
 
 
 def test_no_context_menu(qtbot, window: MainWindow) -> None:
