@@ -41,17 +41,6 @@ def test_build_refuses_a_broken_config(qapp, tmp_path) -> None:
         kiosk_app.build(bad, tmp_path)
 
 
-@pytest.mark.parametrize("env, platform, expected", [
-    ({}, "linux", False),
-    ({"DISPLAY": ":0"}, "linux", True),
-    ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
-    ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
-    ({}, "win32", True),
-])
-def test_has_display(env, platform, expected) -> None:
-    assert kiosk_app.has_display(env, platform) is expected
-
-
 def test_run_gui_without_display_says_how_in_one_line() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     proc = _run("""
