@@ -116,6 +116,17 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 5) 
     return proc.returncode
 
 
+@pytest.fixture
+def keep_shot() -> Callable[[Path, str], None]:
+    """``keep_shot(png, name)``: copy a screenshot to $KIOSK_SYSTEM_SHOTS (when set) to look at later."""
+    def keep(png: Path, name: str) -> None:
+        folder = os.environ.get("KIOSK_SYSTEM_SHOTS")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            shutil.copy(png, Path(folder) / name)
+    return keep
+
+
 # ---------------------------------------------------------------- X11
 
 
@@ -146,7 +157,7 @@ class XServer:
 
 
 def xwd_to_png(xwd: Path, png: Path) -> None:
-    """Read a 24/32-bit ZPixmap xwd dump (what xwd writes for Xvfb) and save it as PNG."""
+    """Read a 24/32-bit ZPixmap xwd dump (what xwd writes of Xvfb's screen) and save it as PNG."""
     import struct
 
     from PySide6.QtGui import QImage
@@ -156,9 +167,9 @@ def xwd_to_png(xwd: Path, png: Path) -> None:
     header_size, width, height = header[0], header[4], header[5]
     bytes_per_line, ncolors = header[12], header[19]
     start = header_size + ncolors * 12
-    assert header[11] == 32 and header[7] == 0, "expected 32 bits per pixel, least significant byte first"
-    image = QImage(data[start:start + bytes_per_line * height], width, height, bytes_per_line,
-                   QImage.Format.Format_RGB32)
+    formats = {32: QImage.Format.Format_RGB32, 24: QImage.Format.Format_BGR888}
+    assert header[11] in formats and header[7] == 0, "expected 24 or 32 bits per pixel, least significant byte first"
+    image = QImage(data[start:start + bytes_per_line * height], width, height, bytes_per_line, formats[header[11]])
     image.copy().save(str(png))
 
 
@@ -344,7 +355,8 @@ def cage(kiosk_user, tmp_path) -> Iterator[Callable[..., Cage]]:  # noqa: ANN001
         with open(log, "wb") as out:
             proc = subprocess.Popen(["cage", "-r", "-r", "--", *argv], env=full, user=kiosk_user.pw_uid,
                                     group=kiosk_user.pw_gid, extra_groups=[], stdin=stdin,
-                                    stdout=stdout if stdout is not None else out, stderr=out, cwd=runtime)
+                                    stdout=stdout if stdout is not None else out, stderr=out, cwd=runtime,
+                                    text=stdout is not None)
         wait_for(lambda: proc.poll() is not None or (runtime / "wayland-0").exists(), 15, "cage's socket")
         assert proc.poll() is None, f"cage exited: {log.read_text(errors='replace')[-2000:]}"
         made = Cage(proc, kiosk_user, runtime, {**full, "WAYLAND_DISPLAY": "wayland-0"}, log)

@@ -72,7 +72,7 @@ def test_twenty_starts_all_come_up_full_size_at_the_right_scale(xvfb, openbox, s
 
 
 @pytest.mark.parametrize("wm", [False, True], ids=["no-wm", "openbox"])
-def test_the_kiosk_follows_a_monitor_plugged_in_and_out(x_kiosk, wm) -> None:
+def test_the_kiosk_follows_a_monitor_plugged_in_and_out(x_kiosk, tmp_path, keep_shot, wm) -> None:
     need("xrandr")
     x, kiosk = x_kiosk(wm)
     assert full_size(x, kiosk.state())
@@ -81,6 +81,7 @@ def test_the_kiosk_follows_a_monitor_plugged_in_and_out(x_kiosk, wm) -> None:
     state = kiosk.wait_state(lambda s: s["geometry"] == [0, 0, 1280, 720] and s["scale"] == 0.65, 10,
                              "the kiosk on the new 1280x720 monitor at scale 0.65")
     assert state["screen"] == "kiosk-test" and not state["portrait"]
+    keep_shot(x.screenshot(tmp_path / "720.png"), f"x11-{'openbox' if wm else 'no-wm'}-monitor-1280x720.png")
     # Unplugged: back on the whole of the first screen, at its scale.
     x.run("xrandr", "--delmonitor", "kiosk-test")
     kiosk.wait_state(lambda s: full_size(x, s) and not s["portrait"], 10, "the kiosk back on the 1920x1080 screen")
@@ -89,6 +90,7 @@ def test_the_kiosk_follows_a_monitor_plugged_in_and_out(x_kiosk, wm) -> None:
     state = kiosk.wait_state(lambda s: s["geometry"] == [0, 0, 720, 1080] and s["portrait"], 10,
                              "the kiosk in portrait on the portrait monitor")
     assert state["scale"] == state["expected_scale"] == 0.55  # layout_for(720, 1080)
+    keep_shot(x.screenshot(tmp_path / "portrait.png"), f"x11-{'openbox' if wm else 'no-wm'}-monitor-720x1080.png")
     x.run("xrandr", "--delmonitor", "kiosk-portrait")
     kiosk.wait_state(lambda s: full_size(x, s) and not s["portrait"], 10, "the kiosk back on the 1920x1080 screen")
 
@@ -121,7 +123,7 @@ def stored_ideas(data_dir: Path) -> list:
 
 
 @pytest.mark.parametrize("wm", [False, True], ids=["no-wm", "openbox"])
-def test_an_idea_typed_on_the_on_screen_keys_is_stored_as_typed(x_kiosk, wm) -> None:
+def test_an_idea_typed_on_the_on_screen_keys_is_stored_as_typed(x_kiosk, tmp_path, keep_shot, wm) -> None:
     x, kiosk = x_kiosk(wm)
     title, text = "Mehr Bänke", "Hallo Jena, mehr Schatten im Park!"
     tap(x, kiosk, "attract_ideas")
@@ -134,6 +136,7 @@ def test_an_idea_typed_on_the_on_screen_keys_is_stored_as_typed(x_kiosk, wm) -> 
     type_on_screen(x, kiosk, title, "ideas_title")
     tap(x, kiosk, "ideas_text")
     type_on_screen(x, kiosk, text, "ideas_text")
+    keep_shot(x.screenshot(tmp_path / "typed.png"), f"x11-{'openbox' if wm else 'no-wm'}-typed-on-screen-keys.png")
     tap(x, kiosk, "ideas_write_next")
     kiosk.wait_state(lambda s: s["step"] == "about", 10, "the about step")
     tap(x, kiosk, "ideas_about_skip")
@@ -151,7 +154,7 @@ CLOSERS = [("Escape",), ("alt+F4",), ("ctrl+w",), ("ctrl+q",), ("super+d",)]
 
 
 @pytest.mark.parametrize("wm", [False, True], ids=["no-wm", "openbox"])
-def test_keys_and_close_requests_leave_the_kiosk_where_it_was(x_kiosk, tmp_path, wm) -> None:
+def test_keys_and_close_requests_leave_the_kiosk_where_it_was(x_kiosk, tmp_path, keep_shot, wm) -> None:
     x, kiosk = x_kiosk(wm)
     tap(x, kiosk, "attract_ideas")
     tap(x, kiosk, "ideas_topic_kompetenzen")
@@ -173,5 +176,7 @@ def test_keys_and_close_requests_leave_the_kiosk_where_it_was(x_kiosk, tmp_path,
         assert kiosk.ask("text", name="ideas_text")["text"] == "Jena", request
         assert kiosk.proc.poll() is None, request
     assert x_geometry(x) == (0, 0, 1920, 1080)
+    shot = x.screenshot(tmp_path / "after.png")
+    keep_shot(shot, f"x11-{'openbox' if wm else 'no-wm'}-write-after-close-requests.png")
     tap(x, kiosk, "kb_exclam")  # and it still takes input after all that
     wait_for(lambda: kiosk.ask("text", name="ideas_text")["text"] == "Jena!", 5, "the key after the requests")

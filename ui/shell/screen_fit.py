@@ -114,7 +114,7 @@ class ScreenFit(QObject):
                 handle.setScreen(screen)
             self._follow(screen)
         want = screen.geometry()
-        if self._window.geometry() != want or not self._window.isFullScreen():
+        if self._window.geometry() != want:  # (cage never grants the fullscreen state: the size is what counts)
             got = self._window.geometry()
             self.corrections += 1
             log.info("window %dx%d%+d%+d, screen %s %dx%d%+d%+d: filling it", got.width(), got.height(),
