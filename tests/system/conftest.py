@@ -243,9 +243,8 @@ def dbus_session() -> Iterator[str]:
 # ---------------------------------------------------------------- the unprivileged user, a venv it can read
 
 
-@pytest.fixture(scope="session")
-def kiosk_user() -> pwd.struct_passwd:
-    """A system user without a home or a login shell, made if it does not exist."""
+def ensure_user() -> pwd.struct_passwd:
+    """The unprivileged test user: a system user without a home or a login shell, made if missing."""
     need("useradd")
     try:
         return pwd.getpwnam(USER)
@@ -255,12 +254,16 @@ def kiosk_user() -> pwd.struct_passwd:
     return pwd.getpwnam(USER)
 
 
+@pytest.fixture(scope="session")
+def kiosk_user() -> pwd.struct_passwd:
+    return ensure_user()
+
+
 def _dependencies() -> list[str]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
 
 
-@pytest.fixture(scope="session")
-def system_python(kiosk_user) -> Path:  # noqa: ANN001
+def ensure_system_python() -> Path:
     """A venv from /usr/bin/python3 with the project's dependencies, readable by every user.
 
     Kept between runs under the temp dir, keyed by the dependencies and the interpreter."""
@@ -289,7 +292,11 @@ def system_python(kiosk_user) -> Path:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def app_tree(kiosk_user) -> Iterator[Path]:  # noqa: ANN001
+def system_python(kiosk_user) -> Path:  # noqa: ANN001
+    return ensure_system_python()
+
+
+def copy_app_tree() -> Path:
     """A copy of the kiosk's source the unprivileged user can read (the checkout may be under /root)."""
     STATE.mkdir(parents=True, exist_ok=True)
     STATE.chmod(0o755)
@@ -300,6 +307,12 @@ def app_tree(kiosk_user) -> Iterator[Path]:  # noqa: ANN001
     shutil.copy(DRIVER, tree / DRIVER.name)
     subprocess.run(["chmod", "-R", "a+rX", str(tree)], check=True)
     tree.chmod(0o755)
+    return tree
+
+
+@pytest.fixture(scope="session")
+def app_tree(kiosk_user) -> Iterator[Path]:  # noqa: ANN001
+    tree = copy_app_tree()
     yield tree
     shutil.rmtree(tree, ignore_errors=True)
 
@@ -337,29 +350,33 @@ class Cage:
         return path
 
 
+def start_cage(user: pwd.struct_passwd, argv: list[str], log: Path, env: dict[str, str] | None = None,
+               stdin: int | None = None, stdout: int | None = None) -> Cage:
+    """cage (headless, pixman, rotated twice, see above) running ``argv`` as ``user``, with a
+    runtime dir of its own; its output and the client's go to ``log`` unless ``stdout`` is given."""
+    need("cage", "Xwayland")
+    runtime = user_dir(user, "xdg-")
+    base = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(runtime), "LANG": "C.UTF-8",
+            "XDG_RUNTIME_DIR": str(runtime), "WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman",
+            "WLR_LIBINPUT_NO_DEVICES": "1", "QT_QPA_PLATFORM": "wayland"}
+    full = {**base, **(env or {})}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(["cage", "-r", "-r", "--", *argv], env=full, user=user.pw_uid, group=user.pw_gid,
+                                extra_groups=[], stdin=stdin, stdout=stdout if stdout is not None else out,
+                                stderr=out, cwd=runtime, text=stdout is not None)
+    wait_for(lambda: proc.poll() is not None or (runtime / "wayland-0").exists(), 15, "cage's socket")
+    assert proc.poll() is None, f"cage exited: {log.read_text(errors='replace')[-2000:]}"
+    return Cage(proc, user, runtime, {**full, "WAYLAND_DISPLAY": "wayland-0"}, log)
+
+
 @pytest.fixture
 def cage(kiosk_user, tmp_path) -> Iterator[Callable[..., Cage]]:  # noqa: ANN001
-    """``cage(argv, env)``: cage (headless, pixman, rotated twice, see above) running ``argv`` as the
-    unprivileged user, with a runtime dir of its own; stopped after the test."""
-    need("cage", "Xwayland")
+    """``cage(argv, env, stdin, stdout)``: :func:`start_cage` as the test user; stopped after the test."""
     started: list[Cage] = []
 
     def make(argv: list[str], env: dict[str, str] | None = None, stdin: int | None = None,
              stdout: int | None = None) -> Cage:
-        runtime = user_dir(kiosk_user, "xdg-")
-        log = tmp_path / f"cage-{len(started)}.log"
-        base = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(runtime), "LANG": "C.UTF-8",
-                "XDG_RUNTIME_DIR": str(runtime), "WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman",
-                "WLR_LIBINPUT_NO_DEVICES": "1", "QT_QPA_PLATFORM": "wayland"}
-        full = {**base, **(env or {})}
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(["cage", "-r", "-r", "--", *argv], env=full, user=kiosk_user.pw_uid,
-                                    group=kiosk_user.pw_gid, extra_groups=[], stdin=stdin,
-                                    stdout=stdout if stdout is not None else out, stderr=out, cwd=runtime,
-                                    text=stdout is not None)
-        wait_for(lambda: proc.poll() is not None or (runtime / "wayland-0").exists(), 15, "cage's socket")
-        assert proc.poll() is None, f"cage exited: {log.read_text(errors='replace')[-2000:]}"
-        made = Cage(proc, kiosk_user, runtime, {**full, "WAYLAND_DISPLAY": "wayland-0"}, log)
+        made = start_cage(kiosk_user, argv, tmp_path / f"cage-{len(started)}.log", env, stdin, stdout)
         started.append(made)
         return made
 
