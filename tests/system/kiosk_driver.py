@@ -103,10 +103,12 @@ def _hook(window):  # noqa: ANN001, ANN202 - MainWindow
 
 def main(argv: list[str]) -> int:
     config, data_dir = argv[1], argv[2]
+    from pathlib import Path
+
     import kiosk.app.run as run
     from kiosk.core.logs import setup_logging
 
-    setup_logging(__import__("pathlib").Path(data_dir))
+    setup_logging(Path(data_dir))
     build = run.build
     run.build = lambda *a, **kw: _hook(build(*a, **kw))
     return run.run_gui(config, data_dir)

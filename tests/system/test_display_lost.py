@@ -66,6 +66,6 @@ def test_a_missing_qt_library_is_one_line_naming_the_package(xvfb, tmp_path) -> 
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("kiosk:")]
-    assert lines == [f"kiosk: Qt's xcb platform plugin needs libxcb-cursor.so.0, which is missing or broken; "
-                     f"install it: apt-get install libxcb-cursor0"]
+    assert lines == ["kiosk: Qt's xcb platform plugin needs libxcb-cursor.so.0, which is missing or broken; "
+                     "install it: apt-get install libxcb-cursor0"]
     assert "Traceback" not in proc.stderr and "qt.qpa" not in proc.stderr

@@ -8,7 +8,6 @@ where it was through the keys and requests that would close or hide an ordinary 
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 
