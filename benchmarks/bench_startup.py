@@ -11,7 +11,13 @@ from kiosk.core.seed, stored in one transaction with Store.add_many; seeded samp
 start withheld, which does not matter for a start) is measured in the same
 runs, alternating with the other two, and reported beside the empty start.
 
-    PYTHONPATH=. python benchmarks/bench_startup.py [--runs 7] [--skip-100k]
+The real display stacks (--stacks): the same two children on one Xvfb server (1920x1080,
+no window manager) and inside one cage (wlroots headless, 1280x720, as the unprivileged
+test user with a venv of /usr/bin/python3; needs root), both shown fullscreen there the way
+``kiosk run`` shows them (the kiosk through ``MainWindow.fill_screen``). The display server
+is started once per stack, outside the measured time; it uses tests/system/conftest.py's harness.
+
+    PYTHONPATH=. python benchmarks/bench_startup.py [--runs 7] [--skip-100k] [--stacks xvfb,cage]
 """
 
 from __future__ import annotations
@@ -72,14 +78,25 @@ KIOSK = _REPORT + textwrap.dedent("""
     app.exec()
 """)
 
+# On a real display server: fullscreen, as `kiosk run` shows it (the floor: the screen's geometry, fullscreen).
+BARE_FULL = BARE.replace("w.resize(1920, 1080)\nw.show()",
+                         "w.setGeometry(app.primaryScreen().geometry())\nw.showFullScreen()")
+KIOSK_FULL = KIOSK.replace("w.resize(1920, 1080)\nw.show()", "w.fill_screen()")
+assert BARE_FULL != BARE and KIOSK_FULL != KIOSK
 
-def run(code: str, data_dir: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BENCH_DATA": data_dir,
-           "PYTHONPATH": str(REPO), "BENCH_T0": "", "PYTHONPYCACHEPREFIX": PYCACHE}
+
+def run(code: str, data_dir: str, stack: dict | None = None) -> dict:
+    """One child from spawn to first paint; ``stack``: env, python, pythonpath, user of a real display."""
+    stack = stack or {}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **stack.get("env", {}), "BENCH_DATA": data_dir,
+           "PYTHONPATH": stack.get("pythonpath", str(REPO)), "BENCH_T0": "",
+           "PYTHONPYCACHEPREFIX": stack.get("pycache", PYCACHE)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    user = stack.get("user")
+    ids = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []} if user else {}
     env["BENCH_T0"] = repr(time.time())
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-                          cwd=REPO)
+    proc = subprocess.run([stack.get("python", sys.executable), "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=stack.get("cwd", REPO), **ids)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -97,11 +114,62 @@ def seed_100k(data_dir: str) -> int:
         return store.count()
 
 
+def measure_stack(name: str, runs: int) -> None:
+    """Bare window against the kiosk on one real display server, alternating, medians."""
+    sys.path.insert(0, str(REPO / "tests" / "system"))
+    import conftest as harness  # noqa: PLC0415 - the system tests' harness: Xvfb, cage, the test user
+
+    harness.unavailable = lambda reason: (_ for _ in ()).throw(SystemExit(f"{name}: {reason}"))
+    stop: list = []
+    try:
+        if name == "xvfb":
+            x = harness.start_xvfb(1920, 1080)
+            stop.append(x.proc)
+            stack = {"env": {**x.env, "QT_QPA_PLATFORM": "xcb"}}
+            size = "1920x1080, no window manager"
+            data = tempfile.mkdtemp(prefix="bench-")
+        elif name == "cage":
+            user = harness.ensure_user()
+            python, tree = harness.ensure_system_python(), harness.copy_app_tree()
+            log = Path(tempfile.mkdtemp(prefix="bench-cage-")) / "cage.log"
+            compositor = harness.start_cage(user, ["sleep", "3600"], log)  # the children join it as clients
+            stop.append(compositor.proc)
+            data = str(harness.user_dir(user, "bench-data-"))
+            pycache = harness.user_dir(user, "bench-pycache-")
+            stack = {"env": compositor.env, "python": str(python), "pythonpath": str(tree), "user": user,
+                     "cwd": str(compositor.runtime), "pycache": str(pycache)}
+            size = "1280x720 headless output"
+        else:
+            raise SystemExit(f"unknown stack {name!r}: xvfb or cage")
+        kinds = {"bare": BARE_FULL, "kiosk": KIOSK_FULL}
+        for code in kinds.values():
+            run(code, data, stack)  # warm the page cache and the byte code
+        samples: dict[str, list[dict]] = {k: [] for k in kinds}
+        for _ in range(runs):
+            for kind, code in kinds.items():
+                samples[kind].append(run(code, data, stack))
+    finally:
+        for proc in stop:
+            harness.stop(proc)
+    t = {k: statistics.median(s["t"] for s in v) for k, v in samples.items()}
+    m = {k: statistics.median(s["rss_kb"] for s in v) / 1024 for k, v in samples.items()}
+    print(f"{name} ({size}), fullscreen, {runs} runs each, medians:")
+    for label, kind in (("bare PySide6 window (floor)", "bare"), ("kiosk, empty data dir", "kiosk")):
+        print(f"  {label:32}{t[kind] * 1000:19.1f} ms{t[kind] / t['bare']:8.2f}{m[kind]:13.1f} MB"
+              f"{m[kind] / m['bare']:8.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--skip-100k", action="store_true", help="only the empty start")
+    ap.add_argument("--stacks", default="", help="also on real display servers: xvfb, cage (comma-separated)")
+    ap.add_argument("--only-stacks", action="store_true", help="skip the offscreen measurement")
     args = ap.parse_args(argv)
+    if args.only_stacks:
+        for name in filter(None, args.stacks.split(",")):
+            measure_stack(name, args.runs)
+        return 0
     with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as full:
         if not args.skip_100k:
             t0 = time.perf_counter()
@@ -130,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     print("targets (empty data dir): time ratio <= 2.0, memory ratio <= 2.0")
     lazy = samples["kiosk"][-1]["lazy"]
     print(f"modules loaded before paint among requests/qrcode/qtawesome: {lazy or 'none'}")
+    for name in filter(None, args.stacks.split(",")):
+        measure_stack(name, args.runs)
     return 0
 
 

@@ -8,8 +8,9 @@ and runs it. The only place above the core that knows every part (ui, sync, core
 """
 
 from kiosk.app.build import SCREENS, Parts, build, close, dispose, finish_building
-from kiosk.app.run import EXIT_RESTART, has_display, restart_process, run_gui
+from kiosk.app.display import EXIT_DISPLAY_LOST
+from kiosk.app.run import EXIT_RESTART, restart_process, run_gui
 from kiosk.app.stores import StoreSlot, store_factory
 
-__all__ = ["EXIT_RESTART", "SCREENS", "Parts", "StoreSlot", "build", "close", "dispose", "finish_building",
-           "has_display", "restart_process", "run_gui", "store_factory"]
+__all__ = ["EXIT_DISPLAY_LOST", "EXIT_RESTART", "SCREENS", "Parts", "StoreSlot", "build", "close", "dispose", "finish_building",
+           "restart_process", "run_gui", "store_factory"]

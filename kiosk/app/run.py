@@ -1,4 +1,4 @@
-"""Running the kiosk: the QApplication, fullscreen, the event loop, the exit code."""
+"""Running the kiosk: the display, the QApplication, fullscreen, the event loop, the exit code."""
 
 from __future__ import annotations
 
@@ -7,23 +7,27 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app.build import build, dispose
+from kiosk.app.display import EXIT_DISPLAY_LOST, NO_DISPLAY, preflight, watch_display
 from kiosk.app.scale import SCALE_ENV, current_factor, restart_needed
-from kiosk.core.config import Config, ConfigError
+from kiosk.app.service import ServiceNotifier
+from kiosk.core.config import Config, ConfigError, find_config, load_config
+from kiosk.core.logs import to_file
 from kiosk.core.paths import APP_NAME
 
 log = logging.getLogger("kiosk.app")
 
-HEADLESS_HINT = ("kiosk: no display found (DISPLAY and WAYLAND_DISPLAY are unset); to run without a "
-                 "screen use QT_QPA_PLATFORM=offscreen kiosk run, or xvfb-run kiosk run")
+HEADLESS_HINT = NO_DISPLAY
 
 EXIT_RESTART = 3
 """run_gui's exit code when staff chose "restart": ``kiosk run`` re-executes itself
 (:func:`restart_process`); a service manager can also restart on it
 (systemd: ``RestartForceExitStatus=3``)."""
+
+__all__ = ["EXIT_DISPLAY_LOST", "EXIT_RESTART", "HEADLESS_HINT", "restart_process", "run_gui"]
 
 
 def restart_process() -> None:
@@ -67,11 +71,11 @@ def _restart_when_rescaled(app: QApplication, window) -> None:  # noqa: ANN001 -
     app.primaryScreen().geometryChanged.connect(check)
 
 
-def has_display(environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform) -> bool:
-    """False where Qt would abort for want of a display (Linux without X, Wayland or a QPA choice)."""
-    if not platform.startswith("linux"):
-        return True
-    return any(environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+def _config_problems(exc: ConfigError) -> int:
+    print("kiosk: the configuration has problems, not starting:", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 2
 
 
 def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, windowed: bool = False,
@@ -79,21 +83,31 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
     """Run the kiosk until staff exit it. Returns the process exit code.
 
     :data:`EXIT_RESTART` means staff chose "restart" (the caller re-runs or re-executes).
+    1: no display, or Qt's platform plugin cannot load (one line says which package is missing).
+    2: the configuration is broken. When the display goes away under the running kiosk the
+    process leaves with :data:`EXIT_DISPLAY_LOST` (:func:`kiosk.app.display.watch_display`).
     ``quit_after_s``: leave like "exit kiosk" after that many seconds (smoke runs).
     """
-    if not has_display():
-        print(HEADLESS_HINT, file=sys.stderr)
-        return 1
+    try:
+        cfg = config if isinstance(config, Config) else load_config(find_config(str(config) if config else None))
+    except ConfigError as exc:
+        return _config_problems(exc)
+    if QApplication.instance() is None:
+        platform, problem = preflight(cfg.kiosk.display)
+        if problem:
+            print(problem, file=sys.stderr)
+            to_file(log, logging.ERROR, problem.removeprefix("kiosk: "))
+            return 1
+        if platform and not os.environ.get("QT_QPA_PLATFORM"):
+            os.environ["QT_QPA_PLATFORM"] = platform  # Qt alone would take X11 (Xwayland) under cage
+        watch_display()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     if not windowed:
         _start_scaled(app)  # returns only when the screen needs no other scale factor
     try:
-        window = build(config, data_dir, windowed=windowed)
+        window = build(cfg, data_dir, windowed=windowed)
     except ConfigError as exc:
-        print("kiosk: the configuration has problems, not starting:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
+        return _config_problems(exc)
     except OSError as exc:
         print(f"kiosk: cannot start: {exc}", file=sys.stderr)
         return 1
@@ -105,6 +119,13 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
     heartbeat = QTimer(window)
     heartbeat.start(300)
     heartbeat.timeout.connect(lambda: None)
+    window.first_painted.connect(lambda: log.info(
+        "first paint: %dx%d on %s (%s), scale %s", window.width(), window.height(), app.platformName(),
+        window.screen().name(), window.layout_scale))
+    # Leave when the window closed, even one a window manager had hidden or that a screen
+    # change had unmapped: Qt quits on "last window closed" only for a window still visible.
+    window.closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    ServiceNotifier(window)  # READY=1 after the first paint, WATCHDOG=1 from this thread
     if quit_after_s is not None:
         QTimer.singleShot(int(quit_after_s * 1000), window.exit_kiosk)
     if windowed:
@@ -112,7 +133,7 @@ def run_gui(config: str | Path | Config | None, data_dir: str | Path | None, *, 
         window.show()
     else:
         _restart_when_rescaled(app, window)
-        window.showFullScreen()
+        window.fill_screen()
     code = int(app.exec())
     dispose(window.parts)
     return EXIT_RESTART if window.parts.restart else code

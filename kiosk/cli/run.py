@@ -19,6 +19,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     setup_logging(directory, logging.DEBUG if args.verbose else logging.INFO)
     log.info("starting kiosk %s, config %s, data dir %s", __version__, config.source, directory)
+    from kiosk.core.terminal import volatile_reason
+
+    reason = volatile_reason(directory)
+    if reason:
+        log.warning("%s", reason)
     from kiosk.app import EXIT_RESTART, restart_process, run_gui
 
     code = run_gui(config, directory, windowed=args.windowed)

@@ -48,3 +48,11 @@ def setup_logging(data_dir: Path | None, level: int = logging.INFO, *, stderr: b
     setattr(fileh, _HANDLER_TAG, True)
     root.addHandler(fileh)
     return path
+
+
+def to_file(logger: logging.Logger, level: int, message: str) -> None:
+    """Write ``message`` to the log file only (a line already printed on stderr is not printed twice)."""
+    record = logger.makeRecord(logger.name, level, "(kiosk)", 0, message, (), None)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler) and getattr(handler, _HANDLER_TAG, False):
+            handler.handle(record)

@@ -36,6 +36,14 @@ def test_check_config_broken_exits_2_and_names_line(broken_config, capsys):
     assert f"{broken_config}:3: error: kiosk.hide_cursor" in err
 
 
+@pytest.mark.parametrize("key, value", [("display", "hdmi"), ("orientation", "upside-down")])
+def test_check_config_rejects_unknown_display_or_orientation(tmp_path, capsys, key, value):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nlanguages = ["de"]\n{key} = "{value}"\n', encoding="utf-8")
+    assert main(["check-config", "--config", str(path)]) == 2
+    assert f"{path}:3: error: kiosk.{key}: '{value}' is not one of" in capsys.readouterr().err
+
+
 def test_commands_refuse_a_broken_config(broken_config, tmp_path, capsys):
     assert main(["stats", "--config", str(broken_config), "--data-dir", str(tmp_path)]) == 2
     assert "kiosk.hide_cursor" in capsys.readouterr().err
@@ -164,7 +172,9 @@ def test_run_without_a_display_says_how_in_one_line(tmp_path):
     assert proc.returncode == 1
     (line,) = [line for line in proc.stderr.splitlines() if line.startswith("kiosk:")]
     assert "no display" in line and "QT_QPA_PLATFORM=offscreen" in line and "xvfb-run" in line
+    assert "apt-get install xvfb" in line
     assert "Traceback" not in proc.stderr
+    assert "no display" in (tmp_path / "kiosk.log").read_text(encoding="utf-8")  # and in the log
 
 
 def test_run_refuses_a_broken_config_before_any_window(broken_config, tmp_path):

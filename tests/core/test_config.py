@@ -211,6 +211,18 @@ def test_every_problem_is_reported_at_once(tmp_path):
             "staff.pin_hash"} <= keys
 
 
+@pytest.mark.parametrize("key, value", [("orientation", "sideways"), ("display", "x12")])
+def test_unknown_display_or_orientation_is_refused_with_file_and_line(tmp_path, key, value):
+    path = write(tmp_path, f"""\
+        [kiosk]
+        languages = ["de"]
+        {key} = "{value}"
+        """)
+    problem = only(problems(path), f"kiosk.{key}")
+    assert problem.line == 3 and not problem.warning
+    assert str(problem).startswith(f"{path}:3: error: kiosk.{key}: '{value}' is not one of ")
+
+
 def test_message_format_is_file_line_key(tmp_path):
     path = write(tmp_path, "[flows]\ntext_limit = 0\n")
     with pytest.raises(ConfigError) as info:

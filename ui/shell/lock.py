@@ -1,8 +1,10 @@
 """The kiosk lock: an application-wide filter that keeps visitors inside.
 
 It swallows Escape, Alt+F4, Ctrl+Q and Ctrl+W (as key presses and as shortcut
-overrides, so no shortcut bound to them can fire), every context menu, and
-every drag or drop. Closing the window itself is refused by the window.
+overrides, so no shortcut bound to them can fire), every key held with Super
+(the desktop's shortcuts: with no window manager to take Super+D it would type
+a "d"), every context menu, and every drag or drop. Closing the window itself
+is refused by the window.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ BLOCKED_EVENTS = frozenset({_E.ContextMenu, _E.DragEnter, _E.DragMove, _E.Drop})
 
 
 def is_blocked_key(key: int, modifiers: int) -> bool:
-    """Escape alone, Alt+F4, Ctrl+Q, Ctrl+W (pure, for tests)."""
-    return (key, modifiers & _MODS) in BLOCKED_KEYS
+    """Escape alone, Alt+F4, Ctrl+Q, Ctrl+W, anything with Super (pure, for tests)."""
+    return bool(modifiers & _M.MetaModifier.value) or (key, modifiers & _MODS) in BLOCKED_KEYS
 
 
 class KioskLock(QObject):

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QMainWindow, QStackedWidget, QWidget
 
 from ui.common.i18n import Language
 from ui.shell.idle import IdleWatcher
+from ui.shell.screen_fit import ScreenFit
 from ui.common.screen import Screen
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._pin_pad: PinPad | None = None
         self._make_pin_pad: Callable[[], PinPad] | None = None
+        self.fit: ScreenFit | None = None
         self._apply_layout(1920, 1080)
 
     # -------------------------------------------------------------- screens
@@ -266,6 +268,13 @@ class MainWindow(QMainWindow):
     def pin_pad_closed(self) -> None:
         self._update_idle()
 
+    def fill_screen(self) -> None:
+        """Show the kiosk on the whole of its screen and keep it there (:class:`ScreenFit`):
+        with or without a window manager, through screen changes and "show desktop"."""
+        if self.fit is None:
+            self.fit = ScreenFit(self, self.relayout, allowed=lambda: not self._exit_allowed)
+        self.fit.show()
+
     def exit_kiosk(self) -> None:
         """Staff chose to leave: the one way this window closes."""
         self._exit_allowed = True
@@ -289,10 +298,27 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._apply_layout(event.size().width(), event.size().height())
+        self.relayout()  # from the real size: event.size() can be a stale one
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self.relayout)  # checked again once shown
+
+    def relayout(self) -> None:
+        """Lay out (scale, portrait, overlays) from the window's size as it is now."""
+        self._apply_layout(self.width(), self.height())
         for overlay in (self._idle_overlay, self._pin_pad):
-            if overlay is not None:
+            if overlay is not None and overlay.geometry() != self.rect():
                 overlay.setGeometry(self.rect())
+
+    @property
+    def layout_scale(self) -> float | None:
+        """The scale the screens are laid out at (1.0 is 1920x1080)."""
+        return self._scale
+
+    @property
+    def portrait(self) -> bool:
+        return bool(self._portrait)
 
     def _apply_layout(self, width: int, height: int) -> None:
         portrait, scale = layout_for(width, height, self.config.kiosk.orientation)
@@ -314,6 +340,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self.relayout()  # the size it painted at is the one to check
         self.first_painted.emit()
         handle = self.windowHandle()  # the first call makes QWindow's Python type: not before the paint
         if handle is not None:

@@ -20,14 +20,14 @@ Import from here: ``from kiosk.core.config import Config, load_config``.
 from kiosk.core.config.load import BUNDLED_CONFIG, CONFIG_ENV, find_config, load_config, load_config_with_warnings
 from kiosk.core.config.parse import (MAX_IDLE_S, ConfigError, ConfigProblem, Path_, format_key, is_loopback,
                                      key_lines, parse_config)
-from kiosk.core.config.sections import (DEFAULT_CONFIG, DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, ORIENTATIONS,
+from kiosk.core.config.sections import (DEFAULT_CONFIG, DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, DISPLAYS, ORIENTATIONS,
                                         AboutConfig, BrandingConfig, Config, ConsentConfig,
                                         EventConfig, FlowsConfig, Goal, IdleConfig, KioskConfig, Localized,
                                         StaffConfig, StorageConfig, SyncConfig, Topic)
 
 __all__ = [
     # the values and their defaults
-    "DEFAULT_CONFIG", "DEFAULT_TOPICS", "DEMO_PIN", "DEMO_PIN_HASH", "ORIENTATIONS",
+    "DEFAULT_CONFIG", "DEFAULT_TOPICS", "DEMO_PIN", "DEMO_PIN_HASH", "DISPLAYS", "ORIENTATIONS",
     "AboutConfig", "BrandingConfig", "Config", "ConsentConfig", "EventConfig", "FlowsConfig", "Goal", "IdleConfig",
     "KioskConfig", "Localized", "StaffConfig", "StorageConfig", "SyncConfig", "Topic",
     # parsing and validation

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from kiosk.core.catalogue import LANGUAGE_CODE, available, search_path
 from kiosk.core.catalogue import find as find_catalogue
-from kiosk.core.config.sections import (DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, ORIENTATIONS,
+from kiosk.core.config.sections import (DEFAULT_TOPICS, DEMO_PIN, DEMO_PIN_HASH, DISPLAYS, ORIENTATIONS,
                                         BrandingConfig, Config, Localized, Topic)
 
 
@@ -245,7 +245,9 @@ def _check(cfg: Config, probs: _Problems) -> None:
     if cfg.kiosk.default_language not in langs:
         probs.add(("kiosk", "default_language"), f"'{cfg.kiosk.default_language}' is not one of kiosk.languages")
     if cfg.kiosk.orientation not in ORIENTATIONS:
-        probs.add(("kiosk", "orientation"), f"must be one of {', '.join(ORIENTATIONS)}")
+        probs.add(("kiosk", "orientation"), f"'{cfg.kiosk.orientation}' is not one of {', '.join(ORIENTATIONS)}")
+    if cfg.kiosk.display not in DISPLAYS:
+        probs.add(("kiosk", "display"), f"'{cfg.kiosk.display}' is not one of {', '.join(DISPLAYS)}")
     for name in ("id",):
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", getattr(cfg.kiosk, name)):
             probs.add(("kiosk", name), "must be 1-64 letters, digits, '.', '_' or '-'")

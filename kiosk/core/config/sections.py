@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ORIENTATIONS = ("landscape", "portrait", "auto")
+DISPLAYS = ("auto", "wayland", "x11")
+"""``[kiosk] display``: which display server Qt talks to (see kiosk.app.display)."""
 
 # A PIN everyone knows from the README. `check-config` warns while it is in use.
 DEMO_PIN = "1234"
@@ -66,6 +68,9 @@ class KioskConfig:
     languages: tuple[str, ...] = ("de", "en")
     default_language: str = "de"
     orientation: str = "auto"
+    display: str = "auto"
+    """auto: Wayland when WAYLAND_DISPLAY is set, else X11 (DISPLAY); wayland or x11 insist on one.
+    QT_QPA_PLATFORM in the environment wins over it."""
     hide_cursor: bool = False
     locale_dir: str = ""
     """A folder of the city's own message catalogues (``LANG.po``), relative to kiosk.toml;

@@ -24,6 +24,7 @@ def test_close_is_refused(window: MainWindow) -> None:
     (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_D, Qt.KeyboardModifier.MetaModifier),  # Super+D: "show desktop", or a "d" typed
 ])
 def test_escape_keys_neither_close_nor_reach_widgets(qtbot, window: MainWindow, key, mods) -> None:
     # A shortcut that would close the window if the key got through, and a
@@ -54,6 +55,8 @@ def test_blocked_key_table() -> None:
     assert not is_blocked_key(Qt.Key.Key_F4.value, 0)
     assert not is_blocked_key(Qt.Key.Key_Q.value, 0)  # typing a q is fine
     assert not is_blocked_key(Qt.Key.Key_W.value, alt)
+    assert is_blocked_key(Qt.Key.Key_D.value, Qt.KeyboardModifier.MetaModifier.value)
+    assert not is_blocked_key(Qt.Key.Key_D.value, Qt.KeyboardModifier.ShiftModifier.value)
 
 
 def test_no_context_menu(qtbot, window: MainWindow) -> None:
@@ -83,7 +86,10 @@ def test_hidden_cursor_when_configured(make_window, jena_config) -> None:
     assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
 
 
-def test_cursor_visible_by_default(window: MainWindow) -> None:
+def test_cursor_visible_when_not_hidden(make_window, jena_config) -> None:
+    import dataclasses
+
+    make_window(kiosk=dataclasses.replace(jena_config.kiosk, hide_cursor=False))
     cursor = QApplication.overrideCursor()
     assert cursor is None or cursor.shape() != Qt.CursorShape.BlankCursor
 
@@ -109,6 +115,15 @@ def test_layout_switches_on_aspect_ratio(qtbot, window: MainWindow) -> None:
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: attract.property("portrait") is False)
     qtbot.waitUntil(lambda: attract.ideas.x() > attract.title.geometry().right())
+
+
+def test_the_bundled_config_hides_the_cursor_and_says_why(jena_config) -> None:
+    from kiosk.core.config import BUNDLED_CONFIG
+
+    assert jena_config.kiosk.hide_cursor is True
+    lines = BUNDLED_CONFIG.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("hide_cursor"))
+    assert lines[at - 1].startswith("#") and "touch" in " ".join(lines[at - 3:at]).lower()
 
 
 def test_a_minimised_kiosk_goes_back_to_fullscreen(qtbot, make_window) -> None:
