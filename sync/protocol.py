@@ -250,7 +250,11 @@ def check_endpoint(endpoint: str, *, allow_plain_http: bool = False) -> str:
     ``https://`` always; ``http://`` only for a loopback host or when the
     configuration explicitly allows plain HTTP (a closed network).
     """
-    parts = urlsplit(endpoint.strip())
+    try:
+        parts = urlsplit(endpoint.strip())
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise EndpointError(f"sync endpoint {endpoint!r} is not a URL that can be read") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise EndpointError(f"sync endpoint must be an https:// URL, got {endpoint!r}")
     if parts.query or parts.fragment:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import getpass
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
+from kiosk.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, read_secret
 from sync.protocol import Limits
 
 
@@ -114,12 +113,7 @@ def cmd_add_token(args: argparse.Namespace) -> int:
 def cmd_set_staff_password(args: argparse.Namespace) -> int:
     from sync.receiver import set_staff_password
 
-    if args.stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("New staff password for the receiver: ")
-        if getpass.getpass("Repeat it: ") != password:
-            raise CommandError("the two passwords differ; nothing changed", EXIT_USAGE)
+    password = read_secret("staff password for the receiver", from_stdin=args.stdin)
     try:
         set_staff_password(_receiver_dir(args), password)
     except ValueError as exc:
@@ -162,7 +156,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     t.add_argument("kiosk_id")
     t.set_defaults(func=cmd_add_token)
     s = nested_sub.add_parser("set-staff-password", parents=[nested], help="set the password of the staff page")
-    s.add_argument("--stdin", action="store_true", help="read it from standard input (scripts)")
+    s.add_argument("--stdin", action="store_true", help="read it from standard input (the default when it is not a terminal)")
     s.set_defaults(func=cmd_set_staff_password)
     i = nested_sub.add_parser("import", parents=[nested],
                               help="import a kiosk's USB export bundle (idempotent: twice adds nothing twice)")
