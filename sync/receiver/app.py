@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 import kiosk
 from kiosk.core.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
@@ -30,13 +31,11 @@ from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
 from sync.receiver.errors import ApiError
+from sync.receiver.framing import FramingGuard
 from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
 
 access_log = logging.getLogger("sync.receiver.access")
-
-# A body this much over a limit is still read (and dropped) so the client sees the 413;
-# beyond it the connection is closed instead.
-DRAIN_FACTOR = 4
+log = logging.getLogger("sync.receiver")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,27 +48,20 @@ class ReceiverSettings:
     """A kiosk.toml whose topic and goal titles label the bundle's ``ideas.csv`` (else ids only)."""
 
 
-class _TooLarge(Exception):
-    pass
-
-
 async def _read_body(request: Request, limit: int, what: str) -> bytes:
-    """The request body, or ApiError 413 when it is larger than *limit* bytes."""
+    """The request body, or ApiError 413 as soon as it is known to be larger than *limit* bytes:
+    from its declared length before a byte of it is read, else when the bytes read pass it.
+    The connection is closed then (``sync.receiver.framing``), so the rest is never read."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit * DRAIN_FACTOR + 65536:
-        raise ApiError(413, f"{what} is {declared} bytes; the limit is {limit}", what,
-                       headers={"Connection": "close"})
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"{what} is {declared} bytes; the limit is {limit}", what)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
-        elif size > limit * DRAIN_FACTOR + 65536:
-            raise ApiError(413, f"{what} is over the limit of {limit} bytes", what,
-                           headers={"Connection": "close"})
-    if size > limit:
-        raise ApiError(413, f"{what} is {size} bytes; the limit is {limit}", what)
+        if size > limit:
+            raise ApiError(413, f"{what} is over the limit of {limit} bytes", what)
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -148,6 +140,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     app.state.store = store
     app.state.limits = limits
     app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(FramingGuard)  # added last: the outermost, it sees every request first
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -157,6 +150,15 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(error_body(str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # A kiosk on bad Wi-Fi drops connections mid-upload all the time: one line, no traceback.
+        # Nothing was stored (a body is stored only once it is whole); the kiosk sends it again.
+        log.info("client went away before its request body was complete: %s %s", request.method,
+                 request.url.path[:200])
+        return JSONResponse(error_body("the connection closed before the body was complete", "(body)"),
+                            status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -244,8 +246,10 @@ def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, 
     """Validate one submission's JSON and store it; raises ApiError with the field at fault."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(422, f"malformed JSON ({exc})", "(body)") from None
+    except ValueError as exc:  # also UnicodeDecodeError, and an integer of more than 4300 digits
+        raise ApiError(422, f"malformed JSON ({str(exc)[:200]})", "(body)") from None
+    except RecursionError:
+        raise ApiError(422, "malformed JSON (nested too deeply)", "(body)") from None
     if not isinstance(data, dict):
         raise ApiError(422, "must be a JSON object", "(body)")
     too_long = text_over_limit(data, limits)
@@ -253,6 +257,9 @@ def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, 
         raise ApiError(413, f"longer than {limits.max_text_chars} characters", too_long)
     if data.get("id") != submission_id:
         raise ApiError(422, "does not match the id in the URL", "id")
+    if data.get("kiosk_id") != delivered_by:
+        raise ApiError(422, f"is not the kiosk of this token ({delivered_by}); each kiosk delivers with "
+                            "its own token (kiosk receiver add-token KIOSK_ID)", "kiosk_id")
     try:
         digests = wire_blob_digests(data)
         blobs = {d: b for d in set(digests) if (b := store.read_blob(d)) is not None}

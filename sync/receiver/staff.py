@@ -72,7 +72,7 @@ td,th{{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:lef
 <body><h1>What arrived</h1>
 <p>{store.count()} submissions in total. <a href="staff/export.zip">Download everything (ZIP)</a></p>
 <h2>Per kiosk</h2>
-<table><tr><th>Kiosk</th><th>Ideas</th><th>Drawings</th><th>Last received</th></tr>{rows}</table>
+<table><tr><th>Delivered by</th><th>Ideas</th><th>Drawings</th><th>Last received</th></tr>{rows}</table>
 <h2>Latest {latest}</h2>
 <table><tr><th>Received</th><th>Kiosk</th><th>Kind</th><th>Topic</th><th>Title</th><th>Text</th>
 <th>Drawing</th><th>Code</th></tr>{''.join(items)}</table>
