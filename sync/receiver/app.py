@@ -32,6 +32,7 @@ from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
 from sync.receiver.errors import ApiError
 from sync.receiver.framing import FramingGuard
+from sync.receiver.login_limiter import LimiterSettings, LoginLimiter
 from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
 
 access_log = logging.getLogger("sync.receiver.access")
@@ -46,6 +47,8 @@ class ReceiverSettings:
     """The ``kiosk_id`` in the manifest of the staff's bundle download (the receiver is not a kiosk)."""
     titles_from: Path | None = None
     """A kiosk.toml whose topic and goal titles label the bundle's ``ideas.csv`` (else ids only)."""
+    login: LimiterSettings = field(default_factory=LimiterSettings)
+    """How staff password checks are bounded and throttled (``sync.receiver.login_limiter``)."""
 
 
 async def _read_body(request: Request, limit: int, what: str) -> bytes:
@@ -117,6 +120,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     store = ReceiverStore(data_dir)
     tokens = TokenRegistry(data_dir / TOKENS_FILE)
     staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
+    limiter = LoginLimiter(staff_password.verify, remembered=staff_password.remembers, settings=settings.login)
     limits = settings.limits
 
     # Disk work (hashing, fsync, SQLite) runs on this pool, off the event loop. A plain
@@ -134,6 +138,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             yield
         finally:
             executor.shutdown(wait=True)
+            limiter.close()
 
     app = FastAPI(title="Smart-City-Fest receiver", version=kiosk.__version__,
                   docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
@@ -232,7 +237,8 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         return JSONResponse(receipt)
 
     from sync.receiver.staff import add_staff_routes, load_titles  # staff pages beside the API
-    add_staff_routes(app, store, staff_password, name=settings.name, titles=load_titles(settings.titles_from))
+    add_staff_routes(app, store, staff_password, limiter, name=settings.name,
+                     titles=load_titles(settings.titles_from))
     return app
 
 
