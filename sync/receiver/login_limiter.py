@@ -14,9 +14,14 @@ memory or a brute-force search. :class:`LoginLimiter` sits in front of any passw
   ``burst``), so a crowd of addresses cannot do together what one may not; beyond it, 503
   with ``Retry-After``.
 - **Concurrency and memory**: at most ``max_concurrent`` checks run at once, on an executor
-  of that many threads, and at most ``max_waiting`` wait for one; beyond, 503 with
-  ``Retry-After``. Memory is bounded by ``max_concurrent`` x the hash's memory cost, and
-  the table of clients by ``max_clients``.
+  of that many threads; one more is answered 503 with ``Retry-After`` at once (nothing
+  queues). A check counts until its thread is done, also when its client went away.
+  Memory is bounded by ``max_concurrent`` x the hash's memory cost, and the table of
+  clients by ``max_clients``.
+
+A refused attempt is answered after a pause of ``refuse_pause_s`` (1 s, on the event loop, no
+thread): a client that ignores ``Retry-After`` and asks again at once gets at most one answer a
+second per connection, so a crowd of them cannot keep the receiver busy with cheap refusals.
 
 What is logged: the client's address, how many wrong passwords in a row, lockouts; never a
 password or anything derived from one.
@@ -27,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -39,11 +45,7 @@ log = logging.getLogger("sync.receiver.login")
 @dataclass(frozen=True, slots=True)
 class LimiterSettings:
     max_concurrent: int = 2
-    """Password hashes computed at once (argon2: 64 MiB each)."""
-    max_waiting: int = 8
-    """Checks that may wait for a free slot; one more is answered 503."""
-    wait_s: float = 2.0
-    """How long a check waits for a slot before it is answered 503."""
+    """Password hashes computed at once (argon2: 64 MiB each); one more is answered 503."""
     free_failures: int = 3
     """Wrong passwords in a row a client may send before it has to wait."""
     base_delay_s: float = 1.0
@@ -59,6 +61,8 @@ class LimiterSettings:
     """A client's wrong passwords are forgotten this long after its last one."""
     max_clients: int = 10_000
     """Clients remembered at once (the least recently seen is forgotten first)."""
+    refuse_pause_s: float = 1.0
+    """How long a refused attempt waits for its answer (at most its ``Retry-After``)."""
 
 
 class Refused(Exception):
@@ -93,8 +97,8 @@ class LoginLimiter:
         self._clients: OrderedDict[str, _Client] = OrderedDict()
         self._tokens = float(settings.burst)
         self._refilled = clock()
-        self._slots = asyncio.Semaphore(settings.max_concurrent)
-        self._waiting = 0
+        self._running = 0
+        self._running_lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=settings.max_concurrent, thread_name_prefix="password-check")
         self._recent_failures: deque[float] = deque(maxlen=10_000)
         self._reported_at = float("-inf")
@@ -109,12 +113,16 @@ class LoginLimiter:
             Refused: this client must wait (429), or the service is at its bound (503).
         """
         now = self._clock()
-        self._client_may_try(client, now)
-        if self._remembered is not None and self._remembered(password):
-            self._clients.pop(client, None)
-            return True
-        self._take_token(now)
-        ok = await self._verify_bounded(password)
+        try:
+            self._client_may_try(client, now)
+            if self._remembered is not None and self._remembered(password):
+                self._clients.pop(client, None)
+                return True
+            self._take_token(now)
+            ok = await self._verify_bounded(password)
+        except Refused as exc:
+            await asyncio.sleep(min(self.settings.refuse_pause_s, exc.retry_after))
+            raise
         if ok:
             if self._clients.pop(client, None) is not None:
                 log.info("right staff password from %s after wrong ones; its record is cleared", client)
@@ -147,23 +155,21 @@ class LoginLimiter:
         self._tokens -= 1.0
 
     async def _verify_bounded(self, password: str) -> bool:
-        s = self.settings
-        if not self._slots.locked():
-            await self._slots.acquire()  # free: taken at once, without waiting
-        elif self._waiting >= s.max_waiting:
-            raise Refused(503, 1, "too many password checks at once; try again shortly")
-        else:
-            self._waiting += 1
-            try:
-                await asyncio.wait_for(self._slots.acquire(), timeout=s.wait_s)
-            except TimeoutError:
-                raise Refused(503, 1, "too many password checks at once; try again shortly") from None
-            finally:
-                self._waiting -= 1
+        with self._running_lock:
+            if self._running >= self.settings.max_concurrent:
+                raise Refused(503, 1, "too many password checks at once; try again shortly")
+            self._running += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, self._verify, password)
-        finally:
-            self._slots.release()
+            job = self._executor.submit(self._verify, password)
+        except BaseException:
+            self._done()
+            raise
+        job.add_done_callback(self._done)  # when the thread is done, even if nobody waits any more
+        return await asyncio.wrap_future(job)
+
+    def _done(self, _job: object = None) -> None:
+        with self._running_lock:
+            self._running -= 1
 
     # ------------------------------------------------------------------ bookkeeping
 

@@ -31,6 +31,7 @@ class Clock:
 
 
 def limiter(clock: Clock, **settings) -> LoginLimiter:
+    settings.setdefault("refuse_pause_s", 0.0)
     return LoginLimiter(lambda pw: pw == RIGHT, settings=LimiterSettings(**settings), clock=clock)
 
 
@@ -78,7 +79,7 @@ def test_the_overall_throttle_holds_a_crowd_of_addresses():
     assert attempt(lim, "10.9.9.9", RIGHT) is True
 
 
-def test_checks_run_at_most_max_concurrent_at_once_and_a_full_queue_is_503():
+def test_checks_run_at_most_max_concurrent_at_once_and_one_more_is_503():
     running, peak, gate = [0], [0], threading.Event()
     lock = threading.Lock()
 
@@ -91,8 +92,8 @@ def test_checks_run_at_most_max_concurrent_at_once_and_a_full_queue_is_503():
             running[0] -= 1
         return False
 
-    lim = LoginLimiter(slow_verify, settings=LimiterSettings(max_concurrent=2, max_waiting=3, wait_s=5,
-                                                             rate_per_s=1000, burst=1000))
+    lim = LoginLimiter(slow_verify, settings=LimiterSettings(max_concurrent=2, rate_per_s=1000, burst=1000,
+                                                             refuse_pause_s=0))
 
     async def go() -> list:
         async def one(i: int):
@@ -111,8 +112,51 @@ def test_checks_run_at_most_max_concurrent_at_once_and_a_full_queue_is_503():
         lim.close()
     refused = [r for r in results if isinstance(r, Refused)]
     assert peak[0] == 2
-    assert len(refused) == 3 and all(r.status == 503 and r.retry_after == 1 for r in refused)
-    assert results.count(False) == 5
+    assert len(refused) == 6 and all(r.status == 503 and r.retry_after == 1 for r in refused)
+    assert results.count(False) == 2
+    assert lim._running == 0  # every slot given back
+
+
+def test_a_check_whose_client_left_holds_its_slot_until_its_thread_is_done():
+    gate = threading.Event()
+    lim = LoginLimiter(lambda pw: gate.wait(5) and False,
+                       settings=LimiterSettings(max_concurrent=1, rate_per_s=1000, burst=1000, refuse_pause_s=0))
+
+    async def go() -> bool | Refused:
+        first = asyncio.create_task(lim.check("10.6.0.1", "guess"))
+        await asyncio.sleep(0.1)
+        first.cancel()                      # the client went away; argon2 still runs
+        await asyncio.sleep(0.05)
+        try:
+            return await lim.check("10.6.0.2", "guess")
+        except Refused as exc:
+            return exc
+
+    try:
+        second = asyncio.run(go())
+        assert isinstance(second, Refused) and second.status == 503
+        gate.set()
+        deadline = time.monotonic() + 5
+        while lim._running and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert lim._running == 0
+    finally:
+        gate.set()
+        lim.close()
+
+
+def test_a_refused_attempt_is_answered_after_a_pause_that_costs_no_thread():
+    lim = LoginLimiter(lambda pw: False, settings=LimiterSettings(rate_per_s=0.001, burst=0, refuse_pause_s=0.3))
+
+    async def go() -> tuple[float, int]:
+        started = time.monotonic()
+        results = await asyncio.gather(*(lim.check(f"10.7.0.{i}", "guess") for i in range(200)),
+                                       return_exceptions=True)
+        return time.monotonic() - started, sum(isinstance(r, Refused) for r in results)
+
+    elapsed, refused = asyncio.run(go())
+    assert refused == 200
+    assert 0.3 <= elapsed < 3.0  # 200 pauses at once, on the event loop: not 200 x 0.3 s
 
 
 def test_a_remembered_password_costs_no_check_and_no_token():
@@ -146,7 +190,8 @@ def test_the_log_names_addresses_and_counts_never_a_password(caplog):
 
 @pytest.fixture
 def guarded_receiver(receiver_dir, staff_password):
-    settings = LimiterSettings(free_failures=3, base_delay_s=30, lockout_failures=6, lockout_s=600)
+    settings = LimiterSettings(free_failures=3, base_delay_s=30, lockout_failures=6, lockout_s=600,
+                               refuse_pause_s=0.2)
     with ReceiverThread(ReceiverSettings(receiver_dir, login=settings)) as r:
         yield r
 
