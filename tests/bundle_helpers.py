@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ def pack(path: Path, members: list[Member], manifest: Any, *,
          compression: int = zipfile.ZIP_DEFLATED) -> Path:
     """Write a ZIP of ``members`` and ``manifest`` (any JSON value, or raw bytes) at ``path``."""
     raw = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
-    with zipfile.ZipFile(path, "w", compression=compression) as zf:
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w", compression=compression) as zf:
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": on purpose
         for member, data in members:
             zf.writestr(member, data)
         zf.writestr("manifest.json", raw)
