@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tracemalloc
 import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.export import BundleItem, BundleMeta, Titles, write_bundle
+from kiosk.core.export import BundleItem, BundleMeta, Titles, VerifyReport, verify_bundle, write_bundle
 
 Member = tuple["str | zipfile.ZipInfo", bytes]
 
@@ -27,6 +28,16 @@ def read_members(path: Path) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         return manifest, [(i.filename, zf.read(i)) for i in zf.infolist() if i.filename != "manifest.json"]
+
+
+def verify_measured(path: Path) -> tuple[VerifyReport, int]:
+    """``verify_bundle``'s report, and the peak of memory Python allocated meanwhile (bytes)."""
+    tracemalloc.start()
+    try:
+        report = verify_bundle(path)
+        return report, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def manifest_for(members: list[Member], like: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
 from sync.receiver.errors import ApiError
-from sync.receiver.framing import FramingGuard
+from sync.receiver.framing import FramingGuard, HttpMiddleware
 from sync.receiver.login_limiter import LimiterSettings, LoginLimiter
 from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
 
@@ -68,19 +68,13 @@ async def _read_body(request: Request, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
-class AccessLogMiddleware:
+class AccessLogMiddleware(HttpMiddleware):
     """One structured line per request: method, path, status, duration, kiosk and submission id.
 
     Headers are never logged, so the bearer token never reaches the log.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: dict, receive: Any, send: Any) -> None:
         start = time.perf_counter()
         note: dict[str, Any] = {}
         scope["receiver.log"] = note

@@ -42,8 +42,9 @@ async def _refuse(send: Any, status: int, message: str, field: str | None) -> No
     await send({"type": "http.response.body", "body": body})
 
 
-class FramingGuard:
-    """ASGI middleware; see the module's docstring."""
+class HttpMiddleware:
+    """An ASGI middleware for HTTP requests: ``handle`` sees each one; anything else (lifespan)
+    passes straight through."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -51,7 +52,17 @@ class FramingGuard:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
+        else:
+            await self.handle(scope, receive, send)
+
+    async def handle(self, scope: dict, receive: Any, send: Any) -> None:
+        raise NotImplementedError
+
+
+class FramingGuard(HttpMiddleware):
+    """See the module's docstring."""
+
+    async def handle(self, scope: dict, receive: Any, send: Any) -> None:
         headers = scope.get("headers", [])
         has_length, has_chunks = _declares_body(headers)
         if has_length and has_chunks:
