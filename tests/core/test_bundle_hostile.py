@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 import zipfile
 from pathlib import Path
@@ -183,3 +184,13 @@ def test_a_good_bundle_still_verifies_and_imports(bundle, tmp_path, capsys):
     assert [i.submission.kind for i in iter_bundle(bundle)] == ["idea", "drawing"]
     assert import_into_data_dir(tmp_path / "receiver", bundle).created == 2
     assert hashlib.sha256(bundle.read_bytes()).hexdigest()  # untouched, still readable
+
+
+def test_a_fifo_or_a_device_is_refused_without_being_opened(tmp_path, capsys):
+    fifo = tmp_path / "bundle.zip"
+    os.mkfifo(fifo)
+    with pytest.raises(ImportRefused, match="not a regular file"):  # would wait for a writer if opened
+        import_into_data_dir(tmp_path / "receiver", fifo)
+    assert not verify_bundle(Path("/dev/zero")).ok
+    assert main(["receiver", "--data-dir", str(tmp_path / "receiver"), "import", "/dev/zero"]) == 2
+    assert "not a regular file" in capsys.readouterr().err

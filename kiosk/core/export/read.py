@@ -90,6 +90,8 @@ def open_bundle(path: Path, limits: BundleLimits = BundleLimits()) -> zipfile.Zi
     """
     path = Path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the open, /dev/zero never end
+            raise BundleRefused(f"{path.name}: not a regular file")
         with open(path, "rb") as fh:
             # The central directory is read whole by ZipFile: look at its count first.
             end = zipfile._EndRecData(fh)  # noqa: SLF001 - the one way to the count before ZipFile reads them all

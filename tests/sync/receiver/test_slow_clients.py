@@ -53,8 +53,8 @@ def test_health_answers_within_a_second_through_1100_slow_header_connections(rec
     try:
         assert flood.open_now() == 1100 and flood.failed_connects == 0
         # Long enough for nginx to cut the first 1,100 off (10 s for a whole header) and the
-        # flood to open them again.
-        latencies = probe_health(f"http://127.0.0.1:{front}", seconds=12.0, every_s=0.25, timeout_s=3.0)
+        # flood to notice at its next byte (every 5 s) and open them again.
+        latencies = probe_health(f"http://127.0.0.1:{front}", seconds=16.0, every_s=0.25, timeout_s=3.0)
         held = flood.open_now()
         receiver_files = open_files(receiver.pid)
     finally:
