@@ -30,7 +30,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "sync"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from kiosk.core.storage import Store  # noqa: E402
 from sync.client import SyncClient  # noqa: E402

@@ -19,6 +19,8 @@ from enum import Enum
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from kiosk.core.limits import LIMITED_TEXT_FIELDS, MAX_BLOB_BYTES, MAX_JSON_BYTES, MAX_TEXT_CHARS
+
 PROTOCOL_VERSION = 1
 API_PREFIX = f"/api/v{PROTOCOL_VERSION}"
 
@@ -63,15 +65,12 @@ def submission_path(submission_id: str) -> str:
 class Limits:
     """What the receiver accepts; anything larger gets 413."""
 
-    max_blob_bytes: int = 8 * 1024 * 1024
-    max_json_bytes: int = 256 * 1024
-    max_text_chars: int = 10_000
+    max_blob_bytes: int = MAX_BLOB_BYTES
+    max_json_bytes: int = MAX_JSON_BYTES
+    max_text_chars: int = MAX_TEXT_CHARS
 
 
 DEFAULT_LIMITS = Limits()
-
-# Text fields whose length ``max_text_chars`` bounds (in characters, not bytes).
-LIMITED_TEXT_FIELDS = ("text", "title", "author_name", "district")
 
 
 def text_over_limit(data: dict[str, Any], limits: Limits) -> str | None:
@@ -250,7 +249,11 @@ def check_endpoint(endpoint: str, *, allow_plain_http: bool = False) -> str:
     ``https://`` always; ``http://`` only for a loopback host or when the
     configuration explicitly allows plain HTTP (a closed network).
     """
-    parts = urlsplit(endpoint.strip())
+    try:
+        parts = urlsplit(endpoint.strip())
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise EndpointError(f"sync endpoint {endpoint!r} is not a URL that can be read") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise EndpointError(f"sync endpoint must be an https:// URL, got {endpoint!r}")
     if parts.query or parts.fragment:

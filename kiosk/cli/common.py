@@ -42,6 +42,27 @@ def load(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Config:
     return config
 
 
+def read_secret(what: str, *, from_stdin: bool) -> str:
+    """A PIN or password: one line from standard input with ``--stdin`` or when it is not a
+    terminal (``echo 4711 | kiosk hash-pin`` in a provisioning script), else typed twice
+    without echo. Raises CommandError(2) when nothing comes, or the two differ."""
+    import getpass
+
+    stdin = sys.stdin
+    if from_stdin or stdin is None or not stdin.isatty():
+        line = stdin.readline() if stdin is not None else ""
+        if not line.strip():
+            raise CommandError(f"no {what} on standard input; nothing changed", EXIT_USAGE)
+        return line.rstrip("\r\n")
+    try:
+        first = getpass.getpass(f"New {what}: ")
+        if getpass.getpass("Repeat it: ") != first:
+            raise CommandError("the two entries differ; nothing changed", EXIT_USAGE)
+    except EOFError:
+        raise CommandError(f"no {what} was typed; nothing changed", EXIT_USAGE) from None
+    return first
+
+
 def data_dir(args: argparse.Namespace, config: Config) -> Path:
     from kiosk.core.paths import resolve_data_dir
 

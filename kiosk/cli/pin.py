@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import Any
 
-from kiosk.cli.common import EXIT_OK, EXIT_USAGE, CommandError, add_command
+from kiosk.cli.common import EXIT_OK, EXIT_USAGE, CommandError, add_command, read_secret
 
 
 def cmd_hash_pin(args: argparse.Namespace) -> int:
     from kiosk.core.pin import hash_pin, validate_pin
 
-    if args.stdin:
-        pin = sys.stdin.readline().strip()
-    else:
-        pin = getpass.getpass("New staff PIN (digits): ")
-        if getpass.getpass("Repeat it: ") != pin:
-            raise CommandError("the two PINs differ; nothing changed", EXIT_USAGE)
+    pin = read_secret("staff PIN (digits)", from_stdin=args.stdin).strip()
     problem = validate_pin(pin)
     if problem:
         raise CommandError(problem, EXIT_USAGE)
@@ -30,4 +24,4 @@ def cmd_hash_pin(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     hp = add_command(sub, common, "hash-pin", cmd_hash_pin, "make the hash of a new staff PIN for kiosk.toml")
-    hp.add_argument("--stdin", action="store_true", help="read the PIN from standard input (for scripts)")
+    hp.add_argument("--stdin", action="store_true", help="read the PIN from standard input (the default when it is not a terminal)")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import getpass
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
+from kiosk.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, read_secret
 from sync.protocol import Limits
 
 
@@ -25,6 +24,14 @@ def _receiver_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir).expanduser()
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    limits = Limits(max_blob_bytes=args.max_blob_bytes, max_json_bytes=args.max_json_bytes,
+                    max_text_chars=args.max_text_chars)
+    if min(dataclasses.astuple(limits)) <= 0:
+        raise CommandError("limits must be positive", EXIT_USAGE)
+    return limits
+
+
 def cmd_receiver(args: argparse.Namespace) -> int:
     from sync.receiver import ReceiverSettings, serve
     from sync.receiver.server import TLSFiles
@@ -33,10 +40,7 @@ def cmd_receiver(args: argparse.Namespace) -> int:
     directory = _receiver_dir(args)
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise CommandError("give both --ssl-certfile and --ssl-keyfile, or neither", EXIT_USAGE)
-    limits = Limits(max_blob_bytes=args.max_blob_bytes, max_json_bytes=args.max_json_bytes,
-                    max_text_chars=args.max_text_chars)
-    if min(dataclasses.astuple(limits)) <= 0:
-        raise CommandError("limits must be positive", EXIT_USAGE)
+    limits = _limits(args)
     tls = TLSFiles(args.ssl_certfile, args.ssl_keyfile) if args.ssl_certfile else None
     from sync.protocol import is_loopback_host
 
@@ -114,12 +118,7 @@ def cmd_add_token(args: argparse.Namespace) -> int:
 def cmd_set_staff_password(args: argparse.Namespace) -> int:
     from sync.receiver import set_staff_password
 
-    if args.stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("New staff password for the receiver: ")
-        if getpass.getpass("Repeat it: ") != password:
-            raise CommandError("the two passwords differ; nothing changed", EXIT_USAGE)
+    password = read_secret("staff password for the receiver", from_stdin=args.stdin)
     try:
         set_staff_password(_receiver_dir(args), password)
     except ValueError as exc:
@@ -162,13 +161,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     t.add_argument("kiosk_id")
     t.set_defaults(func=cmd_add_token)
     s = nested_sub.add_parser("set-staff-password", parents=[nested], help="set the password of the staff page")
-    s.add_argument("--stdin", action="store_true", help="read it from standard input (scripts)")
+    s.add_argument("--stdin", action="store_true", help="read it from standard input (the default when it is not a terminal)")
     s.set_defaults(func=cmd_set_staff_password)
     i = nested_sub.add_parser("import", parents=[nested],
                               help="import a kiosk's USB export bundle (idempotent: twice adds nothing twice)")
     i.add_argument("bundle", metavar="PATH", help="the .zip written by 'kiosk export'")
     i.add_argument("--include-withheld", action="store_true",
                    help="also import items staff withheld at the kiosk (default: skip them)")
+    for option in ("--max-blob-bytes", "--max-json-bytes", "--max-text-chars"):  # also after `import`
+        i.add_argument(option, type=int, default=argparse.SUPPRESS, metavar="N",
+                       help="the receiver's limit, applied to the bundle too (as for `kiosk receiver`)")
     i.set_defaults(func=cmd_import_bundle)
     e = nested_sub.add_parser("export", parents=[nested, _bundle_options(for_subcommand=True)],
                               help="write everything the receiver holds as one bundle (the kiosk's export format)")
@@ -181,8 +183,9 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
 
     path = Path(args.bundle)
     try:
-        result = import_into_data_dir(_receiver_dir(args), path, include_withheld=args.include_withheld)
+        result = import_into_data_dir(_receiver_dir(args), path, include_withheld=args.include_withheld,
+                                      limits=_limits(args))
     except ImportRefused as exc:
-        raise CommandError(f"{path}: not imported: {exc}") from None
+        raise CommandError(f"{path}: not imported: {exc}", EXIT_USAGE) from None
     print(format_result(result, path))
     return EXIT_OK if result.ok else EXIT_FAILURE

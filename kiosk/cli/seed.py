@@ -10,12 +10,18 @@ from kiosk.cli.common import EXIT_OK, EXIT_USAGE, CommandError, add_command, loa
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from kiosk.core.seed import seed
+    from kiosk.core.storage import DiskFullError, StoreError
 
     config = load(args, quiet_warnings=True)
     if args.ideas < 0 or args.drawings < 0:
         raise CommandError("--ideas and --drawings must not be negative", EXIT_USAGE)
     with open_store(args, config) as store:
-        added = seed(store, config, ideas=args.ideas, drawings=args.drawings, random_seed=args.random_seed)
+        try:
+            added = seed(store, config, ideas=args.ideas, drawings=args.drawings, random_seed=args.random_seed)
+        except DiskFullError as exc:
+            raise CommandError(f"the disk of {store.path.parent} is full ({exc}); no samples were added", EXIT_USAGE) from None
+        except StoreError as exc:
+            raise CommandError(f"{exc}; no samples were added", EXIT_USAGE) from None
         print(f"Added {added} sample contributions (marked as samples) to {store.path}")
     return EXIT_OK
 

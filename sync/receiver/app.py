@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 import kiosk
 from kiosk.core.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
@@ -30,13 +31,12 @@ from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
 from sync.receiver.errors import ApiError
+from sync.receiver.framing import FramingGuard, HttpMiddleware
+from sync.receiver.login_limiter import LimiterSettings, LoginLimiter
 from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
 
 access_log = logging.getLogger("sync.receiver.access")
-
-# A body this much over a limit is still read (and dropped) so the client sees the 413;
-# beyond it the connection is closed instead.
-DRAIN_FACTOR = 4
+log = logging.getLogger("sync.receiver")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,45 +47,34 @@ class ReceiverSettings:
     """The ``kiosk_id`` in the manifest of the staff's bundle download (the receiver is not a kiosk)."""
     titles_from: Path | None = None
     """A kiosk.toml whose topic and goal titles label the bundle's ``ideas.csv`` (else ids only)."""
-
-
-class _TooLarge(Exception):
-    pass
+    login: LimiterSettings = field(default_factory=LimiterSettings)
+    """How staff password checks are bounded and throttled (``sync.receiver.login_limiter``)."""
 
 
 async def _read_body(request: Request, limit: int, what: str) -> bytes:
-    """The request body, or ApiError 413 when it is larger than *limit* bytes."""
+    """The request body, or ApiError 413 as soon as it is known to be larger than *limit* bytes:
+    from its declared length before a byte of it is read, else when the bytes read pass it.
+    The connection is closed then (``sync.receiver.framing``), so the rest is never read."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit * DRAIN_FACTOR + 65536:
-        raise ApiError(413, f"{what} is {declared} bytes; the limit is {limit}", what,
-                       headers={"Connection": "close"})
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"{what} is {declared} bytes; the limit is {limit}", what)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
-        elif size > limit * DRAIN_FACTOR + 65536:
-            raise ApiError(413, f"{what} is over the limit of {limit} bytes", what,
-                           headers={"Connection": "close"})
-    if size > limit:
-        raise ApiError(413, f"{what} is {size} bytes; the limit is {limit}", what)
+        if size > limit:
+            raise ApiError(413, f"{what} is over the limit of {limit} bytes", what)
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
-class AccessLogMiddleware:
+class AccessLogMiddleware(HttpMiddleware):
     """One structured line per request: method, path, status, duration, kiosk and submission id.
 
     Headers are never logged, so the bearer token never reaches the log.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: dict, receive: Any, send: Any) -> None:
         start = time.perf_counter()
         note: dict[str, Any] = {}
         scope["receiver.log"] = note
@@ -125,6 +114,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     store = ReceiverStore(data_dir)
     tokens = TokenRegistry(data_dir / TOKENS_FILE)
     staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
+    limiter = LoginLimiter(staff_password.verify, remembered=staff_password.remembers, settings=settings.login)
     limits = settings.limits
 
     # Disk work (hashing, fsync, SQLite) runs on this pool, off the event loop. A plain
@@ -142,12 +132,14 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             yield
         finally:
             executor.shutdown(wait=True)
+            limiter.close()
 
     app = FastAPI(title="Smart-City-Fest receiver", version=kiosk.__version__,
                   docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store = store
     app.state.limits = limits
     app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(FramingGuard)  # added last: the outermost, it sees every request first
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -157,6 +149,15 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(error_body(str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # A kiosk on bad Wi-Fi drops connections mid-upload all the time: one line, no traceback.
+        # Nothing was stored (a body is stored only once it is whole); the kiosk sends it again.
+        log.info("client went away before its request body was complete: %s %s", request.method,
+                 request.url.path[:200])
+        return JSONResponse(error_body("the connection closed before the body was complete", "(body)"),
+                            status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -230,7 +231,8 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         return JSONResponse(receipt)
 
     from sync.receiver.staff import add_staff_routes, load_titles  # staff pages beside the API
-    add_staff_routes(app, store, staff_password, name=settings.name, titles=load_titles(settings.titles_from))
+    add_staff_routes(app, store, staff_password, limiter, name=settings.name,
+                     titles=load_titles(settings.titles_from))
     return app
 
 
@@ -244,8 +246,10 @@ def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, 
     """Validate one submission's JSON and store it; raises ApiError with the field at fault."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(422, f"malformed JSON ({exc})", "(body)") from None
+    except ValueError as exc:  # also UnicodeDecodeError, and an integer of more than 4300 digits
+        raise ApiError(422, f"malformed JSON ({str(exc)[:200]})", "(body)") from None
+    except RecursionError:
+        raise ApiError(422, "malformed JSON (nested too deeply)", "(body)") from None
     if not isinstance(data, dict):
         raise ApiError(422, "must be a JSON object", "(body)")
     too_long = text_over_limit(data, limits)
@@ -253,6 +257,9 @@ def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, 
         raise ApiError(413, f"longer than {limits.max_text_chars} characters", too_long)
     if data.get("id") != submission_id:
         raise ApiError(422, "does not match the id in the URL", "id")
+    if data.get("kiosk_id") != delivered_by:
+        raise ApiError(422, f"is not the kiosk of this token ({delivered_by}); each kiosk delivers with "
+                            "its own token (kiosk receiver add-token KIOSK_ID)", "kiosk_id")
     try:
         digests = wire_blob_digests(data)
         blobs = {d: b for d in set(digests) if (b := store.read_blob(d)) is not None}

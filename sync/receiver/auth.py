@@ -136,23 +136,37 @@ class StaffPassword:
     def is_set(self) -> bool:
         return self.path.is_file()
 
-    def verify(self, password: str) -> bool:
-        key = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    def _key(self, password: str) -> tuple[str, str] | None:
+        """(stored hash, SHA-256 of the password), or None when no password is set."""
         try:
             stored = self.path.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
+            return None
+        return stored, hashlib.sha256(password.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def remembers(self, password: str) -> bool:
+        """True when this password was verified a moment ago (against the hash stored now): no argon2."""
+        key = self._key(password)
+        with self._lock:
+            return key is not None and key in self._ok
+
+    def verify(self, password: str) -> bool:
+        """The argon2 check (slow and 64 MiB on purpose): call it through a
+        :class:`~sync.receiver.login_limiter.LoginLimiter`, never straight from a request."""
+        key = self._key(password)
+        if key is None:
             return False
         with self._lock:
-            if (stored, key) in self._ok:
+            if key in self._ok:
                 return True
         try:
-            self._hasher.verify(stored, password)
+            self._hasher.verify(key[0], password)
         except (VerificationError, InvalidHashError):
             return False
         with self._lock:
             if len(self._ok) > 32:
                 self._ok.clear()
-            self._ok.add((stored, key))
+            self._ok.add(key)
         return True
 
 

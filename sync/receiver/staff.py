@@ -23,28 +23,41 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.core.export import BundleItem, BundleMeta, ExportError, ExportResult, Titles, write_bundle
 from kiosk.core.model import SchemaError, submission_from_wire, utc_now, wire_blob_digests
 from sync.protocol import is_sha256_hex, make_receipt
 from sync.receiver.auth import StaffPassword
 from sync.receiver.errors import ApiError
+from sync.receiver.login_limiter import LoginLimiter, Refused
 from sync.receiver.storage import ReceiverStore
 
 
-def _check_staff(request: Request, password: StaffPassword) -> None:
+def basic_password(request: Request) -> str:
+    """The password of an HTTP Basic ``Authorization`` header (any user name), or ''."""
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic" or len(encoded) > 4096:
+        return ""
+    try:
+        return base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")[2]
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+
+
+async def _check_staff(request: Request, password: StaffPassword, limiter: LoginLimiter) -> None:
     if not password.is_set():
         raise ApiError(503, "no staff password is set: run `kiosk receiver set-staff-password`")
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
-    given = ""
-    if scheme.lower() == "basic":
-        try:
-            given = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")[2]
-        except (binascii.Error, UnicodeDecodeError):
-            given = ""
-    if not given or not password.verify(given):
-        raise ApiError(401, "staff password required", None,
-                       headers={"WWW-Authenticate": 'Basic realm="receiver staff", charset="UTF-8"'})
+    given = basic_password(request)
+    challenge = {"WWW-Authenticate": 'Basic realm="receiver staff", charset="UTF-8"'}
+    if not given:
+        raise ApiError(401, "staff password required", None, headers=challenge)
+    try:
+        ok = await limiter.check(request.client.host if request.client else "unknown", given)
+    except Refused as exc:
+        raise ApiError(exc.status, exc.message, None, headers={"Retry-After": str(exc.retry_after)}) from None
+    if not ok:
+        raise ApiError(401, "staff password required", None, headers=challenge)
 
 
 def render_page(store: ReceiverStore, latest: int = 50) -> str:
@@ -72,7 +85,7 @@ td,th{{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:lef
 <body><h1>What arrived</h1>
 <p>{store.count()} submissions in total. <a href="staff/export.zip">Download everything (ZIP)</a></p>
 <h2>Per kiosk</h2>
-<table><tr><th>Kiosk</th><th>Ideas</th><th>Drawings</th><th>Last received</th></tr>{rows}</table>
+<table><tr><th>Delivered by</th><th>Ideas</th><th>Drawings</th><th>Last received</th></tr>{rows}</table>
 <h2>Latest {latest}</h2>
 <table><tr><th>Received</th><th>Kiosk</th><th>Kind</th><th>Topic</th><th>Title</th><th>Text</th>
 <th>Drawing</th><th>Code</th></tr>{''.join(items)}</table>
@@ -165,6 +178,11 @@ def export_bundle(store: ReceiverStore, out: Path, *, name: str = RECEIVER_NAME,
     return write_bundle(out, receiver_items(store), meta=meta, titles=titles or Titles(), total=store.count())
 
 
+def _drawing(store: ReceiverStore, sha256: str) -> bytes | None:
+    """A stored PNG's bytes (never another kind of blob), or None."""
+    return store.read_blob(sha256) if store.blob_media_type(sha256) == "image/png" else None
+
+
 class _TempFileResponse(FileResponse):
     """A file served once, its folder removed afterwards, also when the client went away."""
 
@@ -189,34 +207,35 @@ def export_tmp_dir(data_dir: Path) -> Path:
     return tmp
 
 
-def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword, *,
+def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword, limiter: LoginLimiter, *,
                      name: str = RECEIVER_NAME, titles: Titles | None = None) -> None:
+    """The staff pages; every request's password goes through ``limiter`` (bounded, throttled)."""
     if not is_slug(name):
         raise ValueError(f"receiver name {name!r}: use letters, digits, '.', '_' or '-' (it goes into file names)")
     tmp_dir = export_tmp_dir(store.data_dir)
 
     @app.get("/staff", response_class=HTMLResponse)
-    def staff_page(request: Request) -> HTMLResponse:
-        _check_staff(request, password)
-        return HTMLResponse(render_page(store), headers={"Cache-Control": "no-store"})
+    async def staff_page(request: Request) -> HTMLResponse:
+        await _check_staff(request, password, limiter)
+        page = await run_in_threadpool(render_page, store)
+        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 
     @app.get("/staff/blobs/{sha256}")
-    def staff_blob(sha256: str, request: Request) -> Response:
-        _check_staff(request, password)
+    async def staff_blob(sha256: str, request: Request) -> Response:
+        await _check_staff(request, password, limiter)
         if not is_sha256_hex(sha256):
             raise ApiError(422, "must be 64 lowercase hex characters", "sha256")
-        media = store.blob_media_type(sha256)
-        data = store.read_blob(sha256) if media == "image/png" else None
+        data = await run_in_threadpool(_drawing, store, sha256)
         if data is None:
             raise ApiError(404, "no such drawing", "sha256")
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
     @app.get("/staff/export.zip")
-    def staff_export(request: Request) -> FileResponse:
-        _check_staff(request, password)
+    async def staff_export(request: Request) -> FileResponse:
+        await _check_staff(request, password, limiter)
         work = Path(tempfile.mkdtemp(prefix="download-", dir=tmp_dir))
         try:
-            result = export_bundle(store, work, name=name, titles=titles)
+            result = await run_in_threadpool(lambda: export_bundle(store, work, name=name, titles=titles))
         except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
             if isinstance(exc, (ExportError, BundleSourceError)):

@@ -284,11 +284,12 @@ class ReceiverStore:
 
     # ---------------------------------------------------------------- staff
     def counts_by_kiosk(self) -> list[tuple[str, int, int, str]]:
-        """(kiosk_id, ideas, drawings, last received_at) per kiosk."""
+        """(who delivered, ideas, drawings, last received_at) per kiosk: by the kiosk whose token
+        delivered it, not by the kiosk a submission names (``bundle:<kiosk id>`` for an import)."""
         with self._lock:
             return self._db.execute("""
-                SELECT kiosk_id, SUM(kind = 'idea'), SUM(kind = 'drawing'), MAX(received_at)
-                FROM submissions GROUP BY kiosk_id ORDER BY kiosk_id""").fetchall()
+                SELECT delivered_by, SUM(kind = 'idea'), SUM(kind = 'drawing'), MAX(received_at)
+                FROM submissions GROUP BY delivered_by ORDER BY delivered_by""").fetchall()
 
     def count(self) -> int:
         with self._lock:

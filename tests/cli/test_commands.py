@@ -155,8 +155,8 @@ def test_export_verify_and_import_into_a_receiver_twice(tmp_path, capsys):
     assert main(receiver) == 0
     assert "0 new, 8 already there" in capsys.readouterr().out
     bundle.write_bytes(b"PK not really a zip")
-    assert main(["verify-bundle", str(bundle)]) == 1
-    assert main(receiver) == 1
+    assert main(["verify-bundle", str(bundle)]) == 2  # refused input, like a broken kiosk.toml (#14)
+    assert main(receiver) == 2
     assert "not imported" in capsys.readouterr().err
 
 

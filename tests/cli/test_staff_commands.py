@@ -40,7 +40,7 @@ def test_export_then_verify(filled, tmp_path, capsys):
     with zipfile.ZipFile(bundle, "w") as zf:
         for info, payload in items:
             zf.writestr(info, payload + b" " if info.filename == "ideas.csv" else payload)
-    assert run("verify-bundle", str(bundle)) == 1
+    assert run("verify-bundle", str(bundle)) == 2  # a bundle that fails is refused input (#14)
     assert "ideas.csv" in capsys.readouterr().err
     assert run("verify-bundle", str(tmp_path / "missing.zip")) == 2
 

@@ -15,7 +15,7 @@ import types
 import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from kiosk.core.catalogue import LANGUAGE_CODE, available, search_path
 from kiosk.core.catalogue import find as find_catalogue
@@ -210,7 +210,11 @@ def _convert(tp: Any, value: Any, path: Path_, probs: _Problems) -> Any:
     if origin in (types.UnionType, typing.Union):
         tp = next(a for a in typing.get_args(tp) if a is not type(None))
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            probs.add(path, "is far too large")
+            return _BAD
     if tp is int and isinstance(value, bool) or not isinstance(value, tp):
         probs.add(path, f"must be {_TYPE_NAMES.get(tp, tp.__name__)}, not {_toml_type(value)}")
         return _BAD
@@ -260,7 +264,8 @@ def _check(cfg: Config, probs: _Problems) -> None:
     if "{code}" not in cfg.event.idea_url_template:
         probs.add(("event", "idea_url_template"), "must contain {code}, where the visitor's reference code goes")
     for key in ("platform_url", "idea_url_template"):
-        if urlsplit(getattr(cfg.event, key)).scheme not in ("https", "http"):
+        url = _split_url(getattr(cfg.event, key))
+        if url is None or url.scheme not in ("https", "http"):
             probs.add(("event", key), "must be an http(s) URL")
     _check_translations(cfg, langs, probs)
     _check_ids(cfg, probs)
@@ -378,15 +383,25 @@ def _check_sync(cfg: Config, probs: _Problems) -> None:
         if sync.enabled:
             probs.add(("sync", "endpoint"), "is required when sync is enabled")
         return
-    url = urlsplit(sync.endpoint)
-    if url.scheme not in ("https", "http") or not url.hostname:
-        probs.add(("sync", "endpoint"), "must be an https:// URL")
+    url = _split_url(sync.endpoint)
+    if url is None or url.scheme not in ("https", "http") or not url.hostname:
+        probs.add(("sync", "endpoint"), "must be an https:// URL" + ("" if url else " (this one cannot be read)"))
     elif url.scheme == "http" and not is_loopback(url.hostname) and not sync.allow_plain_http:
         probs.add(("sync", "endpoint"),
                   "uses plain http:// to a host that is not this machine; use https://, "
                   "or set allow_plain_http = true for a closed network")
     if sync.enabled and not sync.token_file:
         probs.add(("sync", "token_file"), "is required when sync is enabled")
+
+
+def _split_url(value: str) -> SplitResult | None:
+    """The URL's parts, or None when it cannot be read (an unclosed ``[``, a port that is no number)."""
+    try:
+        url = urlsplit(value)
+        url.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return None
+    return url
 
 
 def is_loopback(host: str) -> bool:

@@ -22,7 +22,8 @@ from kiosk.core.export.bundle import (BLOB_SUFFIX, DRAWINGS_DIR, FORMAT_NAME, FO
                                       count_item, csv_cells, csv_header, csv_row, human_bytes, local_time, new_counts,
                                       title_cells)
 from kiosk.core.export.from_store import estimate_bytes, export_store, store_items
-from kiosk.core.export.read import VerifyReport, iter_bundle, read_manifest, verify_bundle
+from kiosk.core.export.read import (BundleLimits, BundleRefused, VerifyReport, iter_bundle, open_bundle,
+                                    read_manifest, verify_bundle)
 from kiosk.core.export.write import (PROGRESS_EVERY, ExportError, ExportResult, Progress, describe_os_error,
                                      manifest_json, resolve_target, write_bundle)
 from kiosk.core.sheet import CSV_DIALECT, FORMULA_PREFIXES, csv_line, spreadsheet_safe
@@ -40,5 +41,5 @@ __all__ = [
     # a kiosk's store
     "estimate_bytes", "export_store", "store_items",
     # reading back
-    "VerifyReport", "iter_bundle", "read_manifest", "verify_bundle",
+    "BundleLimits", "BundleRefused", "VerifyReport", "iter_bundle", "open_bundle", "read_manifest", "verify_bundle",
 ]

@@ -139,7 +139,7 @@ def test_limits_give_413(small_receiver):
     assert len(big) > 2000
     r = api.put(f"{api.base}/blobs/{sha256_hex(big)}", data=big, timeout=5)
     assert r.status_code == 413 and r.json()["field"] == "blob"
-    # The connection survives (the body was drained): the next call works.
+    # The receiver closed that connection without reading the body; the session's next call works.
     assert api.get(f"{api.base}/submissions/{make_idea().id}", timeout=5).status_code == 404
 
     r = api.put(f"{api.base}/submissions/{make_idea().id}", data=b" " * 4000, timeout=5)
