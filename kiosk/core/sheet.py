@@ -15,6 +15,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kiosk.core.bidi import balance
+
 CSV_DIALECT = {"delimiter": ";", "quotechar": '"', "doublequote": True,
                "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
 """Exactly how ideas.csv is written; read it back with ``csv.reader(f, **CSV_DIALECT)``
@@ -31,7 +33,9 @@ _FLAG_COLUMNS = frozenset({"lives_here", "consent_given", "is_sample", "unfinish
 
 
 def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, -, @ would start a formula."""
+    """Text a spreadsheet shows as text: a leading =, +, -, @ would start a formula, and a
+    directional control left open would reorder the cells after it (:func:`kiosk.core.bidi.balance`)."""
+    text = balance(text)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
@@ -42,6 +46,7 @@ def yes_no(value: Any) -> str:
 
 def guarded(cells: Sequence[str]) -> list[str]:
     """:func:`spreadsheet_safe` on every cell."""
+    cells = [balance(cell) for cell in cells]
     return ["'" + cell if cell[:1] in FORMULA_FIRST else cell for cell in cells]
 
 

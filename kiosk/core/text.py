@@ -15,7 +15,10 @@ What is removed or changed:
   keeping them would make what is stored differ from what the visitor saw;
 * line breaks are unified: ``\\r\\n``, ``\\r``, U+2028 and U+2029 become ``\\n``
   (a text field shows them all as a new line anyway);
-* with ``single_line=True`` (titles, names) ``\\n`` and ``\\t`` become a space.
+* with ``single_line=True`` (titles, names) ``\\n`` and ``\\t`` become a space;
+* a directional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069) that is
+  not closed on its line, and a closer with nothing to close (:func:`kiosk.core.bidi.balance`):
+  a pasted RIGHT-TO-LEFT OVERRIDE can never reverse the text after the idea.
 
 Everything else is kept: emoji, combining marks, right-to-left text, and the
 format characters those need (ZWJ, direction marks, variation selectors).
@@ -38,6 +41,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from kiosk.core import bidi
 
 __all__ = ["Cleaned", "clean_text", "remove_controls", "cut_at_grapheme", "grapheme_boundaries"]
 
@@ -102,9 +107,11 @@ def clean_text(text: str, limit: int, *, single_line: bool = False) -> Cleaned:
         chunk *= 2
     cleaned = "".join(parts)
     removed = _removed_any(text, cleaned, pos, single_line)
-    if pos >= n and len(cleaned) <= limit:
-        return Cleaned(cleaned, False, removed)
-    return Cleaned(cut_at_grapheme(cleaned, limit), True, removed)
+    cut = not (pos >= n and len(cleaned) <= limit)
+    if cut:
+        cleaned = cut_at_grapheme(cleaned, limit)
+    balanced = bidi.balance(cleaned)  # after the cut: a closer cut off leaves its opener alone
+    return Cleaned(balanced, cut, removed or len(balanced) != len(cleaned))
 
 
 def _removed_any(text: str, cleaned: str, pos: int, single_line: bool) -> bool:

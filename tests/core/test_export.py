@@ -82,6 +82,22 @@ def test_csv_reads_back_with_the_documented_dialect(filled, tmp_path):
     assert by_id[subs[2].id]["withheld_reason"] == "personal_data"
 
 
+def test_a_direction_override_in_an_idea_cannot_reorder_the_sheet(store, tmp_path):
+    """An idea stored with an open U+202E (by an older kiosk, or imported): in ideas.csv every cell
+    is balanced, so the cells after it display as they are; the bundle's JSON keeps the record."""
+    from kiosk.core.bidi import balance
+
+    arabic, hebrew = "\u0641\u0643\u0631\u0629", "\u05e8\u05e2\u05d9\u05d5\u05df"
+    sub = idea(f"Bänke {arabic} \u202ekraP {hebrew}", author_name="\u2067Dana")
+    store.add(sub)
+    path = export_store(store, CONFIG, usb(tmp_path)).path
+    with zipfile.ZipFile(path) as zf:
+        rows = list(csv.DictReader(io.StringIO(zf.read("ideas.csv").decode("utf-8-sig"), newline=""), **CSV_DIALECT))
+    assert rows[0]["text"] == f"Bänke {arabic} kraP {hebrew}" and rows[0]["author_name"] == "Dana"
+    assert all(balance(cell) == cell for row in rows for cell in row.values())
+    assert next(iter_bundle(path)).submission.text == sub.text  # the record itself, digest and all
+
+
 def test_csv_round_trips_with_a_file_opened_as_documented(filled, tmp_path):
     store, subs = filled
     path = export_store(store, CONFIG, usb(tmp_path)).path

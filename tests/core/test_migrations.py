@@ -123,10 +123,38 @@ def insert_v7(conn: sqlite3.Connection) -> None:
     insert_v6(conn)
 
 
-INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5, 6: insert_v6, 7: insert_v7}
-
 # v8: the ideas.csv text of ROWS[0]'s own cells (title .. event_id), written out by hand
 SHEET_CELLS_ROW0 = ";Mehr Fahrradständer am Holzmarkt 🚲;Jürgen;50-64;Zentrum;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024"
+SHEET_CELLS_V8 = {
+    ROWS[0]["id"]: SHEET_CELLS_ROW0,
+    ROWS[2]["id"]: ";Beispiel: Trinkbrunnen;;;;no;en;no;;yes;no;kiosk-1;fest-2024",
+    **{ROWS[i]["id"]: f";Idee {i}: Tempo 30 \u2705;;18-29;;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024" for i in (3, 4)},
+}
+
+
+def insert_v8(conn: sqlite3.Connection) -> None:
+    """v8 data: a kiosk of v8 wrote each row with its wire JSON and (ideas) its sheet cells."""
+    for row in ROWS:
+        values = {**row, "wire": expected(row).canonical_json().decode(), "sheet_cells": SHEET_CELLS_V8.get(row["id"])}
+        conn.execute(f"INSERT INTO submissions ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                     tuple(values.values()))
+    for sub_id, blobs in BLOBS.items():
+        for position, (role, media_type, data) in enumerate(blobs):
+            conn.execute("INSERT INTO blobs (submission_id, role, position, media_type, sha256, size, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (sub_id, role, position, media_type, hashlib.sha256(data).hexdigest(), len(data), data))
+    for sub_id, (status, attempts, error, receipt, reason) in STATES_V2.items():
+        conn.execute("UPDATE sync_state SET status = ?, attempts = ?, last_error = ?, receipt = ?, "
+                     "withheld_reason = ? WHERE submission_id = ?", (status, attempts, error, receipt, reason, sub_id))
+    conn.execute("INSERT INTO notices (kind, message, at, path) VALUES "
+                 "('moved_aside', 'The database was damaged and moved aside.', '2024-06-01T07:00:00Z', '/x')")
+    conn.execute("INSERT INTO staff_tombstones VALUES (?, ?, ?, ?, ?, ?, ?, ?)", TOMBSTONE)
+    conn.execute("INSERT INTO staff_purged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", PURGED)
+    conn.execute("INSERT INTO staff_draft_decisions VALUES (?, 'keep', '2024-06-01T13:00:00.000Z')", (ROWS[1]["id"],))
+
+
+INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5, 6: insert_v6, 7: insert_v7,
+             8: insert_v8}
 
 
 def counted_the_slow_way(store: Store) -> tuple[list[tuple], list[tuple]]:
@@ -165,11 +193,12 @@ def expected(row: dict) -> Submission:
 
 
 def test_history_is_named_and_versioned():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 8
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 9
     assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
                                                 "add_notices_and_counts", "withhold_samples",
                                                 "add_staff_tables", "add_overview_counts",
-                                                "withhold_without_consent", "store_wire_and_sheet_text"]
+                                                "withhold_without_consent", "store_wire_and_sheet_text",
+                                                "balance_sheet_text"]
 
 
 def test_a_new_file_records_every_migration(tmp_path):
@@ -271,7 +300,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path):
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
     assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples",
                                      "add_staff_tables", "add_overview_counts", "withhold_without_consent",
-                                     "store_wire_and_sheet_text"]
+                                     "store_wire_and_sheet_text", "balance_sheet_text"]
     conn.close()
 
 
@@ -287,8 +316,8 @@ def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
 def test_a_different_history_is_refused():
     with pytest.raises(StoreError, match="add_sync_state"):
         storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
-    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7, 8]
-    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
 
 
 def test_v7_withholds_rows_without_consent_and_unfinished_drawings(tmp_path):
@@ -317,3 +346,24 @@ def test_v7_withholds_rows_without_consent_and_unfinished_drawings(tmp_path):
         s.add(drawing)
         assert s.sync_state(drawing.id).status == "withheld"
         assert s.pending_ids() == [ROWS[0]["id"]]
+
+
+def test_v9_balances_the_sheet_text_an_older_kiosk_stored_with_a_pasted_override(tmp_path):
+    """A v8 kiosk stored a pasted U+202E as typed, in the idea and in its ideas.csv cells; after v9
+    the sheet text is balanced (the override dropped) and the submission itself is as it was."""
+    db = tmp_path / DB_FILENAME
+    conn = sqlite3.connect(db, isolation_level=None)
+    storage.migrate(conn, MIGRATIONS[:8])
+    row = dict(ROWS[3], id="5e1f0c2a-0009-4b6d-9a7e-3c4d5e6f7a8b", text="Radweg \u202eetraK", reference_code="PQR967")
+    wire = expected(row).canonical_json().decode()
+    conn.execute(f"INSERT INTO submissions ({', '.join(row)}, wire, sheet_cells) VALUES "
+                 f"({', '.join('?' * (len(row) + 2))})",
+                 (*row.values(), wire, ";Radweg \u202eetraK;;18-29;;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024"))
+    conn.close()
+    with Store(db) as s:
+        assert s.query("SELECT sheet_cells FROM submissions WHERE id = ?", (row["id"],))[0][0] == \
+            ";Radweg etraK;;18-29;;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024"
+        assert s.query("SELECT wire FROM submissions WHERE id = ?", (row["id"],))[0][0] == wire
+        assert s.get(row["id"]).text == "Radweg \u202eetraK"  # the record is immutable; the sheet is not a record
+        with pytest.raises(sqlite3.IntegrityError, match="immutable"), s.transaction() as c:
+            c.execute("UPDATE submissions SET sheet_cells = '' WHERE id = ?", (row["id"],))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.core.bidi import balance, isolate
 from kiosk.core.config import Config
 from kiosk.core.idea_draft import IdeaDraft
 from ui.common.i18n import tr
@@ -109,18 +110,19 @@ class ReviewScreen(IdeaStep):
         parts = [topic.title.get_text(self.lang) if topic else d.topic_id,
                  goal.title.get_text(self.lang) if goal else self.tr_("ideas.review.own")]
         self.context.setText("  ›  ".join(parts))
-        self.title.setText(d.title.strip())
+        self.title.setText(balance(d.title.strip()))
         self.title.setVisible(bool(d.title.strip()))
-        self.text.setText(d.text)
+        self.text.setText(balance(d.text))
         name = d.author_name.strip()
-        self.author.setText(self.tr_("ideas.review.by", name=name) if name else self.tr_("ideas.review.anonymous"))
+        self.author.setText(self.tr_("ideas.review.by", name=isolate(name)) if name
+                            else self.tr_("ideas.review.anonymous"))
         details = []
         if d.age_group:
             details.append(self.tr_("ideas.review.age", g=tr(f"ideas.age.{d.age_group}", self.lang)))
         if d.lives_here is not None:
             details.append(self.tr_("ideas.review.lives_here" if d.lives_here else "ideas.review.lives_elsewhere"))
         if d.district:
-            details.append(d.district)
+            details.append(isolate(d.district))
         self.private.setText(self.tr_("ideas.review.private", details=", ".join(details)))
         self.private.setVisible(bool(details))
 

@@ -20,6 +20,9 @@ Schema history (:data:`MIGRATIONS`; one transaction each, recorded in
 8. ``store_wire_and_sheet_text``: each submission keeps its canonical wire JSON
    and (ideas) the ``ideas.csv`` text of its own cells, written once when it
    is stored, so an export reads them instead of rebuilding every row.
+9. ``balance_sheet_text``: the stored ``ideas.csv`` text of ideas holding a
+   directional control left open (stored before the kiosk balanced them on
+   input, :mod:`kiosk.core.bidi`) is written again, balanced.
 
 Each migration is frozen in time: it spells out its own SQL and never reads
 live constants such as ``SYNC_STATES``, so an old file migrates the same way
@@ -36,6 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kiosk.core import model
+from kiosk.core.bidi import has_controls
 from kiosk.core.model import canonical_json, utc_now
 from kiosk.core.sheet import own_cells_text
 from kiosk.core.storage.errors import StoreError, _transaction
@@ -429,6 +433,32 @@ def store_wire_and_sheet_text(conn: sqlite3.Connection) -> None:
     """)
 
 
+def balance_sheet_text(conn: sqlite3.Connection) -> None:
+    """v9: an idea's stored ``ideas.csv`` cells never hold an open directional control.
+
+    Visitor text is balanced on input now (:func:`kiosk.core.text.clean_text`); an idea
+    stored before kept, say, a pasted U+202E, which would reverse the cells after it in a
+    spreadsheet. Its sheet text is written again from its columns, which balances every
+    cell; the submission itself (its wire JSON, the receipt's digest) stays as it was.
+    """
+    stale = [sub_id for sub_id, cells in conn.execute(
+        "SELECT id, sheet_cells FROM submissions WHERE kind = 'idea' AND sheet_cells IS NOT NULL")
+        if has_controls(cells)]
+    if not stale:
+        return
+    conn.execute("DROP TRIGGER submissions_immutable")
+    for sub_id in stale:
+        cursor = conn.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,))
+        values = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+        conn.execute("UPDATE submissions SET sheet_cells = ? WHERE id = ?", (own_cells_text(values), sub_id))
+    _exec_script(conn, """
+        CREATE TRIGGER submissions_immutable BEFORE UPDATE ON submissions BEGIN
+            SELECT RAISE(ABORT, 'submissions are immutable');
+        END;
+    """)
+    log.info("balanced the directional controls in the sheet text of %d ideas", len(stale))
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
@@ -439,6 +469,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_overview_counts,
     withhold_without_consent,
     store_wire_and_sheet_text,
+    balance_sheet_text,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""

@@ -439,3 +439,33 @@ def test_portrait_layout(qtbot, config, store):
     walk_to_write(flow)
     for b in flow.write.keyboard.buttons["letters"]:
         assert b.width() >= 64 and b.height() >= 64
+
+
+def test_pasted_direction_controls_cannot_reorder_what_follows(qtbot, config, store):
+    """German, Arabic and Hebrew in one idea, with a pasted RIGHT-TO-LEFT OVERRIDE left open:
+    the letters are kept, the open override never reaches the review screen or the store."""
+    from kiosk.core.bidi import FSI, PDI, has_controls
+
+    arabic, hebrew = "\u0641\u0643\u0631\u0629 \u062c\u064a\u062f\u0629", "\u05e8\u05e2\u05d9\u05d5\u05df"
+    flow = make_flow(qtbot, config, store)
+    walk_to_write(flow)
+    flow.write.text.setFocus()
+    QGuiApplication.clipboard().setText(f"Mehr Bänke {arabic} \u202eknaB {hebrew} am Markt")
+    QTest.keyClick(flow.write.text, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert flow.write.idea_text() == f"Mehr Bänke {arabic} knaB {hebrew} am Markt"
+    tap(flow, "ideas_write_next")
+    name = find(flow, LimitedLineEdit, "ideas_name")
+    name.setFocus()
+    QGuiApplication.clipboard().setText(f"\u2067{hebrew}")  # an isolate never closed
+    QTest.keyClick(name, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert name.text() == hebrew
+    tap(flow, "ideas_about_next")
+    tap(flow, "ideas_consent_check", QCheckBox)
+    tap(flow, "ideas_consent_next")
+    author = find(flow, QLabel, "ideas_review_author").text()
+    assert f"{FSI}{hebrew}{PDI}" in author  # the name keeps its direction inside our sentence
+    with qtbot.wait_signal(flow.submitted) as sent:
+        tap(flow, "ideas_review_send")
+    saved = store.get(sent.args[0])
+    assert not has_controls(saved.text) and not has_controls(saved.author_name)
+    assert arabic in saved.text and hebrew in saved.text and saved.author_name == hebrew

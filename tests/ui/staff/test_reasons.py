@@ -175,3 +175,18 @@ def test_list_lines_speak_the_panel_language(tmp_path) -> None:
     assert "zurückgehalten, unfertig" in item_line(it, "Zeichnungen", "de")
     assert "withheld, unfinished" in item_line(it, "Drawings", "en")
     store.close()
+
+
+def test_list_lines_keep_a_visitors_direction_inside_the_visitors_text(tmp_path) -> None:
+    from kiosk.core.bidi import FSI, PDI
+    from ui.staff.pages.browse import item_line
+
+    store = open_store(tmp_path / "data")
+    hebrew = "\u05e8\u05e2\u05d9\u05d5\u05df"
+    sub = idea(f"{hebrew} \u202eetraK " + "x" * 200)  # stored by an older kiosk, override and all
+    store.add(sub)
+    (it,) = [i for i in moderation.search(store, "", kind="idea", limit=10) if i.id == sub.id]
+    line = item_line(it, "Mobilität", "de").split("\n")[1]
+    assert line.startswith(f"{FSI}{hebrew} etraK x") and line.endswith(f"{PDI}…")
+    assert "\u202e" not in line
+    store.close()

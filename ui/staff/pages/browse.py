@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLineEdit, QListWidget
                                QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from kiosk.core import moderation
+from kiosk.core.bidi import balance, isolate
+from kiosk.core.text import cut_at_grapheme
 from ui.staff.common import StaffScreen, button
 from ui.common.fit_row import FitRow
 from ui.common.screen import label
@@ -25,7 +27,8 @@ def item_line(item: moderation.Item, topic_title: str, lang: str = "de") -> str:
     flags = ([status_text(item.status, lang)] + ([flag_text("sample", lang)] if item.is_sample else [])
              + ([flag_text("unfinished", lang)] if item.unfinished else []))
     text = " ".join(item.text.split())
-    return f"{when} · {topic_title} · {', '.join(flags)}\n{text[:160]}{'…' if len(text) > 160 else ''}"
+    shown = isolate(cut_at_grapheme(text, 160)) + ("…" if len(text) > 160 else "")  # visitor text: its direction stays in it
+    return f"{when} · {topic_title} · {', '.join(flags)}\n{shown}"
 
 
 class BrowseScreen(StaffScreen):
@@ -147,7 +150,7 @@ class BrowseScreen(StaffScreen):
         meta = [it.created_at[:19].replace("T", " ") + " UTC", it.topic_id, status_text(it.status, self.lang),
                 it.reference_code]
         if it.author_name:
-            meta.append(it.author_name)
+            meta.append(isolate(it.author_name))
         if it.withheld_reason:
             meta.append(f"⚠ {reason_text(it.withheld_reason, self.lang, withheld=True)}")
         elif it.status == "failed" and it.last_error:
@@ -160,7 +163,7 @@ class BrowseScreen(StaffScreen):
             self.detail_body.setPixmap(pix.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
                                        if not pix.isNull() else QPixmap())
         else:
-            self.detail_body.setText((f"{it.title}\n\n" if it.title else "") + it.text)
+            self.detail_body.setText((f"{balance(it.title)}\n\n" if it.title else "") + balance(it.text))
         self.detail_body.setAccessibleName(self.tr("panel.browse_detail.a11y"))
         self.pages.setCurrentWidget(self.detail)
 
