@@ -24,8 +24,11 @@ SAMPLE_TEXT = {
           "dann kann ich mit Kinderwagen oder Rollator entspannt die übernächste nehmen.\n\nDie Daten gibt es ja schon. 🚋",
     "en": "I would like a display at every tram stop that shows how full the next tram is – "
           "then people with a pram or a walker can calmly wait for the one after.\n\nThe data already exists. 🚋",
+    "de-x-ls": "An jeder Halte-Stelle soll eine Anzeige sein. Die Anzeige zeigt: Wie voll ist die nächste "
+               "Straßenbahn? Dann kann ich mit dem Rollator in Ruhe warten.\n\nDie Stadt hat diese Daten schon. 🚋",
 }
-SAMPLE_TITLE = {"de": "Wie voll ist die nächste Bahn?", "en": "How full is the next tram?"}
+SAMPLE_TITLE = {"de": "Wie voll ist die nächste Bahn?", "en": "How full is the next tram?",
+                "de-x-ls": "Wie voll ist die Straßenbahn?"}
 
 
 def drive_ideas(flow, config, lang: str, shot) -> None:  # noqa: ANN001
