@@ -68,6 +68,11 @@ class Catalogue:
         """The language's name in itself ("Deutsch"), or its code if the catalogue lacks it."""
         return self.texts.get("language.name", self.lang)
 
+    @property
+    def short_name(self) -> str:
+        """The language on a small button ("DE", "Leicht"), or its code's first part in capitals."""
+        return self.texts.get("language.short", self.lang.split("-")[0].upper())
+
 
 def read(path: Path, lang: str | None = None) -> Catalogue:
     """Read one PO (or POT) file.
@@ -259,6 +264,11 @@ class Catalogues:
         """``lang``'s name in itself ("Deutsch")."""
         catalogue = self.get(lang)
         return catalogue.name if catalogue is not None else lang
+
+    def short_name(self, lang: str) -> str:
+        """``lang`` on a small button ("DE", "Leicht")."""
+        catalogue = self.get(lang)
+        return catalogue.short_name if catalogue is not None else lang.split("-")[0].upper()
 
     def _note_missing(self, key: str, lang: str, what: str = "is not translated") -> None:
         if (key, lang) not in self._warned:

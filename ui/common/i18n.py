@@ -37,6 +37,11 @@ def language_name(lang: str) -> str:
     return _catalogues.name(lang)
 
 
+def language_short(lang: str) -> str:
+    """``lang`` on a small button: "DE", "EN", "Leicht" (Leichte Sprache)."""
+    return _catalogues.short_name(lang)
+
+
 def decimal(text: str, lang: str) -> str:
     """A number written with Python's "." as ``lang`` writes it ("8.4" -> "8,4" in German)."""
     return text.replace(".", tr("number.decimal_point", lang))

@@ -31,7 +31,7 @@ from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
 from kiosk.core.model import Submission
 from kiosk.core.storage import DiskFullError
 from ui.common import theme
-from ui.common.i18n import tr
+from ui.common.i18n import language_short, tr
 from ui.ideas.about import AboutScreen
 from ui.ideas.consent import ConsentScreen
 from ui.ideas.goals import GoalsScreen
@@ -139,7 +139,7 @@ class IdeaFlow(QWidget):
         row.addStretch(1)
         for code in config.kiosk.languages:
             b = button(f"ideas_lang_{code}", "lang")  # a button that switches, not a check box
-            b.setText(code.upper())
+            b.setText(language_short(code))
             b.clicked.connect(lambda _=False, c=code: self._visitor_language(c))
             self.lang_buttons[code] = b
             row.addWidget(b)
