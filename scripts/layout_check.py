@@ -5,6 +5,9 @@ state the screenshot walk reaches. Sizes are in logical pixels: the kiosk is lai
 1080 px short side and Qt scales it to the screen (kiosk/app/scale.py), so a target of
 :data:`MIN_TARGET` logical pixels is that size "at 1080p scale" on any screen.
 
+In reachability mode (``ui/shell/reach.py``) a target above the lower part of the window is
+a problem too.
+
 Each problem is one line naming the widget (objectName, or its class and the nearest named
 ancestor) and what is wrong.
 """
@@ -14,6 +17,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSlider, QToolButton, QWidget)
+
+from ui.shell.reach import reach_height
 
 MIN_TARGET = 64
 """The smallest touch target, in pixels at 1080p scale."""
@@ -48,6 +53,17 @@ def _scrolls(widget: QWidget, root: QWidget) -> bool:
 
 def _rect_in(widget: QWidget, root: QWidget) -> QRect:
     return QRect(widget.mapTo(root, QPoint(0, 0)), widget.size())
+
+
+def _shown_rect(widget: QWidget, root: QWidget) -> QRect:
+    """The part of ``widget`` a person sees: clipped by every scroll area's viewport it is in."""
+    rect = _rect_in(widget, root)
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QAbstractScrollArea):
+            rect = rect.intersected(_rect_in(parent.viewport(), root))
+        parent = parent.parentWidget()
+    return rect
 
 
 def visible_widgets(root: QWidget) -> list[QWidget]:
@@ -94,8 +110,15 @@ def problems(root: QWidget, *, min_target: int = MIN_TARGET) -> list[str]:
     under ``min_target`` among the widgets a person sees in ``root``."""
     out: list[str] = []
     bounds = root.rect()
+    # Reachability mode (ui/shell/reach.py): everything a visitor taps lies in the lower part.
+    reach_top = (root.height() - reach_height(root.width(), root.height())
+                 if getattr(root, "reach_active", False) else None)
     for widget in visible_widgets(root):
         name = name_of(widget)
+        touchable = isinstance(widget, TARGETS) or type(widget).__name__ == "CanvasWidget"
+        shown = _shown_rect(widget, root)
+        if reach_top is not None and touchable and not shown.isEmpty() and shown.top() < reach_top - SLACK:
+            out.append(f"{name}: above the reach area (top {shown.top()}, reach from {reach_top})")
         if getattr(widget, "elided", False):
             out.append(f"{name}: elided text")
         scrolling = _scrolls(widget, root)

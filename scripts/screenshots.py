@@ -9,6 +9,7 @@ the whole window on: the attract screen, every step of the ideas flow
 drawing studio (``scripts/screenshots_drawing.drive_drawing``), the
 unavailable screen, the idle overlay, the PIN pad and the staff screen.
 
+With ``--reach`` the portrait sizes are shot in reachability mode (``-reach`` in the names).
 With ``--check`` nothing is saved: at each of those states ``scripts/layout_check.py`` looks
 for cut or elided text, widgets off the window and targets under 64 px, prints each problem
 and exits 1 if there was any (tests/app/test_every_size.py runs it at every terminal size).
@@ -61,7 +62,12 @@ def capture(window, path: Path, check: bool) -> None:  # noqa: ANN001
         window.grab().save(str(path))
 
 
+REACH: list[bool] = [False]
+"""With --reach: every visitor screen in reachability mode (ui/shell/reach.py), as after the toggle."""
+
+
 def shoot(window, name: str, lang: str, orientation: str, out: Path, check: bool = False) -> Path:  # noqa: ANN001
+    window.set_reach(REACH[0])
     window.parts.idle.stop()
     window.idle_overlay.stop()
     window.pin_pad.reset()
@@ -90,6 +96,7 @@ def shoot_flow(window, flow: str, lang: str, orientation: str, out: Path,  # noq
     written: list[Path] = []
     window.idle_overlay.stop()
     window.pin_pad.reset()  # closes the pad a previous shot left open
+    window.set_reach(REACH[0])
     window.show_screen(flow)
     window.parts.idle.stop()
     screen = window.screens[flow].ensure()
@@ -118,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=None, metavar="WxH,...",
                     help="window sizes instead of 1920x1080 and 1080x1920 (files are named by size)")
     ap.add_argument("--langs", default=None, help="comma-separated languages (default: every configured one)")
+    ap.add_argument("--reach", action="store_true", help="in reachability mode (portrait sizes only; files "
+                                                         "named <...>-reach)")
     ap.add_argument("--check", action="store_true", help="save nothing; report cut text, widgets off the "
                                                          "window and small targets at every state (exit 1)")
     args = ap.parse_args(argv)
@@ -125,9 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     names = tuple(args.only.split(",")) if args.only else SCREENS + OVERLAYS + FLOWS
+    REACH[0] = args.reach
     with tempfile.TemporaryDirectory() as data:
         sizes = SIZES if not args.sizes else {
             size: tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")}
+        if args.reach:
+            sizes = {f"{name}-reach": (w, h) for name, (w, h) in sizes.items() if h > w}
         for orientation, (w, h) in sizes.items():
             window = finish_building(build(args.config, data, windowed=True))
             window.resize(w, h)

@@ -217,6 +217,7 @@ def _connect_signals(window: MainWindow, parts: Parts) -> None:
         screen.finished.connect(window.reset_session)  # a visitor done or gone: the next one starts afresh
         screen.contributed.connect(parts.wake_sync)  # an idea or a drawing was committed: deliver soon
         window.closed.connect(screen.shutdown)
+    attract.reach_toggled.connect(window.set_reach)  # within reach on a tall portrait screen
     # language
     attract.language_chosen.connect(parts.language.set)
     parts.language.changed.connect(window.retranslate)

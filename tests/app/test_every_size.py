@@ -91,3 +91,34 @@ def test_the_checker_passes_what_fits(qtbot) -> None:
     root.show()
     qtbot.waitExposed(root)
     assert problems(root) == []
+
+
+REACH_SIZES = [(1080, 1920), (1200, 1920)]  # 9:16 and 10:16 portrait terminals
+
+
+@pytest.mark.parametrize("size", REACH_SIZES, ids=[f"{w}x{h}" for w, h in REACH_SIZES])
+def test_in_reach_mode_every_visitor_screen_fits_its_lower_part(size: tuple[int, int], tmp_path: Path) -> None:
+    """Reachability mode (ui/shell/reach.py): every visitor screen in the lower part of a portrait
+    terminal, nothing cut, every target there (layout_check reports one above it)."""
+    run = walk("screenshots.py", *size, tmp_path, "--reach", "--only", "attract,idle,ideas,drawing")
+    out, err = run.communicate(timeout=300)
+    lines = [line for line in out.splitlines() if line.strip() and not any(n in line for n in NOISE)]
+    assert run.returncode == (1 if lines else 0), err[-3000:]
+    assert lines == []
+
+
+def test_the_checker_sees_a_target_above_the_reach_area(qtbot) -> None:
+    root = QWidget()
+    qtbot.add_widget(root)
+    root.resize(500, 900)
+    high, low = QPushButton("high", root), QPushButton("low", root)
+    high.setObjectName("high_button")
+    low.setObjectName("low_button")
+    high.setGeometry(20, 100, 200, 80)
+    low.setGeometry(20, 700, 200, 80)
+    root.show()
+    qtbot.waitExposed(root)
+    assert problems(root) == []  # not in reach mode: anywhere will do
+    root.reach_active = True  # type: ignore[attr-defined] - as MainWindow says it
+    found = problems(root)
+    assert found == ["high_button: above the reach area (top 100, reach from 400)"]

@@ -146,6 +146,20 @@ class Screen(QWidget):
                 self.style().unpolish(self)
                 self.style().polish(self)
 
+    def set_reach(self, on: bool) -> None:
+        """Reachability mode (``ui.shell.reach``): the window shows this screen in the lower part
+        of a portrait screen, and every control must be there. Base: a QSS property; screens whose
+        portrait layout puts controls at the top rearrange in :meth:`apply_reach`."""
+        if self.property("reach") != on:
+            self.setProperty("reach", on)
+            self.apply_reach(on)
+            if self.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+                self.style().unpolish(self)
+                self.style().polish(self)
+
+    def apply_reach(self, on: bool) -> None:
+        """Rearrange for reachability mode. Base: nothing."""
+
     def tr_(self, key: str, **fmt: object) -> str:
         return self.language.tr(key, **fmt)
 

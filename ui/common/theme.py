@@ -264,6 +264,18 @@ EntryButton QLabel#entry_subtitle {{ font-size: {px(27)}; font-weight: 500; }}
 }}
 #language_toggle QPushButton[current="true"] {{ background: {p.primary}; color: {p.on_primary}; }}
 #language_toggle QPushButton:focus {{ border-color: {p.accent}; }}
+#attract_reach {{
+    min-height: {px(72)}; font-size: {px(24)}; font-weight: 600; border-radius: {px(36)}; padding: 0 {px(28)};
+    border: {px(3)} solid {p.primary}; background: transparent; color: {p.primary};
+}}
+#attract_reach:checked {{ background: {p.primary}; color: {p.on_primary}; }}
+#attract_reach:focus {{ border-color: {p.accent}; }}
+
+/* reachability mode: the upper part of a portrait screen, nothing to tap there */
+#reach_panel {{ background: {p.background}; border-bottom: {px(4)} solid {mix(p.background, p.primary, 0.25)}; }}
+#reach_organizer {{ color: {p.primary}; font-size: {px(28)}; font-weight: 700; letter-spacing: {px(3)}; }}
+#reach_title {{ font-family: {disp}; color: {p.primary}; font-size: {px(96)}; font-weight: 700; }}
+#reach_hint {{ font-size: {px(34)}; font-weight: 600; color: {p.text}; }}
 
 /* plain screens (unavailable, staff) */
 QLabel[role="screen_title"] {{ font-family: {disp}; color: {p.primary}; font-size: {px(72)}; font-weight: 700; }}

@@ -242,7 +242,7 @@ class DrawDonePage(QWidget):
         lay2.setContentsMargins(64, 56, 64, 56)
         lay2.setSpacing(30)
         lay2.addWidget(self.thanks_title)
-        if portrait:
+        if portrait and not self.reach:  # reach mode: picture and code side by side, lower down
             self.thanks_preview.setMinimumHeight(560)
             lay2.addWidget(self.thanks_preview, 1)
             lay2.addLayout(card, 0)
@@ -259,11 +259,20 @@ class DrawDonePage(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.name and event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
             self.keyboard.show()
+            self._make_room()
         return False
 
     def _hide_keyboard(self) -> None:
         self.keyboard.hide()
         self.name.clearFocus()
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Reach mode has no room for the keys and the rest of the form at once: while the keys
+        are open, the age and consent questions wait below them (as a phone's keyboard covers them)."""
+        rest_shown = not (self.reach and self.keyboard.isVisible())
+        for w in (self.age_label, *self.ages.values(), self.consent, self.consent_note):
+            w.setVisible(rest_shown)
 
     def _age_clicked(self, group: str, checked: bool) -> None:
         for g, b in self.ages.items():
@@ -377,6 +386,18 @@ class DrawDonePage(QWidget):
         if portrait != self.portrait:
             self._layout(portrait)
 
+    reach = False
+    """Reachability mode (``ui.shell.reach``): the lower part of a portrait screen, about as high
+    as it is wide. The form is laid out as in portrait, without the preview (the thank-you page
+    shows the picture)."""
+
+    def set_reach(self, on: bool) -> None:
+        self.reach = on
+        self.preview.setVisible(not on)
+        self.portrait = None  # lay out again: the thank-you page too
+        self.set_portrait(on or self.height() > self.width())
+        self._make_room()
+
     def resizeEvent(self, event) -> None:  # noqa: ANN001
-        self.set_portrait(event.size().height() > event.size().width())
+        self.set_portrait(self.reach or event.size().height() > event.size().width())
         super().resizeEvent(event)

@@ -451,6 +451,11 @@ class DrawScreen(Screen):
         self.studio.set_portrait(portrait)
         self.done_page.set_portrait(portrait)
 
+    def apply_reach(self, on: bool) -> None:
+        # The studio itself lays out from its size: in the lower part of a portrait screen that is
+        # its landscape layout, tools and colours beside the canvas, all within reach.
+        self.done_page.set_reach(on)
+
     def shutdown(self) -> None:
         """The kiosk exits: finish the queued saves (a draft stays for the next start)."""
         self._autosave.stop()

@@ -202,7 +202,12 @@ class AboutScreen(IdeaStep):
         self._columns.setStretch(1, 0 if portrait else 1)
         self._columns.setSpacing(0 if portrait else 56)
         self.keyboard.setMaximumWidth(1080 if portrait else 1500)
-        self.keyboard.setFixedHeight(480 if portrait else 360)
+        self.keyboard.setFixedHeight(480 if portrait and not self.reach else 360)
+        self._portrait = portrait
+
+    def set_reach(self, on: bool) -> None:
+        super().set_reach(on)
+        self.set_portrait(getattr(self, "_portrait", False))
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr_("ideas.about.heading"))

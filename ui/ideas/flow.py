@@ -123,6 +123,7 @@ class IdeaFlow(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(360)
         self.lang_buttons: dict[str, object] = {}
+        self._reach = False
         header = QWidget()
         header.setObjectName("ideas_header")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -209,9 +210,17 @@ class IdeaFlow(QWidget):
 
     # ------------------------------------------------------------ internals
 
+    def set_reach(self, on: bool) -> None:
+        """Reachability mode: the flow has the lower part of a portrait screen, about as wide
+        as it is high, and keeps the portrait layout there."""
+        self._reach = on
+        for step in self.steps.values():
+            step.set_reach(on)
+        self.set_portrait(on or self.height() > self.width())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.set_portrait(event.size().height() > event.size().width())
+        self.set_portrait(self._reach or event.size().height() > event.size().width())
 
     def _has_goals(self) -> bool:
         topic = self.config.topic(self.draft.topic_id)

@@ -58,11 +58,16 @@ class GoalsScreen(IdeaStep):
         items = list(self.cards.values()) + [self.own]
         for i, card in enumerate(items):
             self._grid.addWidget(card, i // cols, i % cols)
+            card.set_compact(self.reach, keep_text=True)  # reach mode: tighter, every word kept
         for c in range(2):
             self._grid.setColumnStretch(c, 1 if c < cols else 0)
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait
+        self._arrange()
+
+    def set_reach(self, on: bool) -> None:
+        super().set_reach(on)
         self._arrange()
 
     def retranslate(self) -> None:

@@ -43,3 +43,6 @@ class IdeasScreen(Screen):
     def set_portrait(self, portrait: bool) -> None:
         super().set_portrait(portrait)
         self.flow.set_portrait(portrait)
+
+    def apply_reach(self, on: bool) -> None:
+        self.flow.set_reach(on)

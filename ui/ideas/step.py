@@ -55,6 +55,13 @@ class IdeaStep(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         """Re-arrange for a portrait screen. Base: nothing."""
 
+    reach = False
+    """Reachability mode (``ui.shell.reach``): the step has the lower part of a portrait screen."""
+
+    def set_reach(self, on: bool) -> None:
+        """Re-arrange for reachability mode. Base: remember it (steps read :attr:`reach`)."""
+        self.reach = on
+
 
 def button(name: str, role: str = "", *, checkable: bool = False) -> QPushButton:
     b = QPushButton()
@@ -108,14 +115,26 @@ class Card(QPushButton):
         box.addWidget(self.text_label)
         box.addStretch(1)
         outer.addLayout(box, 1)
+        m = box.contentsMargins()
+        self._box, self._margins = box, (m.left(), m.top(), m.right(), m.bottom())
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_texts(self, title: str, text: str, accessible: str) -> None:
         self.title_label.setText(title)
         self.text_label.setText(text)
-        self.text_label.setVisible(bool(text))
+        self.text_label.setVisible(bool(text) and not self.compact)
         self.setAccessibleName(accessible)
         self.setAccessibleDescription(text)
+        self.updateGeometry()
+
+    compact = False
+    """Title (and icon) only: the text stays the accessible description (reachability mode)."""
+
+    def set_compact(self, on: bool, *, keep_text: bool = False) -> None:
+        """Tighter (reachability mode); the text hidden too unless ``keep_text``."""
+        self.compact = on and not keep_text
+        self.text_label.setVisible(bool(self.text_label.text()) and not self.compact)
+        self._box.setContentsMargins(*((28, 12, 28, 12) if on else self._margins))
         self.updateGeometry()
 
     def set_chosen(self, chosen: bool) -> None:

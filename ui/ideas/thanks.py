@@ -72,8 +72,14 @@ class ThanksScreen(IdeaStep):
         self.timer.start(int(self.config.idle.thanks_timeout_s * 1000))
 
     def set_portrait(self, portrait: bool) -> None:
-        if portrait != self._portrait:
-            self._arrange(portrait)
+        self._wanted_portrait = portrait
+        column = portrait and not self.reach  # reach mode: text and QR side by side, lower down
+        if column != self._portrait:
+            self._arrange(column)
+
+    def set_reach(self, on: bool) -> None:
+        super().set_reach(on)
+        self.set_portrait(getattr(self, "_wanted_portrait", bool(self._portrait)))
 
     def _arrange(self, portrait: bool) -> None:
         """Landscape: the text column on the left, the QR card beside it, both centred

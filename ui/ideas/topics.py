@@ -50,6 +50,13 @@ class TopicsScreen(IdeaStep):
         self.set_portrait(False)
         self.retranslate()
 
+    def set_reach(self, on: bool) -> None:
+        """In reach mode the cards show their icon and title (the description is still their
+        accessible description): seven cards fit the lower part of the screen that way."""
+        super().set_reach(on)
+        for card in self.cards.values():
+            card.set_compact(on)
+
     def set_portrait(self, portrait: bool) -> None:
         cols = 2 if portrait else 4
         for i, card in enumerate(self.cards.values()):

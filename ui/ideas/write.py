@@ -108,9 +108,15 @@ class WriteScreen(IdeaStep):
         self._focus(self._target)
 
     def set_portrait(self, portrait: bool) -> None:
+        self._portrait = portrait
+        tall = portrait and not self.reach  # reach mode: the lower part of the screen only
         self.keyboard.setMaximumWidth(1080 if portrait else 1500)
-        self.keyboard.setFixedHeight(480 if portrait else 360)
-        self.text.setMinimumHeight(420 if portrait else 150)
+        self.keyboard.setFixedHeight(480 if tall else 360)
+        self.text.setMinimumHeight(420 if tall else 150)
+
+    def set_reach(self, on: bool) -> None:
+        super().set_reach(on)
+        self.set_portrait(getattr(self, "_portrait", False))
 
     # ------------------------------------------------------------ internals
 

@@ -6,11 +6,12 @@ right) and portrait (stacked) on the window's aspect ratio.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QPushButton, QVBoxLayout
 
 from ui.common.i18n import format_dates
+from ui.common import icons
 from ui.common.screen import Screen, ScreenContext, label
 from ui.common.theme import Palette
 from ui.shell.entry_button import EntryButton
@@ -22,12 +23,14 @@ class AttractScreen(Screen):
     """Signals:
         flow_chosen(str): the visitor chose a flow ("ideas" or "drawing").
         language_chosen(str): the visitor tapped a language.
+        reach_toggled(bool): the visitor turned reachability mode on or off (``ui.shell.reach``).
     """
 
     name = "attract"
     idle_kind = None
     flow_chosen = Signal(str)
     language_chosen = Signal(str)
+    reach_toggled = Signal(bool)
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
@@ -58,6 +61,19 @@ class AttractScreen(Screen):
 
         self.toggle = LanguageToggle(self.language)
         self.toggle.chosen.connect(self.language_chosen)
+        # A real toggle (announced as one, with its state): everything to tap moves within reach.
+        self.reach = QPushButton(self)  # parented: in landscape it is in no layout
+        self.reach.setObjectName("attract_reach")
+        self.reach.setCheckable(True)
+        self.reach.setAutoDefault(False)
+        self.reach.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        icon = QIcon()
+        for state, color in ((QIcon.State.Off, self.palette_.primary), (QIcon.State.On, self.palette_.on_primary)):
+            icon.addPixmap(icons.pixmap("mdi6.arrow-collapse-down", color, 40, 2.0), QIcon.Mode.Normal, state)
+        self.reach.setIcon(icon)
+        self.reach.setIconSize(QSize(40, 40))
+        self.reach.toggled.connect(self.reach_toggled)
+        self.reach.hide()  # portrait only
 
         header = QVBoxLayout()
         header.setSpacing(20)
@@ -85,11 +101,12 @@ class AttractScreen(Screen):
         self.body.addLayout(hero, 1)
         self.body.addLayout(entries, 1)
 
-        footer = QHBoxLayout()
-        footer.setSpacing(32)
-        footer.addWidget(self.sync_indicator, 0, Qt.AlignmentFlag.AlignVCenter)
-        footer.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
-        footer.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignVCenter)
+        # Landscape: one row (sync, status, languages). Portrait: the languages on a row of their
+        # own, where three fit, and below them the reach toggle beside the quiet status.
+        footer = QGridLayout()
+        footer.setHorizontalSpacing(32)
+        footer.setVerticalSpacing(24)
+        self.footer = footer
 
         root = QVBoxLayout(self)
         root.addLayout(header)
@@ -109,6 +126,7 @@ class AttractScreen(Screen):
             return
         self._portrait = portrait
         super().set_portrait(portrait)
+        self._place_footer(portrait)
         if portrait:
             self.root.setContentsMargins(96, 88, 96, 64)
             self.body.setDirection(QBoxLayout.Direction.TopToBottom)
@@ -130,6 +148,24 @@ class AttractScreen(Screen):
                 b.setMinimumHeight(220)
                 b.set_icon_size(88)
 
+    def _place_footer(self, portrait: bool) -> None:
+        f = self.footer
+        for w in (self.sync_indicator, self.status, self.toggle, self.reach):
+            f.removeWidget(w)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        if portrait:
+            f.addWidget(self.toggle, 0, 0, 1, 3, middle | Qt.AlignmentFlag.AlignLeft)
+            f.addWidget(self.reach, 1, 0, middle)
+            f.addWidget(self.sync_indicator, 1, 1, middle)
+            f.addWidget(self.status, 1, 2, middle)
+        else:
+            f.addWidget(self.sync_indicator, 0, 0, middle)
+            f.addWidget(self.status, 0, 1, middle)
+            f.addWidget(self.toggle, 0, 2, middle)
+        for col in range(3):
+            f.setColumnStretch(col, 1 if col == (2 if portrait else 1) else 0)
+        self.reach.setVisible(portrait)
+
     # -------------------------------------------------------------- texts
 
     def retranslate(self) -> None:
@@ -145,8 +181,23 @@ class AttractScreen(Screen):
         self.ideas.set_texts(self.language.text(flows.ideas_label), self.tr_("attract.ideas.sub"))
         self.drawing.set_texts(self.language.text(flows.drawing_label), self.tr_("attract.drawing.sub"))
         self.toggle.retranslate()
+        self.reach.setText(self.tr_("attract.reach"))
+        self.reach.setAccessibleName(self.tr_("attract.reach"))
+        self.reach.setAccessibleDescription(self.tr_("attract.reach.a11y"))
         self.status.setAccessibleName(self.tr_("attract.status.a11y"))
         self.sync_indicator.set_language(lang)
+
+    def apply_reach(self, on: bool) -> None:
+        # The reach panel above shows the event's name: here only what is tapped.
+        for w in (self.accent_bar, self.organizer, self.title, self.tagline, self.venue):
+            w.setVisible(not on)
+        self.venue.setVisible(not on and bool(self.venue.text()))
+        if self.reach.isChecked() != on and not on:
+            self.reach.setChecked(False)  # turned off from outside (the visitor's session ended)
+
+    def reset(self) -> None:
+        super().reset()
+        self.reach.setChecked(False)
 
     def set_status(self, text: str) -> None:
         """The discreet line at the bottom. Never alarming."""

@@ -33,6 +33,7 @@ class LazyScreen(Screen):
         self.setObjectName(f"{self.name}_slot")  # the real screen carries the name
         self.inner: Screen | None = None
         self._portrait = False
+        self._reach = False
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
 
@@ -53,6 +54,7 @@ class LazyScreen(Screen):
             self._box.addWidget(inner)
             self.inner = inner
             inner.set_portrait(self._portrait)
+            inner.set_reach(self._reach)
             inner.retranslate()
             touch_focus(inner)
         return self.inner
@@ -84,6 +86,11 @@ class LazyScreen(Screen):
         self._portrait = portrait
         if self.inner is not None:
             self.inner.set_portrait(portrait)
+
+    def apply_reach(self, on: bool) -> None:
+        self._reach = on
+        if self.inner is not None:
+            self.inner.set_reach(on)
 
     def shutdown(self) -> None:
         if self.inner is not None:

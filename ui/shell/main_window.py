@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QLayout, QMainWindow, QSizePolicy, QStackedWidget,
+                               QVBoxLayout,
+                               QWidget)
 
 from ui.common.i18n import Language
 from ui.shell.idle import IdleWatcher
+from ui.shell.reach import ReachPanel, reach_height
 from ui.shell.screen_fit import ScreenFit
 from ui.common.screen import Screen
 
@@ -82,7 +85,20 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(False)
         self.stack = QStackedWidget()
         self.stack.setObjectName("screen_stack")
-        self.setCentralWidget(self.stack)
+        # The stack gets exactly its share of the window (all of it, or the lower part in reach
+        # mode), whatever its screens' minimums say: tests/app/test_every_size.py checks they fit.
+        self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.reach_panel = ReachPanel(config, language)
+        self.reach_panel.hide()
+        central = QWidget()
+        central.setObjectName("main_central")
+        self._central = QVBoxLayout(central)
+        self._central.setContentsMargins(0, 0, 0, 0)
+        self._central.setSpacing(0)
+        self._central.addWidget(self.reach_panel)
+        self._central.addWidget(self.stack)
+        self.setCentralWidget(central)
+        self._reach = False
         self.screens: dict[str, Screen] = {}
         self._idle_overlay: IdleOverlay | None = None  # built when first needed, not to paint
         # The window's size is the screen's; don't let content minimums reach the platform.
@@ -101,6 +117,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(screen)
         screen.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         screen.set_portrait(bool(self._portrait))
+        screen.set_reach(self.reach_active)
         screen.retranslate()
         touch_focus(screen)
         if screen.name == HOME:
@@ -121,6 +138,7 @@ class MainWindow(QMainWindow):
             pad = make()
             touch_focus(pad)
             pad.setGeometry(self.rect())
+            pad.set_reach(self.reach_active)
             self._pin_pad = pad
         return self._pin_pad
 
@@ -138,6 +156,7 @@ class MainWindow(QMainWindow):
             overlay = IdleOverlay(self, self.language)
             touch_focus(overlay)
             overlay.setGeometry(self.rect())
+            overlay.set_reach(self.reach_active)
             overlay.continued.connect(self.resume_session)
             overlay.expired.connect(self.reset_session)
             self._idle_overlay = overlay
@@ -172,6 +191,8 @@ class MainWindow(QMainWindow):
             return
         changed = self.stack.currentWidget() is not screen
         self.stack.setCurrentWidget(screen)
+        if self._reach:
+            self._apply_reach()  # the staff screen keeps its layout
         self.setFocus()  # no button starts focused: Tab moves in, a tap leaves no frame
         screen.entered()
         self._update_idle()
@@ -182,6 +203,7 @@ class MainWindow(QMainWindow):
         self.show_screen(HOME)
 
     def retranslate(self) -> None:
+        self.reach_panel.retranslate()
         for screen in self.screens.values():
             screen.retranslate()
         if self._idle_overlay is not None:  # one built later is translated then
@@ -218,6 +240,7 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             screen.reset()
         self.language.reset()
+        self.set_reach(False)
         self.go_home()
         self.session_reset.emit()
 
@@ -307,6 +330,8 @@ class MainWindow(QMainWindow):
     def relayout(self) -> None:
         """Lay out (scale, portrait, overlays) from the window's size as it is now."""
         self._apply_layout(self.width(), self.height())
+        if self.reach_active:
+            self._apply_reach()  # the panel's height follows the window's
         for overlay in (self._idle_overlay, self._pin_pad):
             if overlay is not None and overlay.geometry() != self.rect():
                 overlay.setGeometry(self.rect())
@@ -329,6 +354,35 @@ class MainWindow(QMainWindow):
             self._portrait = portrait
             for screen in self.screens.values():
                 screen.set_portrait(portrait)
+            self._apply_reach()
+
+    # -------------------------------------------------------------- reach
+
+    @property
+    def reach_active(self) -> bool:
+        """Reachability mode is on and applies: the visitor asked for it on a portrait screen
+        (``ui.shell.reach``); a landscape screen and the staff screens keep their layout."""
+        return self._reach and bool(self._portrait) and self.current_name != "staff"
+
+    def set_reach(self, on: bool) -> None:
+        """The visitor's reach toggle (the next visitor starts without it)."""
+        if on != self._reach:
+            self._reach = on
+            log.info("reachability mode %s", "on" if on else "off")
+            self._apply_reach()
+
+    def _apply_reach(self) -> None:
+        active = self.reach_active
+        self.reach_panel.setVisible(active)
+        # A fixed height, not stretch factors: a stack whose screens wrap text asks for its height
+        # for its width, and a box layout would give it that rather than its share.
+        self.reach_panel.setFixedHeight(max(0, self.height() - reach_height(self.width(), self.height()))
+                                        if active else 0)
+        for screen in self.screens.values():
+            screen.set_reach(active)
+        for overlay in (self._idle_overlay, self._pin_pad):
+            if overlay is not None:
+                overlay.set_reach(active)
 
     def _on_first_paint(self) -> None:
         # No Python event handler runs for every event before this point: the

@@ -30,7 +30,13 @@ class Overlay(QWidget):
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
+        self._outer = outer
         self.hide()
+
+    def set_reach(self, on: bool) -> None:
+        """Reachability mode (``ui.shell.reach``): the card sits at the bottom, within reach."""
+        self._outer.setStretch(0, 6 if on else 1)
+        self._outer.setStretch(2, 1)
 
     def present(self) -> None:
         self.setGeometry(self.parent().rect())
