@@ -86,6 +86,7 @@ class DrawDonePage(QWidget):
         self.config = config
         self.lang = lang
         self.portrait: bool | None = None
+        self._buttons: FitRow | None = None
         self.pages = QStackedWidget(self)
         self._build_form()
         self._build_thanks()
@@ -204,7 +205,12 @@ class DrawDonePage(QWidget):
         fields.addWidget(self.consent_note)
         fields.addWidget(self.error)
         fields.addStretch(1)
-        buttons = FitRow(self.back, self.send)
+        # One row for every layout: a second one would leave the first a child of the form, outside
+        # any layout, and its next resize would take "back" and "send" back into it, at the top left
+        # over the picture (the real kiosk, laid out again when its window takes the screen's size).
+        if self._buttons is None:
+            self._buttons = FitRow(self.back, self.send)
+        buttons = self._buttons
         self.keyboard.setFixedHeight(340 if portrait else 330)
         if portrait:
             lay = QVBoxLayout(self.form)
