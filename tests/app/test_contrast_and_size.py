@@ -41,6 +41,19 @@ def walk(out: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
+def test_every_visitor_screen_has_readable_text_and_big_enough_targets(tmp_path: Path) -> None:
+    runs = [walk(tmp_path, "--sizes", "1920x1080,1080x1920", "--only", "attract,idle,pin,ideas,drawing"),
+            walk(tmp_path, "--sizes", "1080x1920", "--reach", "--only", "attract,idle,ideas,drawing")]
+    found = []
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        lines = [line for line in out.splitlines() if line.strip() and not any(n in line for n in NOISE)]
+        assert run.returncode == (1 if lines else 0), err[-3000:]
+        found += lines
+    assert found == []
+
+
 # ---------------------------------------------------------------- the measurements themselves
 
 
