@@ -36,7 +36,7 @@ READER = Path(__file__).with_name("atspi_reader.py")
 LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 
 TOGGLES = re.compile(r"(ideas_age_|ideas_lives_here_|ideas_district_|draw_size_|draw_stamp_|draw_colour_|"
-                     r"draw_done_age_)\w+|ideas_consent_check|ideas_consent_more|draw_done_consent|draw_eraser|"
+                     r"draw_done_age_)\w+|ideas_consent_check|draw_done_consent|draw_eraser|"
                      r"draw_colouring_page|kb_shift\w*|kb_capslock|attract_reach")
 """What keeps a chosen state on its page (a chip, a tool, a colour, the consent box, Shift): the
 only elements that may be check boxes. Everything else that acts is a push button."""
@@ -221,7 +221,9 @@ def walk_every_screen(bus: Bus, lang: str) -> dict[str, list[dict]]:
     seen["write-typed"] = bus.wait_for("ideas_write_next")
     seen["about"] = bus.press_on("ideas_write_next", "ideas_age_30_49")
     seen["consent"] = bus.press_on("ideas_about_skip", "ideas_consent_check")
-    bus.do("ideas_consent_more")
+    show = names(seen["consent"])["ideas_consent_more"]
+    bus.do("ideas_consent_more")  # its name says what it will do next: hide the notice again
+    wait_for(lambda: names(bus.tree()).get("ideas_consent_more") not in (None, show), 5, "'read more' renamed")
     seen["consent-more"] = bus.wait_for("ideas_consent_check")
     bus.do("ideas_consent_check")
     seen["consent-given"] = bus.wait_for("ideas_consent_next")

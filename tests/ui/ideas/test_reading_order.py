@@ -58,3 +58,28 @@ def test_goal_cards_are_read_and_tabbed_in_the_order_shown(qtbot, config, store,
         assert chain == read, topic.id
         flow.back.click()
         qtbot.waitUntil(lambda: flow.current_step() == "topics")
+
+
+def test_read_more_is_a_button_whose_name_says_what_it_will_do(qtbot, config, store) -> None:  # noqa: ANN001
+    """Not a check box (a checkable button is announced as one): "show the full notice", and once
+    shown, "hide" it; in the visitor's language."""
+    flow = IdeaFlow(config, store, "de")
+    qtbot.add_widget(flow)
+    flow.resize(1920, 1080)
+    flow.show()
+    qtbot.wait_exposed(flow)
+    more = flow.consent.more
+    assert not more.isCheckable()
+    assert QAccessible.queryAccessibleInterface(more).role() == QAccessible.Role.Button
+    assert more.accessibleName() == "Vollständigen Datenschutzhinweis anzeigen"
+    more.click()
+    assert flow.consent.full_scroll.isVisibleTo(flow.consent)
+    assert more.accessibleName() == "Vollständigen Datenschutzhinweis ausblenden"
+    flow.set_language("en")
+    assert more.accessibleName() == "Hide the full privacy notice"
+    more.click()
+    assert not flow.consent.full_scroll.isVisibleTo(flow.consent)
+    assert more.accessibleName() == "Show the full privacy notice"
+    more.click()
+    flow.consent.reset()
+    assert not flow.consent.full_shown and more.accessibleName() == "Show the full privacy notice"
