@@ -94,7 +94,10 @@ def find(app, object_name: str):  # noqa: ANN001, ANN201
 def answer(req: dict) -> dict:
     app = kiosk_app()
     if app is None:
-        return {"error": "no kiosk application on the accessibility bus"}
+        desktop = pyatspi.Registry.getDesktop(0)
+        apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
+        seen = [(a.name, [a.getChildAtIndex(j).accessibleId for j in range(a.childCount)]) for a in apps if a]
+        return {"error": f"no kiosk application on the accessibility bus (there: {seen})"}
     if req["cmd"] == "tree":
         out: list[dict] = []
         walk(app, out)
