@@ -1,4 +1,4 @@
-"""Text contrast, measured on the rendered pixels (WCAG 2.2 1.4.3, EN 301 549 5.1.4 / 11.1.4.3).
+"""Text contrast, measured on the rendered pixels (WCAG 2.2 1.4.3, EN 301 549 11.1.4.3).
 
 For each text a person sees (a label, a button's or check box's text, a field's text or its
 placeholder) the window is grabbed as it is shown, with the buttons' icons left out for the

@@ -26,8 +26,8 @@ from ui.shell.reach import reach_height
 MIN_TARGET = 64
 """The smallest touch target, in pixels at 1080p scale."""
 MIN_TARGET_MM = 9.0
-"""The smallest touch target on the screen itself, when its physical size is known (EN 301 549 and
-ISO 9241-9 ask for about 9 mm for a finger)."""
+"""The smallest touch target on the screen itself, when its physical size is known: about a
+fingertip (issue 13)."""
 MIN_CHILD_TARGET_MM = 20.0
 """The smallest target on the children's (drawing) screens: small hands, less precise taps."""
 SLACK = 1

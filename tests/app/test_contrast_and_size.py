@@ -1,5 +1,5 @@
-"""Contrast and size, measured on what a visitor sees (issue 17; WCAG 2.2 1.4.3 and 2.5.8,
-EN 301 549 5.1.4, 5.6.1 and 11.1.4.3).
+"""Contrast and size, measured on what a visitor sees (issue 17; WCAG 2.2 1.4.3 Contrast (Minimum),
+2.5.5/2.5.8 Target Size; EN 301 549 11.1.4.3).
 
 Every screen of every visitor flow (the attract screen, each ideas step, every page of the drawing
 studio, the idle overlay and the PIN pad; ``scripts/screenshots.py``'s walks), in each language,

@@ -76,8 +76,7 @@ class Bus:
 
     def wait_for(self, name: str, timeout: float = 10) -> list[dict]:
         """The tree once an element ``name`` shows (and stops changing)."""
-        nodes = wait_for(lambda: (t := self.tree()) and any(n["id"] == name for n in t) and t, timeout,
-                         f"{name} on the accessibility bus")
+        wait_for(lambda: any(n["id"] == name for n in self.tree()), timeout, f"{name} on the accessibility bus")
         time.sleep(0.2)  # the rest of a new page settles (a button shown a moment later)
         return self.tree()
 
