@@ -6,13 +6,16 @@ state the screenshot walk reaches. Sizes are in logical pixels: the kiosk is lai
 :data:`MIN_TARGET` logical pixels is that size "at 1080p scale" on any screen.
 
 In reachability mode (``ui/shell/reach.py``) a target above the lower part of the window is
-a problem too.
+a problem too. When the screen's physical size is known (``[kiosk] screen_diagonal_inch``), each
+target is measured in millimetres as well: 9 mm everywhere, 20 mm on the children's screens.
 
 Each problem is one line naming the widget (objectName, or its class and the nearest named
 ancestor) and what is wrong.
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QCheckBox, QComboBox, QLabel, QLineEdit,
@@ -22,6 +25,11 @@ from ui.shell.reach import reach_height
 
 MIN_TARGET = 64
 """The smallest touch target, in pixels at 1080p scale."""
+MIN_TARGET_MM = 9.0
+"""The smallest touch target on the screen itself, when its physical size is known: about a
+fingertip (issue 13)."""
+MIN_CHILD_TARGET_MM = 20.0
+"""The smallest target on the children's (drawing) screens: small hands, less precise taps."""
 SLACK = 1
 """Rounding between layout and painting: a pixel over is not a cut."""
 
@@ -105,10 +113,25 @@ def _text_cut(widget: QWidget) -> str | None:
     return None
 
 
-def problems(root: QWidget, *, min_target: int = MIN_TARGET) -> list[str]:
+def mm_per_pixel(root: QWidget, diagonal_inch: float) -> float | None:
+    """Millimetres per logical pixel of ``root`` (which fills a screen of ``diagonal_inch``, square
+    pixels); None when the size is not known (0). The same at any scale factor: the window's logical
+    size is the screen's divided by it."""
+    if not diagonal_inch or root.width() <= 0 or root.height() <= 0:
+        return None
+    return diagonal_inch * 25.4 / math.hypot(root.width(), root.height())
+
+
+def problems(root: QWidget, *, min_target: int = MIN_TARGET, mm_per_px: float | None = None,
+             children: bool = False) -> list[str]:
     """Every cut text, elided text, widget off ``root`` or clipped by its parent, and touch target
-    under ``min_target`` among the widgets a person sees in ``root``."""
+    under ``min_target`` among the widgets a person sees in ``root``.
+
+    With ``mm_per_px`` (:func:`mm_per_pixel`, from ``[kiosk] screen_diagonal_inch``) every target is
+    also measured on the screen: under :data:`MIN_TARGET_MM`, or :data:`MIN_CHILD_TARGET_MM` on a
+    children's screen (``children``), is a problem."""
     out: list[str] = []
+    min_mm = MIN_CHILD_TARGET_MM if children else MIN_TARGET_MM
     bounds = root.rect()
     # Reachability mode (ui/shell/reach.py): everything a visitor taps lies in the lower part.
     reach_top = (root.height() - reach_height(root.width(), root.height())
@@ -138,4 +161,11 @@ def problems(root: QWidget, *, min_target: int = MIN_TARGET) -> list[str]:
         if isinstance(widget, TARGETS) and widget.isEnabled() and not getattr(widget, "not_a_target", False):
             if min(widget.width(), widget.height()) < min_target - SLACK:
                 out.append(f"{name}: target {widget.width()}x{widget.height()} is under {min_target} px")
+            elif mm_per_px and (min(widget.width(), widget.height()) + SLACK) * mm_per_px < min_mm:
+                out.append(f"{name}: target {widget.width() * mm_per_px:.1f}x{widget.height() * mm_per_px:.1f} mm "
+                           f"is under {min_mm:g} mm on this screen")
+        elif (mm_per_px and touchable and not isinstance(widget, TARGETS) and widget.isEnabled()
+              and (min(widget.width(), widget.height()) + SLACK) * mm_per_px < min_mm):
+            out.append(f"{name}: target {widget.width() * mm_per_px:.1f}x{widget.height() * mm_per_px:.1f} mm "
+                       f"is under {min_mm:g} mm on this screen")
     return out

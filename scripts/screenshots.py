@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.app import build, dispose, finish_building  # noqa: E402
-from layout_check import problems  # noqa: E402
+from contrast_check import problems as contrast_problems  # noqa: E402
+from layout_check import mm_per_pixel, problems  # noqa: E402
 from screenshots_drawing import drive_drawing  # noqa: E402
 from screenshots_ideas import drive_ideas  # noqa: E402
 
@@ -54,10 +55,20 @@ FOUND: list[str] = []
 """With --check: every problem seen, prefixed by the state it was seen in."""
 
 
+CONTRAST: list[bool] = [False]
+"""With --contrast: measure every text's contrast on the rendered pixels too (scripts/contrast_check.py)."""
+DIAGONAL: list[float] = [0.0]
+"""The screen's diagonal in inches (--diagonal, else ``[kiosk] screen_diagonal_inch``); 0: not known."""
+
+
 def capture(window, path: Path, check: bool) -> None:  # noqa: ANN001
     """Save the window as ``path``, or (``check``) look for what a person would see as broken."""
     if check:
-        FOUND.extend(f"{path.stem}: {problem}" for problem in problems(window))
+        diagonal = DIAGONAL[0] or window.config.kiosk.screen_diagonal_inch
+        FOUND.extend(f"{path.stem}: {problem}" for problem in problems(
+            window, mm_per_px=mm_per_pixel(window, diagonal), children=path.stem.startswith("drawing-")))
+        if CONTRAST[0]:
+            FOUND.extend(f"{path.stem}: {problem}" for problem in contrast_problems(window))
     else:
         window.grab().save(str(path))
 
@@ -129,7 +140,14 @@ def main(argv: list[str] | None = None) -> int:
                                                          "named <...>-reach)")
     ap.add_argument("--check", action="store_true", help="save nothing; report cut text, widgets off the "
                                                          "window and small targets at every state (exit 1)")
+    ap.add_argument("--diagonal", type=float, default=0.0, metavar="INCH",
+                    help="with --check: the screen's diagonal, to measure targets in mm (default: "
+                         "[kiosk] screen_diagonal_inch)")
+    ap.add_argument("--contrast", action="store_true", help="with --check: also measure each text's contrast "
+                                                           "against its background on the rendered pixels")
     args = ap.parse_args(argv)
+    DIAGONAL[0] = args.diagonal
+    CONTRAST[0] = args.contrast
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])

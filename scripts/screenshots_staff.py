@@ -74,14 +74,17 @@ def main() -> int:
     parser.add_argument("--sizes", default=None, metavar="WxH,...",
                         help="window sizes instead of 1920x1080 and 1080x1920 (files are named by size)")
     parser.add_argument("--check", action="store_true", help="save nothing; report what looks broken (exit 1)")
+    parser.add_argument("--diagonal", type=float, default=0.0, metavar="INCH",
+                        help="with --check: the screen's diagonal, to measure targets in mm (9 mm at least)")
     args = parser.parse_args()
-    from layout_check import problems
+    from layout_check import mm_per_pixel, problems
 
     found: list[str] = []
 
     def capture(path: Path) -> None:
         if args.check:
-            found.extend(f"{path.stem}: {problem}" for problem in problems(window))
+            found.extend(f"{path.stem}: {problem}" for problem in problems(
+                window, mm_per_px=mm_per_pixel(window, args.diagonal or window.config.kiosk.screen_diagonal_inch)))
         else:
             window.grab().save(str(path))
 

@@ -108,6 +108,7 @@ def test_unknown_section_is_reported(tmp_path):
 
 @pytest.mark.parametrize(("snippet", "key", "line", "words"), [
     ('[kiosk]\nhide_cursor = "yes"\n', "kiosk.hide_cursor", 2, "true or false"),
+    ('[kiosk]\nid = "t"\nscreen_diagonal_inch = "21.5 inch"\n', "kiosk.screen_diagonal_inch", 3, "a number"),
     ("[flows]\ntext_limit = 12.5\n", "flows.text_limit", 2, "whole number"),
     ('[idle]\ntimeout_s = "long"\n', "idle.timeout_s", 2, "a number"),
     ('[kiosk]\nlanguages = "de"\n', "kiosk.languages", 2, "a list"),
@@ -283,6 +284,9 @@ def test_lookup_order(tmp_path, monkeypatch):
     ("[idle]\nthanks_timeout_s = 3000000\n", "idle.thanks_timeout_s"),
     ("[idle]\ndrawing_timeout_s = 0\n", "idle.drawing_timeout_s"),
     ("[staff]\ntap_window_s = -1\n", "staff.tap_window_s"),
+    ("[kiosk]\nscreen_diagonal_inch = 2150\n", "kiosk.screen_diagonal_inch"),
+    ("[kiosk]\nscreen_diagonal_inch = -21.5\n", "kiosk.screen_diagonal_inch"),
+    ("[kiosk]\nscreen_diagonal_inch = nan\n", "kiosk.screen_diagonal_inch"),
     ("[sync]\nconnect_timeout_s = 0\n", "sync.connect_timeout_s"),
     ("[sync]\ninterval_s = inf\n", "sync.interval_s"),
     ('[flows]\ndrawing_topic = ""\n', "flows.drawing_topic"),
@@ -295,3 +299,10 @@ def test_values_that_would_break_the_kiosk_later_are_refused(tmp_path, snippet, 
     """Each of these once passed the check and then froze, stranded or broke a screen."""
     problem = only(problems(write(tmp_path, snippet)), key)
     assert problem.line is not None and not problem.warning
+
+
+@pytest.mark.parametrize(("text", "inches"), [("", 0.0), ("screen_diagonal_inch = 21.5", 21.5),
+                                              ("screen_diagonal_inch = 55", 55.0)])
+def test_the_screens_physical_size_is_optional(tmp_path, text, inches):
+    """[kiosk] screen_diagonal_inch: the layout check measures targets in mm with it (issues 13, 17)."""
+    assert load_config(write(tmp_path, f"[kiosk]\n{text}\n")).kiosk.screen_diagonal_inch == inches

@@ -49,6 +49,7 @@ PACKAGES = {
     "xrandr": "x11-xserver-utils", "cage": "cage", "grim": "grim", "Xwayland": "xwayland",
     "dbus-daemon": "dbus", "useradd": "passwd", "runuser": "util-linux", "unshare": "util-linux",
     "systemd-analyze": "systemd",
+    "/usr/libexec/at-spi-bus-launcher": "at-spi2-core", "/usr/libexec/at-spi2-registryd": "at-spi2-core",
 }
 """Each tool the system tests run, and the Debian package that has it (.ci/system-packages installs them)."""
 
@@ -70,6 +71,19 @@ def need(*tools: str) -> None:
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
         unavailable(f"needs {', '.join(missing)}: {install_line([PACKAGES[t] for t in missing])}")
+
+
+ATSPI_PYTHON_PACKAGES = ("python3-pyatspi", "gir1.2-atspi-2.0")
+"""pyatspi for /usr/bin/python3 (the accessibility tests read the kiosk through it, from outside)."""
+
+
+def need_pyatspi() -> None:
+    """Skip (or fail, when required) unless /usr/bin/python3 can import pyatspi."""
+    base = Path("/usr/bin/python3")
+    ok = base.exists() and subprocess.run([str(base), "-c", "import pyatspi"], capture_output=True,
+                                          timeout=30).returncode == 0
+    if not ok:
+        unavailable(f"needs pyatspi for /usr/bin/python3: {install_line(ATSPI_PYTHON_PACKAGES)}")
 
 
 def need_root(why: str) -> None:

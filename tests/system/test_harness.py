@@ -26,7 +26,7 @@ def test_a_missing_tool_fails_when_system_tests_are_required(monkeypatch) -> Non
 def test_ci_installs_every_package_the_harness_names() -> None:
     script = (conftest.ROOT / ".ci" / "system-packages").read_text(encoding="utf-8")
     listed = set(script.split("packages=(", 1)[1].split(")", 1)[0].split())
-    named = set(conftest.PACKAGES.values()) | set(conftest.QT_XCB_PACKAGES)
+    named = set(conftest.PACKAGES.values()) | set(conftest.QT_XCB_PACKAGES) | set(conftest.ATSPI_PYTHON_PACKAGES)
     assert named - listed == set()
     ci = (conftest.ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./.ci/system-packages" in ci and "KIOSK_SYSTEM_TESTS=required" in ci

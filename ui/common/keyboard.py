@@ -1,4 +1,4 @@
-"""An in-app on-screen keyboard: German QWERTZ, shift, caps lock, symbols.
+"""An in-app on-screen keyboard: German QWERTZ, shift, caps lock, symbols (or, for a child, the alphabet).
 
 The keyboard never takes focus: every key has ``Qt.NoFocus``, so the text field
 the visitor is writing in keeps its cursor and selection. It only announces
@@ -50,6 +50,21 @@ LAYERS: dict[str, tuple[Row, ...]] = {
         _row((TO_LETTERS, 3), (SPACE, 8), "!", "?", ","),
     ),
 }
+
+CHILD_KEY_PX = 86
+"""How high the rows of :data:`CHILD_LAYERS` are: over 20 mm on a 21.5 inch 1080p screen (small
+hands); ten keys to a row make them about as wide where the keyboard has 950 px or more."""
+
+CHILD_LAYERS: dict[str, tuple[Row, ...]] = {
+    "letters": (
+        _row(*"abcdefghij"),
+        _row(*"klmnopqrst"),
+        _row(*"uvwxyzäöüß"),
+        _row((SHIFT, 2), "-", (SPACE, 3), (BACKSPACE, 2), (ENTER, 2)),
+    ),
+}
+"""A child's first name: the letters in the order of the alphabet, ten to a row, so each key is
+large enough for a child's finger (:data:`CHILD_KEY_PX`); no symbols."""
 
 KEY_NAMES = {
     "ä": "ae", "ö": "oe", "ü": "ue", "ß": "sz", ",": "comma", ".": "period", "-": "minus",
@@ -106,13 +121,13 @@ def object_name(layer: str, key: str) -> str:
 class KeyButton(QPushButton):
     """One key. Never takes focus; its property ``role`` lets the QSS style it."""
 
-    def __init__(self, layer: str, key: str, parent: QWidget | None = None) -> None:
+    def __init__(self, layer: str, key: str, parent: QWidget | None = None, min_px: int = MIN_KEY_PX) -> None:
         super().__init__(parent)
         self.key = key
         self.layer = layer
         self.setObjectName(object_name(layer, key))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setMinimumSize(MIN_KEY_PX, MIN_KEY_PX)
+        self.setMinimumSize(min_px, min_px)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setProperty("role", "special" if key in SPECIAL else "char")
         if key == BACKSPACE:
@@ -132,8 +147,14 @@ class KeyboardWidget(QWidget):
 
     key_pressed = Signal(str)
 
-    def __init__(self, lang: str = "de", parent: QWidget | None = None) -> None:
+    def __init__(self, lang: str = "de", parent: QWidget | None = None, *,
+                 layers: dict[str, tuple[Row, ...]] = LAYERS, min_key_px: int = MIN_KEY_PX) -> None:
+        """``layers``: :data:`LAYERS` (a visitor's text), or :data:`CHILD_LAYERS` (a child's first name,
+        made :meth:`height_for_keys` (:data:`CHILD_KEY_PX`) high)."""
         super().__init__(parent)
+        self._units = sum(w for _, w in layers["letters"][0])
+        self._rows = len(layers["letters"])
+        self._min_key = min_key_px
         self.setObjectName("keyboard")
         self.setProperty("role", "keyboard")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -145,7 +166,7 @@ class KeyboardWidget(QWidget):
         self._stack = QStackedWidget(self)
         self._stack.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._pages: dict[str, QWidget] = {}
-        for layer, rows in LAYERS.items():
+        for layer, rows in layers.items():
             page = QWidget()
             grid = QVBoxLayout(page)
             grid.setContentsMargins(0, 0, 0, 0)
@@ -155,7 +176,7 @@ class KeyboardWidget(QWidget):
                 line = QHBoxLayout()
                 line.setSpacing(8)
                 for key, width in row:
-                    button = KeyButton(layer, key, page)
+                    button = KeyButton(layer, key, page, min_key_px)
                     if button.objectName() in used:
                         button.setObjectName(button.objectName() + "_right")
                     used.add(button.objectName())
@@ -206,12 +227,17 @@ class KeyboardWidget(QWidget):
                     b.setAccessibleName(tr("keyboard.key", lang, char=key_output(b.key, upper=self._upper())))
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(ROW_UNITS * 110, 4 * 96 + 3 * 8 + 24)
+        key = max(96, self._min_key)
+        return QSize(int(self._units * (key + 14)), self._rows * key + (self._rows - 1) * 8 + 24)
+
+    def height_for_keys(self, key_px: int) -> int:
+        """The height that makes every row ``key_px`` high."""
+        return self._rows * key_px + (self._rows - 1) * 8 + 24
 
     def button(self, key: str, layer: str | None = None) -> KeyButton:
         """The button for ``key`` (``"a"``, ``"€"``, ``"⌫"``) in ``layer`` (default: where it is)."""
         for name in ([layer] if layer else ["letters", "symbols"]):
-            for b in self.buttons[name]:
+            for b in self.buttons.get(name, []):
                 if b.key == key:
                     return b
         raise KeyError(key)

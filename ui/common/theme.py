@@ -38,6 +38,9 @@ FALLBACK_FAMILIES = "'DejaVu Sans', 'Noto Sans', 'Liberation Sans', sans-serif"
 
 MIN_TOUCH_PX = 64
 PRIMARY_TOUCH_PX = 96
+CHILD_TOUCH_PX = 86
+"""The least target on the children's (drawing) screens: 20 mm or more on a 21.5 inch 1080p screen
+(issue 17; scripts/layout_check.py measures it with [kiosk] screen_diagonal_inch)."""
 
 _loaded: dict[Path, bool] = {}
 
@@ -510,11 +513,11 @@ QPushButton#draw_done:disabled {{ background: {STUDIO_DISABLED}; color: {STUDIO_
 #draw_done_page QLineEdit {{ font-size: {px(34)}; padding: {px(14)} {px(20)}; min-height: {px(60)}; border: {px(3)} solid {STUDIO_LINE};
     border-radius: {px(18)}; background: {WHITE}; }}
 #draw_done_page QLineEdit:focus {{ border-color: {primary}; }}
-#draw_done_page QPushButton[role="age"] {{ font-size: {px(28)}; font-weight: 700; min-height: {px(76)}; min-width: {px(150)};
+#draw_done_page QPushButton[role="age"] {{ font-size: {px(28)}; font-weight: 700; min-height: {px(CHILD_TOUCH_PX)}; min-width: {px(150)};
     background: {WHITE}; border: {px(3)} solid {STUDIO_LINE}; border-radius: {px(38)}; color: {text}; }}
 #draw_done_page QPushButton[role="age"]:checked {{ background: {primary}; color: {WHITE}; border-color: {primary}; }}
 #draw_done_page QCheckBox {{ font-size: {px(26)}; font-weight: 700; spacing: {px(18)}; color: {text};
-    min-height: {px(MIN_TOUCH_PX)}; }}
+    min-height: {px(CHILD_TOUCH_PX)}; }}
 #draw_done_page QCheckBox::indicator {{ width: {px(56)}; height: {px(56)}; border: {px(3)} solid {STUDIO_BOX_LINE}; border-radius: {px(12)};
     background: {WHITE}; }}
 #draw_done_page QCheckBox::indicator:checked {{ background: {primary}; border-color: {primary};
@@ -531,7 +534,8 @@ QPushButton#draw_done:disabled {{ background: {STUDIO_DISABLED}; color: {STUDIO_
 #draw_confirm_card QLabel#draw_confirm_title {{ font-size: {px(38)}; font-weight: 800; }}
 #draw_confirm_card QLabel#draw_confirm_sub {{ font-size: {px(24)}; color: {STUDIO_MUTED}; }}
 #draw_confirm_card QPushButton {{ color: {WHITE}; border: none; border-radius: {px(34)};
-    font-size: {px(34)}; font-weight: 800; padding: 0 {px(28)}; }}
+    font-size: {px(34)}; font-weight: 800; padding: 0 {px(28)}; min-height: {px(PRIMARY_TOUCH_PX)};
+    min-width: {px(220)}; }}
 #draw_confirm_card QPushButton#draw_confirm_yes {{ background: {SUCCESS}; }}
 #draw_confirm_card QPushButton#draw_confirm_yes:pressed {{ background: {darker(SUCCESS)}; }}
 #draw_confirm_card QPushButton#draw_confirm_no {{ background: {STUDIO_MUTED}; }}

@@ -20,7 +20,7 @@ from kiosk.core.model import AGE_GROUPS
 from ui.drawing.tools import drop_layout, tool_icon
 from ui.common.fit_row import FitRow
 from ui.common.i18n import tr
-from ui.common.keyboard import KeyboardWidget
+from ui.common.keyboard import CHILD_KEY_PX, CHILD_LAYERS, KeyboardWidget
 from ui.common.limited_text import LimitedLineEdit
 from ui.common.qr_view import QrView
 
@@ -86,6 +86,7 @@ class DrawDonePage(QWidget):
         self.config = config
         self.lang = lang
         self.portrait: bool | None = None
+        self._buttons: FitRow | None = None
         self.pages = QStackedWidget(self)
         self._build_form()
         self._build_thanks()
@@ -144,8 +145,9 @@ class DrawDonePage(QWidget):
         self.send.setIconSize(QSize(40, 40))
         self.back.clicked.connect(self.back_requested)
         self.send.clicked.connect(self._send)
-        # The ideas flow's on-screen keyboard, shown while the name field has focus.
-        self.keyboard = KeyboardWidget(self.lang)
+        # An on-screen keyboard for a child, shown while the name field has focus: the alphabet, ten
+        # large keys to a row (20 mm or more on a 21.5 inch screen, issue 17).
+        self.keyboard = KeyboardWidget(self.lang, layers=CHILD_LAYERS)
         self.keyboard.setObjectName("draw_done_keyboard")
         self.keyboard.key_pressed.connect(self.name.press_key)
         self.keyboard.hide()
@@ -204,8 +206,13 @@ class DrawDonePage(QWidget):
         fields.addWidget(self.consent_note)
         fields.addWidget(self.error)
         fields.addStretch(1)
-        buttons = FitRow(self.back, self.send)
-        self.keyboard.setFixedHeight(340 if portrait else 330)
+        # One row for every layout: a second one would leave the first a child of the form, outside
+        # any layout, and its next resize would take "back" and "send" back into it, at the top left
+        # over the picture (the real kiosk, laid out again when its window takes the screen's size).
+        if self._buttons is None:
+            self._buttons = FitRow(self.back, self.send)
+        buttons = self._buttons
+        self.keyboard.setFixedHeight(self.keyboard.height_for_keys(CHILD_KEY_PX))
         if portrait:
             lay = QVBoxLayout(self.form)
             lay.setContentsMargins(48, 40, 48, 40)
@@ -214,8 +221,8 @@ class DrawDonePage(QWidget):
             lay.addLayout(fields, 6)
         else:
             lay = QHBoxLayout(self.form)
-            # narrow margins: on a 16:10 screen (1728 px wide at 1080p scale) the keyboard (952 px
-            # at its smallest, 64 px keys) and the two buttons beside it must both fit
+            # narrow margins: on a 16:10 screen (1728 px wide at 1080p scale) the keyboard (ten keys
+            # to a row, as wide as the column lets them be) and the fields beside it must both fit
             lay.setContentsMargins(40, 48, 40, 48)
             lay.setSpacing(32)
             left = QVBoxLayout()

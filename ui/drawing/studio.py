@@ -85,7 +85,7 @@ class ConfirmOverlay(QWidget):
         b.setObjectName(name)
         b.setIcon(tool_icon(icon, theme.WHITE))
         b.setIconSize(QSize(64, 64))
-        b.setMinimumSize(220, 130)
+        # its size: theme.studio_stylesheet (a style sheet's min-height wins over setMinimumSize)
         b.clicked.connect(lambda: self._answered(value))
         return b
 

@@ -30,9 +30,11 @@ class ConsentScreen(IdeaStep):
         super().__init__(config, lang, parent)
         self.heading = label(role="heading", name="ideas_consent_heading")
         self.short = label(role="", name="ideas_consent_short")
+        # "Read more" shows or hides the full notice: a button whose name says which it will do (a
+        # checkable one would be announced as a check box, its name the same either way).
         self.more = button("ideas_consent_more", "")
-        self.more.setCheckable(True)
-        self.more.toggled.connect(self._toggle_full)
+        self.full_shown = False
+        self.more.clicked.connect(lambda: self._toggle_full(not self.full_shown))
         self.full = label(role="", name="ideas_consent_full")
         self.full.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.full.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -83,8 +85,8 @@ class ConsentScreen(IdeaStep):
         self.heading.setText(self.tr_("ideas.consent.heading"))
         self.short.setText(c.short.get_text(self.lang))
         self.full.setText(c.full.get_text(self.lang))
-        self.more.setText(self.tr_("ideas.consent.less" if self.more.isChecked() else "ideas.consent.more"))
-        self.more.setAccessibleName(self.tr_("ideas.consent.more.a11y"))
+        self.more.setText(self.tr_("ideas.consent.less" if self.full_shown else "ideas.consent.more"))
+        self.more.setAccessibleName(self.tr_("ideas.consent.less.a11y" if self.full_shown else "ideas.consent.more.a11y"))
         self.check.setText(self.tr_("ideas.consent.check"))
         self.check.setAccessibleName(self.tr_("ideas.consent.check.a11y"))
         self.hint.setText(self.tr_("ideas.consent.required"))
@@ -93,9 +95,10 @@ class ConsentScreen(IdeaStep):
 
     def reset(self) -> None:
         self.check.setChecked(False)
-        self.more.setChecked(False)
+        self._toggle_full(False)
 
     def _toggle_full(self, shown: bool) -> None:
+        self.full_shown = shown
         self.full_scroll.setVisible(shown)
         self._box.setStretch(self._stretch_index, 0 if shown else 1)
         self.retranslate()

@@ -59,6 +59,11 @@ class GoalsScreen(IdeaStep):
         for i, card in enumerate(items):
             self._grid.addWidget(card, i // cols, i % cols)
             card.set_compact(self.reach, keep_text=True)  # reach mode: tighter, every word kept
+        # A screen reader reads the cards in the order of their parent's children, and Tab follows the
+        # focus chain: both in the order shown. "Own idea" was made first, the topic's cards after it.
+        self.own.raise_()
+        for a, b in zip(items, items[1:]):
+            QWidget.setTabOrder(a, b)
         for c in range(2):
             self._grid.setColumnStretch(c, 1 if c < cols else 0)
 

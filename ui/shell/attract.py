@@ -165,6 +165,12 @@ class AttractScreen(Screen):
         for col in range(3):
             f.setColumnStretch(col, 1 if col == (2 if portrait else 1) else 0)
         self.reach.setVisible(portrait)
+        # A screen reader reads the screen's children in the order they became its children: the
+        # footer last, in the order shown (the reach toggle was made first of all, for portrait).
+        shown = (self.toggle, self.reach, self.sync_indicator, self.status) if portrait else (
+            self.sync_indicator, self.status, self.toggle)
+        for w in shown:
+            w.raise_()
 
     # -------------------------------------------------------------- texts
 

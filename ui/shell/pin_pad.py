@@ -73,8 +73,6 @@ class PinPad(Overlay):
             b.setProperty("role", "digit")
             b.clicked.connect(lambda _=False, d=d: self.press_digit(str(d)))
             self.digit_buttons.append(b)
-            row, col = ((d - 1) // 3, (d - 1) % 3) if d else (3, 1)
-            grid.addWidget(b, row, col)
         self.delete = QPushButton()
         self.delete.setObjectName("pin_delete")
         self.delete.setProperty("role", "digit")
@@ -85,7 +83,12 @@ class PinPad(Overlay):
         self.ok.setObjectName("pin_ok")
         self.ok.setProperty("role", "digit")
         self.ok.clicked.connect(self.submit)
+        # Added in the order shown (1-9, then delete, 0, OK): the widgets become the card's children in
+        # this order, and a screen reader reads them in it.
+        for d in range(1, 10):
+            grid.addWidget(self.digit_buttons[d], (d - 1) // 3, (d - 1) % 3)
         grid.addWidget(self.delete, 3, 0)
+        grid.addWidget(self.digit_buttons[0], 3, 1)
         grid.addWidget(self.ok, 3, 2)
         self.cancel = QPushButton()
         self.cancel.setObjectName("pin_cancel")

@@ -328,6 +328,8 @@ def _check_ids(cfg: Config, probs: _Problems) -> None:
 MIN_COUNTDOWN_S = 20
 """WCAG 2.2, 2.2.1 Timing Adjustable: at least 20 s to extend a time limit."""
 MAX_IDLE_S = 86_400
+MIN_DIAGONAL_INCH, MAX_DIAGONAL_INCH = 7.0, 110.0
+"""A touch terminal's screen: from a small tablet to a large display on a stand."""
 
 
 def _seconds_ok(value: float, low: float, high: float) -> bool:
@@ -345,6 +347,10 @@ def _check_numbers(cfg: Config, probs: _Problems) -> None:
         value = getattr(cfg.idle, name)
         if not (_seconds_ok(value, 0, MAX_IDLE_S) and value > 0):
             probs.add(("idle", name), f"must be more than 0 and at most {MAX_IDLE_S} seconds")
+    diagonal = cfg.kiosk.screen_diagonal_inch
+    if diagonal != 0 and not _seconds_ok(diagonal, MIN_DIAGONAL_INCH, MAX_DIAGONAL_INCH):
+        probs.add(("kiosk", "screen_diagonal_inch"), f"must be between {MIN_DIAGONAL_INCH:g} and "
+                  f"{MAX_DIAGONAL_INCH:g} inches (the visible diagonal, e.g. 21.5), or 0 when not known")
     if not _seconds_ok(cfg.staff.tap_window_s, 1, 10):
         probs.add(("staff", "tap_window_s"), "must be between 1 and 10 seconds")
     for name in ("connect_timeout_s", "read_timeout_s"):

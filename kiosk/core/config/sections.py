@@ -72,6 +72,9 @@ class KioskConfig:
     """auto: Wayland when WAYLAND_DISPLAY is set, else X11 (DISPLAY); wayland or x11 insist on one.
     QT_QPA_PLATFORM in the environment wins over it."""
     hide_cursor: bool = False
+    screen_diagonal_inch: float = 0.0
+    """The screen's visible diagonal in inches; 0: not known. With it, the layout check
+    (scripts/layout_check.py) measures touch targets in millimetres as well as pixels."""
     locale_dir: str = ""
     """A folder of the city's own message catalogues (``LANG.po``), relative to kiosk.toml;
     searched before the bundled ones (assets/locale)."""

@@ -132,3 +132,26 @@ def test_accessible_names_follow_language(keyboard):
     keyboard.set_language("en")
     assert keyboard.button(BACKSPACE).accessibleName() == "Backspace"
     assert keyboard.button("a").accessibleName() == "Key a"
+
+
+def test_a_childs_keyboard_has_the_alphabet_in_rows_of_ten(qtbot):
+    """The drawing form's keyboard (issue 17): large keys for small hands, 20 mm on a 21.5 inch
+    screen (tests/app/test_contrast_and_size.py measures them); a first name needs no symbols."""
+    from ui.common.keyboard import CHILD_KEY_PX, CHILD_LAYERS
+
+    assert list(CHILD_LAYERS) == ["letters"]
+    assert [sum(w for _, w in row) for row in CHILD_LAYERS["letters"]] == [10] * 4
+    letters = "".join(k for row in CHILD_LAYERS["letters"][:3] for k, _ in row)
+    assert letters == "abcdefghijklmnopqrstuvwxyzäöüß"
+    kb = KeyboardWidget("de", layers=CHILD_LAYERS)
+    qtbot.add_widget(kb)
+    kb.resize(960, kb.height_for_keys(CHILD_KEY_PX))
+    kb.show()
+    qtbot.waitExposed(kb)
+    assert min(b.height() for b in kb.buttons["letters"]) >= CHILD_KEY_PX - 1
+    assert min(b.width() for b in kb.buttons["letters"] if len(b.key) == 1) >= CHILD_KEY_PX - 1
+    with qtbot.waitSignal(kb.key_pressed) as typed:
+        tap(kb, SHIFT)
+        tap(kb, "m")
+    assert typed.args == ["M"]
+    assert kb.layer == "letters" and kb.button("m").accessibleName()

@@ -84,3 +84,32 @@ def test_status_line_is_there_and_quiet(window: MainWindow) -> None:
     attract = window.screens["attract"]
     attract.set_status("Synchronisiert vor 2 Minuten")
     assert window.findChild(QLabel, "attract_status").text() == "Synchronisiert vor 2 Minuten"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+def test_a_screen_reader_reads_the_buttons_in_the_order_shown(qtbot, make_window, size) -> None:  # noqa: ANN001
+    """The accessible tree (what AT-SPI exports; tests/system/test_atspi.py reads it there) lists the
+    attract screen's buttons top to bottom, left to right: in portrait the reach toggle, made first,
+    was read before the entries above it."""
+    from PySide6.QtGui import QAccessible
+
+    window = make_window(size=size)
+    attract = window.screens["attract"]
+
+    def buttons(widget) -> list[QAbstractButton]:  # noqa: ANN001 - depth-first, in accessible order
+        iface = QAccessible.queryAccessibleInterface(widget)
+        out = []
+        for i in range(iface.childCount()):
+            child = iface.child(i).object()
+            if isinstance(child, QAbstractButton) and child.isVisible():
+                out.append(child)
+            elif child is not None and child.isWidgetType() and not isinstance(child, QAbstractButton):
+                out += buttons(child)
+        return out
+
+    read = buttons(attract)
+    top = {b: b.mapTo(attract, b.rect().topLeft()) for b in read}
+    rows = sorted(read, key=lambda b: (top[b].y() // 40, top[b].x()))  # a row: within 40 px
+    assert [b.objectName() for b in read] == [b.objectName() for b in rows]
+    assert "attract_ideas" in [b.objectName() for b in read]
+    assert ("attract_reach" in [b.objectName() for b in read]) == (size[1] > size[0])

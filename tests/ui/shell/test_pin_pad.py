@@ -127,3 +127,22 @@ def test_every_button_is_named(window: MainWindow, lang) -> None:
     for b in window.pin_pad.findChildren(QPushButton):
         assert b.objectName().startswith("pin_")
         assert b.accessibleName()
+
+
+def test_the_keys_are_read_in_the_order_shown(qtbot, window: MainWindow) -> None:
+    """A screen reader reads the pad's accessible children in order (AT-SPI exports Qt's tree;
+    tests/system/test_atspi.py reads it there): 1 to 9, then delete, 0, OK, as on the pad."""
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QPushButton
+
+    pad = window.pin_pad
+    pad.open()
+    qtbot.waitUntil(pad.isVisible)
+    keys = [b for b in pad.findChildren(QPushButton) if b.property("role") == "digit"]
+    card = keys[0].parentWidget()
+    iface = QAccessible.queryAccessibleInterface(card)
+    read = [iface.child(i).object().objectName() for i in range(iface.childCount())]
+    read = [n for n in read if n in {b.objectName() for b in keys}]
+    shown = sorted(keys, key=lambda b: (b.y(), b.x()))
+    assert read == [b.objectName() for b in shown]
+    assert read[-3:] == ["pin_delete", "pin_digit_0", "pin_ok"]
