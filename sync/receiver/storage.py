@@ -91,8 +91,27 @@ def _m001_initial(db: sqlite3.Connection) -> None:
         )""")
 
 
+def _m101_moderation(db: sqlite3.Connection) -> None:
+    """Moderation at the receiver (``sync.receiver.moderation``): the current state on the row,
+    for filtering, and every decision in an append-only log, the audit trail."""
+    db.execute("ALTER TABLE submissions ADD COLUMN state TEXT NOT NULL DEFAULT 'received'")
+    db.execute("CREATE INDEX submissions_by_state ON submissions (state, received_at)")
+    db.execute("""
+        CREATE TABLE moderation_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            state TEXT NOT NULL,
+            reason TEXT,
+            note TEXT,
+            actor TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX moderation_log_by_submission ON moderation_log (submission_id, seq)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
+    ("101_moderation", _m101_moderation),
 )
 
 
@@ -163,6 +182,27 @@ class ReceiverStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one ``BEGIN IMMEDIATE`` transaction, under the store's lock:
+        committed when the block ends, rolled back when it raises. For the receiver's own
+        modules (moderation, heartbeats) that keep their tables in this file."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection under the store's lock, for reads (autocommit)."""
+        with self._lock:
+            yield self._db
 
     # ---------------------------------------------------------------- blobs
     def blob_file(self, sha256: str) -> Path:
@@ -252,7 +292,8 @@ class ReceiverStore:
                 else:
                     received_at = utc_now()
                     self._db.execute(
-                        "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO submissions (id, sha256, kind, kiosk_id, event_id, delivered_by, created_at, "
+                        "received_at, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (submission_id, sha256, kind, kiosk_id, event_id, delivered_by, created_at,
                          received_at, canonical))
                     self._db.executemany(
@@ -292,13 +333,15 @@ class ReceiverStore:
                 FROM submissions GROUP BY delivered_by ORDER BY delivered_by""").fetchall()
 
     def count(self) -> int:
+        """How many submissions are kept (deleted ones, tombstones now, not counted)."""
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+            return self._db.execute("SELECT COUNT(*) FROM submissions WHERE state != 'deleted'").fetchone()[0]
 
     def latest(self, limit: int = 50) -> list[StoredSubmission]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id FROM submissions ORDER BY received_at DESC, id LIMIT ?", (limit,)).fetchall()
+                "SELECT id FROM submissions WHERE state != 'deleted' "
+                "ORDER BY received_at DESC, id LIMIT ?", (limit,)).fetchall()
         return [s for s in (self.get(r[0]) for r in rows) if s is not None]
 
     def get(self, submission_id: str) -> StoredSubmission | None:
@@ -319,13 +362,15 @@ class ReceiverStore:
         return row[0] if row else None
 
     def iter_all(self, batch: int = 500) -> Iterator[ExportRow]:
-        """Every submission, in the order received, read in batches (never all at once)."""
+        """Every submission (not the tombstones of deleted ones), in the order received, read in
+        batches (never all at once)."""
         last = ("", "")
         while True:
             with self._lock:
                 rows = self._db.execute(
                     "SELECT id, sha256, delivered_by, received_at, canonical FROM submissions "
-                    "WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?",
+                    "WHERE (received_at, id) > (?, ?) AND state != 'deleted' "
+                    "ORDER BY received_at, id LIMIT ?",
                     (*last, batch)).fetchall()
             if not rows:
                 return
