@@ -109,9 +109,72 @@ def _m101_moderation(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX moderation_log_by_submission ON moderation_log (submission_id, seq)")
 
 
+_FTS_BODY = ("coalesce(json_extract(canonical, '$.title'), '') || ' ' || coalesce(json_extract(canonical, '$.text'), '')"
+             " || ' ' || coalesce(json_extract(canonical, '$.author_name'), '') || ' ' || "
+             "coalesce(json_extract(canonical, '$.district'), '') || ' ' || "
+             "coalesce(json_extract(canonical, '$.reference_code'), '')")
+
+
+def _m102_browse(db: sqlite3.Connection) -> None:
+    """What the staff app filters and searches by: the field of action on the row, indexes for
+    keyset pages newest first, and an FTS5 index over the visitor's words (kept by triggers, so
+    every way in, the API and a bundle import, and a delete's tombstone keep it in step)."""
+    db.execute("ALTER TABLE submissions ADD COLUMN topic_id TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE submissions SET topic_id = coalesce(json_extract(canonical, '$.topic_id'), '') "
+               "WHERE length(canonical) > 0")
+    db.execute("CREATE INDEX submissions_by_created ON submissions (created_at, id)")
+    db.execute("CREATE INDEX submissions_by_state_created ON submissions (state, created_at, id)")
+    db.execute("CREATE INDEX submissions_by_kiosk_created ON submissions (kiosk_id, created_at, id)")
+    db.execute("CREATE INDEX submissions_by_topic_created ON submissions (topic_id, created_at, id)")
+    db.execute("CREATE VIRTUAL TABLE submissions_fts USING fts5(body, "
+               "tokenize='unicode61 remove_diacritics 2')")
+    db.execute(f"INSERT INTO submissions_fts (rowid, body) SELECT rowid, {_FTS_BODY} FROM submissions "
+               "WHERE length(canonical) > 0")
+    db.execute(f"""CREATE TRIGGER submissions_fts_insert AFTER INSERT ON submissions
+                   WHEN length(new.canonical) > 0 BEGIN
+                   INSERT INTO submissions_fts (rowid, body) SELECT new.rowid, {_FTS_BODY.replace('canonical', 'new.canonical')};
+                   END""")
+    db.execute("""CREATE TRIGGER submissions_fts_delete AFTER UPDATE OF canonical ON submissions
+                  WHEN length(new.canonical) = 0 AND length(old.canonical) > 0 BEGIN
+                  DELETE FROM submissions_fts WHERE rowid = old.rowid;
+                  END""")
+
+
+def _m103_staff_sessions(db: sqlite3.Connection) -> None:
+    """Signed-in staff (``sync.receiver.web.sessions``): only a hash of each session's cookie."""
+    db.execute("""
+        CREATE TABLE staff_sessions (
+            token_hash TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            created REAL NOT NULL,
+            seen REAL NOT NULL
+        )""")
+
+
+def _m104_heartbeats(db: sqlite3.Connection) -> None:
+    """The latest heartbeat of each terminal (``POST /api/v1/heartbeat``)."""
+    db.execute("""
+        CREATE TABLE heartbeats (
+            kiosk_id TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL,
+            sent_at TEXT,
+            clock_skew_s REAL,
+            app_version TEXT,
+            pending INTEGER,
+            failed INTEGER,
+            free_disk_bytes INTEGER,
+            last_activity TEXT,
+            reason TEXT
+        )""")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("101_moderation", _m101_moderation),
+    ("102_browse", _m102_browse),
+    ("103_staff_sessions", _m103_staff_sessions),
+    ("104_heartbeats", _m104_heartbeats),
 )
 
 
@@ -271,7 +334,7 @@ class ReceiverStore:
     # ---------------------------------------------------------- submissions
     def put_submission(self, *, submission_id: str, sha256: str, canonical: bytes, kind: str,
                        kiosk_id: str, event_id: str, created_at: str, delivered_by: str,
-                       blobs: list[tuple[str, str, str]]) -> tuple[dict[str, Any], bool]:
+                       blobs: list[tuple[str, str, str]], topic_id: str = "") -> tuple[dict[str, Any], bool]:
         """Store a validated submission; return its receipt and whether it is new.
 
         Args:
@@ -293,9 +356,9 @@ class ReceiverStore:
                     received_at = utc_now()
                     self._db.execute(
                         "INSERT INTO submissions (id, sha256, kind, kiosk_id, event_id, delivered_by, created_at, "
-                        "received_at, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "received_at, canonical, topic_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (submission_id, sha256, kind, kiosk_id, event_id, delivered_by, created_at,
-                         received_at, canonical))
+                         received_at, canonical, topic_id))
                     self._db.executemany(
                         "INSERT INTO submission_blobs VALUES (?, ?, ?, ?)",
                         [(submission_id, role, digest, media) for role, digest, media in blobs])
