@@ -270,7 +270,8 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                             sessions=Sessions(store, settings.sessions), limiter=limiter,
                             text=WebText(settings.timezone), titles=titles,
                             branding=config.branding if config else BrandingConfig(), name=settings.name,
-                            tmp_dir=export_tmp_dir(data_dir), run=in_thread))
+                            tmp_dir=export_tmp_dir(data_dir), run=in_thread,
+                            drawing_topic=config.flows.drawing_topic if config else "drawing"))
     return app
 
 

@@ -71,6 +71,8 @@ class Web:
     name: str
     tmp_dir: Path
     run: Callable[..., Any]
+    drawing_topic: str = "drawing"
+    """The field of action the kiosk files drawings under (``[flows] drawing_topic``)."""
 
 
 class Redirect(Exception):
@@ -126,7 +128,8 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
             t=functools.partial(text.t, lang), num=functools.partial(text.number, lang),
             when=functools.partial(text.when, lang), size=functools.partial(text.bytes, lang),
             zone=text.zone_name(), session=session, account=account, csrf=session.csrf if session else "",
-            topic_title=lambda tid: web.titles.topic(tid, lang) or web.titles.topic(tid, "de") or tid,
+            topic_title=lambda tid: (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
+                                     or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid)),
             path=request.url.path, **ctx)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 

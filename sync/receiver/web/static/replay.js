@@ -16,7 +16,9 @@
 
   function buildSteps(d) {
     var out = [];
-    (d.items || []).forEach(function (item, index) {
+    // kiosk.core.drawing's format has "items"; the kiosk's samples (kiosk seed) only "strokes".
+    var items = d.items || (d.strokes || []).map(function (s) { return Object.assign({type: "stroke"}, s); });
+    items.forEach(function (item, index) {
       if (item.type === "stroke") {
         item.points.forEach(function (p, i) { out.push({t: p[2], index: index, item: item, i: i}); });
       } else if (item.type === "stamp") {
