@@ -49,6 +49,7 @@ PACKAGES = {
     "xrandr": "x11-xserver-utils", "cage": "cage", "grim": "grim", "Xwayland": "xwayland",
     "dbus-daemon": "dbus", "useradd": "passwd", "runuser": "util-linux", "unshare": "util-linux",
     "systemd-analyze": "systemd",
+    "chromium": "chromium", "chromedriver": "chromium-driver",  # the receiver's staff web app in a real browser
 }
 """Each tool the system tests run, and the Debian package that has it (.ci/system-packages installs them)."""
 

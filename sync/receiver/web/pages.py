@@ -273,7 +273,9 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     @app.post("/staff/decide", include_in_schema=False)
     async def decide_bulk(request: Request) -> Response:
         session, account, form = await changing(request)
-        ids = [str(i) for i in form.getlist("ids")]
+        # One name per checkbox (pick-<id>): a group of same-named checkboxes would need a
+        # fieldset around the table's rows, which a table cannot have.
+        ids = [key[5:] for key in form.keys() if key.startswith("pick-")]
         back = safe_next(str(form.get("back") or "/staff/items"))
         lang = lang_of(request)
         error = _decision_problem(form, lang)

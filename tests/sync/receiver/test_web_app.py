@@ -63,7 +63,7 @@ def staff(web):
 
 
 def page_ids(html: str) -> list[str]:
-    return re.findall(r'name="ids" value="([0-9a-f-]{36})"', html)
+    return re.findall(r'name="pick-[0-9a-f-]{36}" value="([0-9a-f-]{36})"', html)
 
 
 # ---------------------------------------------------------------- sign-in, sessions, CSRF
@@ -321,7 +321,7 @@ def test_bulk_moderation_and_delete_with_a_tombstone(web, staff):
     r, ideas, drawings = web
     html = staff.get(r.url + "/staff/items?kind=drawing", timeout=10).text
     ids = page_ids(html)
-    form = {"csrf": csrf_of(html), "ids": ids, "state": "deleted", "reason": "personal_data",
+    form = {"csrf": csrf_of(html), **{f"pick-{i}": i for i in ids}, "state": "deleted", "reason": "personal_data",
             "back": "/staff/items?kind=drawing"}
     assert staff.post(r.url + "/staff/decide", data=form, timeout=10).status_code == 422  # not confirmed
     done = staff.post(r.url + "/staff/decide", data=form | {"confirm": "yes"}, timeout=10)
@@ -331,7 +331,7 @@ def test_bulk_moderation_and_delete_with_a_tombstone(web, staff):
     assert staff.get(r.url + f"/staff/items/{drawings[0].id}/drawing.png", timeout=10).status_code == 404
     tomb = staff.get(r.url + f"/staff/items/{drawings[0].id}", timeout=10).text
     assert "Grabstein" in tomb and "personal" not in tomb.split('id="audit"')[0].split("</h1>")[1][:0]
-    approve = {"csrf": form["csrf"], "ids": [i.id for i in ideas[:10]], "state": "approved"}
+    approve = {"csrf": form["csrf"], **{f"pick-{i.id}": i.id for i in ideas[:10]}, "state": "approved"}
     staff.post(r.url + "/staff/decide", data=approve, timeout=10)
     assert len(page_ids(staff.get(r.url + "/staff/items?state=approved", timeout=10).text)) == 10
 
