@@ -86,6 +86,7 @@ class AccessLogMiddleware(HttpMiddleware):
 
     async def handle(self, scope: dict, receive: Any, send: Any) -> None:
         start = time.perf_counter()
+        scope["receiver.t0"] = start  # the staff app's Server-Timing header
         note: dict[str, Any] = {}
         scope["receiver.log"] = note
         status = [0]

@@ -17,6 +17,7 @@ import functools
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +132,10 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
             topic_title=lambda tid: (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
                                      or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid)),
             path=request.url.path, **ctx)
-        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        t0 = request.scope.get("receiver.t0")
+        headers = SECURITY_HEADERS if t0 is None else {
+            **SECURITY_HEADERS, "Server-Timing": f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"}
+        return HTMLResponse(html, status_code=status, headers=headers)
 
     async def signed_in(request: Request, *, admin: bool = False) -> tuple[Session, Account]:
         session = await web.run(web.sessions.get, request.cookies.get(COOKIE))

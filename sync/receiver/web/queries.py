@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -123,8 +124,13 @@ def browse_sql(f: Filters, tz: tzinfo | None, *, after: tuple[str, str] | None =
         where += " AND (s.created_at, s.id) > (?, ?)"
         args += list(before)
         order = "ASC"
-    return (f"SELECT {LIST_COLUMNS} FROM submissions AS s WHERE {where} "
-            f"ORDER BY s.created_at {order}, s.id {order} LIMIT ?", [*args, limit + 1])
+    # The page's rows are picked by the index first and only then read: the columns (JSON
+    # fields of each row's canonical form) are computed for these rows alone, not for every
+    # match a search sorts.
+    return (f"SELECT {LIST_COLUMNS} FROM submissions AS s WHERE s.rowid IN ("
+            f"SELECT s.rowid FROM submissions AS s WHERE {where} "
+            f"ORDER BY s.created_at {order}, s.id {order} LIMIT ?) "
+            f"ORDER BY s.created_at {order}, s.id {order}", [*args, limit + 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +187,27 @@ def browse(store: ReceiverStore, f: Filters, tz: tzinfo | None, *, after: tuple[
     return Page(rows, first if after else None, last if more else None)
 
 
+_CHOICES: weakref.WeakKeyDictionary[ReceiverStore, tuple[float, dict[str, list[str]]]] = weakref.WeakKeyDictionary()
+CHOICES_TTL_S = 30.0
+
+
 def choices(store: ReceiverStore) -> dict[str, list[str]]:
-    """The values the filter menus offer: events, terminals, fields of action (as stored)."""
+    """The values the filter menus offer: events, terminals, fields of action (as stored).
+
+    Three scans of an index each: kept for :data:`CHOICES_TTL_S` per store, as a new terminal or
+    event may wait that long to appear in a menu but a page should not pay them every time."""
+    import time as _time
+
+    now = _time.monotonic()
+    kept = _CHOICES.get(store)
+    if kept and now - kept[0] < CHOICES_TTL_S:
+        return kept[1]
+    out = _read_choices(store)
+    _CHOICES[store] = (now, out)
+    return out
+
+
+def _read_choices(store: ReceiverStore) -> dict[str, list[str]]:
     out = {}
     with store.reading() as db:
         for name, column in (("events", "event_id"), ("terminals", "kiosk_id"), ("topics", "topic_id")):

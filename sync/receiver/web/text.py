@@ -12,6 +12,7 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
@@ -41,6 +42,10 @@ class WebText:
     def __init__(self, tz: str | None = None, dirs: tuple[Path, ...] = ()) -> None:
         self.catalogues = Catalogues([*dirs, LOCALE_DIR], fallback=DEFAULT_LANG)
         self.tz: tzinfo | None = ZoneInfo(tz) if tz else None
+        self._locales = {lang: Locale.parse(lang) for lang in LANGS}  # parsed once, not per number
+
+    def _locale(self, lang: str) -> Locale:
+        return self._locales.get(lang) or self._locales[DEFAULT_LANG]
 
     def t(self, lang: str, key: str, **fmt: object) -> str:
         return self.catalogues.format(key, lang, **fmt)
@@ -49,7 +54,7 @@ class WebText:
         if value is None:
             return "–"
         return format_decimal(round(value, digits), format="#,##0" + ("." + "0" * digits if digits else ""),
-                              locale=lang)
+                              locale=self._locale(lang))
 
     def local(self, stamp: str | datetime | None) -> datetime | None:
         when = parse_utc(stamp) if isinstance(stamp, str) or stamp is None else stamp
@@ -57,11 +62,11 @@ class WebText:
 
     def when(self, lang: str, stamp: str | datetime | None) -> str:
         local = self.local(stamp)
-        return format_datetime(local, _DATETIME.get(lang, _DATETIME["en"]), locale=lang) if local else "–"
+        return format_datetime(local, _DATETIME.get(lang, _DATETIME["en"]), locale=self._locale(lang)) if local else "–"
 
     def time(self, lang: str, stamp: str | datetime | None) -> str:
         local = self.local(stamp)
-        return format_datetime(local, _TIME["de"], locale=lang) if local else "–"
+        return format_datetime(local, _TIME["de"], locale=self._locale(lang)) if local else "–"
 
     def bytes(self, lang: str, n: int | None) -> str:
         if n is None:
