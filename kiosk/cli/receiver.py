@@ -56,9 +56,23 @@ def cmd_receiver(args: argparse.Namespace) -> int:
               "`kiosk receiver set-staff-password`", file=sys.stderr)
     logging.getLogger("sync").setLevel(logging.INFO)
     titles_from = _check_bundle_options(args)
-    serve(ReceiverSettings(directory, limits, name=args.name, titles_from=titles_from),
+    serve(ReceiverSettings(directory, limits, name=args.name, titles_from=titles_from,
+                           timezone=_timezone(args.timezone)),
           host=args.host, port=args.port, tls=tls)
     return EXIT_OK
+
+
+def _timezone(name: str | None) -> str | None:
+    """``--timezone``, checked before the receiver starts."""
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(f"--timezone {name!r}: not a time zone like Europe/Berlin", EXIT_USAGE) from None
+    return name
 
 
 def _check_bundle_options(args: argparse.Namespace) -> Path | None:
@@ -174,6 +188,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     d = Limits()
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8443, help="port (default: 8443)")
+    p.add_argument("--timezone", metavar="ZONE", help="show times in the staff web app in this zone, "
+                                                     "e.g. Europe/Berlin (default: the machine's)")
     p.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate (chain)")
     p.add_argument("--ssl-keyfile", metavar="PEM", help="... and this private key")
     p.add_argument("--max-blob-bytes", type=int, default=d.max_blob_bytes, metavar="N")
