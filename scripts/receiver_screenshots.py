@@ -11,6 +11,7 @@ terminals, heartbeats), signs in with the system Chromium (Debian's ``chromium``
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -30,7 +31,9 @@ def make_driver(width: int, height: int):  # noqa: ANN201 - a selenium WebDriver
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 f"--window-size={width},{height}", "--hide-scrollbars", "--lang=de-DE", "--force-device-scale-factor=1"):
         options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # Chromium takes its UI language (the date fields' "TT.MM.JJJJ") from the environment.
+    env = {**os.environ, "LANGUAGE": "de", "LANG": "de_DE.UTF-8"}
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=options)
 
 
 def sign_in(driver, base: str, name: str, password: str) -> None:  # noqa: ANN001
