@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         with ReceiverThread(ReceiverSettings(data_dir, titles_from=BUNDLED_CONFIG, timezone="Europe/Berlin")) as r:
             heartbeats(r.url, data_dir)
             pages = {"login": None, "overview": "/staff/overview", "browse": "/staff/items",
-                     "browse-filtered": "/staff/items?kind=idea&q=Bank", "item": f"/staff/items/{idea.id}",
+                     "browse-filtered": "/staff/items?kind=idea&q=Park", "item": f"/staff/items/{idea.id}",
                      "drawing": f"/staff/items/{drawing.id}", "terminals": "/staff/terminals",
                      "accounts": "/staff/accounts"}
             args.out.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from conftest import need, wait_for
 
 ADMIN, ADMIN_PASSWORD = "anna", "anna-long-password"
 STAFF, STAFF_PASSWORD = "ben", "ben-long-password"
-PAGES = ("/staff/overview", "/staff/items", "/staff/items?kind=idea&q=Bank", "/staff/terminals", "/staff/accounts")
+PAGES = ("/staff/overview", "/staff/items", "/staff/items?kind=idea&q=Park", "/staff/terminals", "/staff/accounts")
 
 
 def browser(download_dir: Path, width: int = 1440, height: int = 900):  # noqa: ANN201 - a WebDriver
