@@ -376,7 +376,27 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         kiosks = sorted(read_token_hashes(web.store.data_dir / TOKENS_FILE))
         return page(request, "accounts.html", session, account, accounts=sorted(web.accounts.all().values(),
                                                                                 key=lambda a: a.name),
-                    kiosks=kiosks)
+                    kiosks=kiosks, new_token=None, new_kiosk="", message="")
+
+    @app.post("/staff/accounts/token", include_in_schema=False)
+    async def new_token(request: Request) -> Response:
+        """An admin makes a terminal's token; it is shown once, on this answer only."""
+        from sync.receiver.auth import TOKENS_FILE, add_token, read_token_hashes
+
+        session, account, form = await changing(request)
+        if not account.is_admin:
+            raise _Forbidden()
+        kiosk_id = str(form.get("kiosk_id") or "").strip()
+        token, message = None, ""
+        try:
+            token = await web.run(add_token, web.store.data_dir, kiosk_id)
+            log.info("admin %s made a new token for terminal %s", account.name, kiosk_id)
+        except ValueError:
+            message = text.t(lang_of(request), "accounts.bad_kiosk")
+        kiosks = sorted(read_token_hashes(web.store.data_dir / TOKENS_FILE))
+        return page(request, "accounts.html", session, account, status=200 if token else 422,
+                    accounts=sorted(web.accounts.all().values(), key=lambda a: a.name), kiosks=kiosks,
+                    new_token=token, new_kiosk=kiosk_id, message=message)
 
     # ---------------------------------------------------------------- export
 

@@ -393,3 +393,22 @@ def test_ideas_csv_in_the_german_excel_dialect(web, staff):
     rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"), newline=""), **CSV_DIALECT))
     assert rows[0][0] == "id" and len(rows) - 1 == sum(1 for i in ideas if i.topic_id == "green")
     assert "attachment" in got.headers["content-disposition"]
+
+
+def test_an_admin_makes_a_terminal_token_shown_once_and_staff_cannot(web, staff):
+    r, _, _ = web
+    html = staff.get(r.url + "/staff/overview", timeout=10).text
+    refused = staff.post(r.url + "/staff/accounts/token", data={"csrf": csrf_of(html), "kiosk_id": "kiosk-9"},
+                         timeout=10)
+    assert refused.status_code == 403
+    admin = sign_in(r.url, ADMIN, ADMIN_PASSWORD)
+    page = admin.get(r.url + "/staff/accounts", timeout=10).text
+    made = admin.post(r.url + "/staff/accounts/token", data={"csrf": csrf_of(page), "kiosk_id": "kiosk-9"}, timeout=10)
+    assert made.status_code == 200
+    token = re.search(r'id="new-token">.*?<code class="hash">([^<]+)</code>', made.text, re.S).group(1)
+    beat = requests.post(r.url + "/api/v1/heartbeat", json={"sent_at": "2024-07-01T00:00:00Z"},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert beat.status_code == 200
+    assert token not in admin.get(r.url + "/staff/accounts", timeout=10).text  # shown once
+    bad = admin.post(r.url + "/staff/accounts/token", data={"csrf": csrf_of(page), "kiosk_id": "../x"}, timeout=10)
+    assert bad.status_code == 422 and "Terminal-Kennung" in bad.text
