@@ -412,3 +412,19 @@ def test_an_admin_makes_a_terminal_token_shown_once_and_staff_cannot(web, staff)
     assert token not in admin.get(r.url + "/staff/accounts", timeout=10).text  # shown once
     bad = admin.post(r.url + "/staff/accounts/token", data={"csrf": csrf_of(page), "kiosk_id": "../x"}, timeout=10)
     assert bad.status_code == 422 and "Terminal-Kennung" in bad.text
+
+
+def test_a_deleted_idea_leaves_the_search_index_and_the_export(web, staff, tmp_path):
+    r, ideas, _ = web
+    victim = ideas[17]
+    url = r.url + f"/staff/items/{victim.id}"
+    token = csrf_of(staff.get(url, timeout=10).text)
+    staff.post(url + "/decide", data={"csrf": token, "state": "deleted", "reason": "personal_data", "confirm": "yes"},
+               timeout=10)
+    for q in ("q=Nummer+17", "q=Nummer+17&state=deleted"):
+        assert victim.id not in page_ids(staff.get(r.url + f"/staff/items?{q}", timeout=10).text)
+    assert victim.id in page_ids(staff.get(r.url + "/staff/items?state=deleted", timeout=10).text)  # the tombstone
+    csv_text = staff.get(r.url + "/staff/export/ideas.csv", timeout=30).content.decode("utf-8-sig")
+    assert victim.id not in csv_text and "Nummer 17;" not in csv_text
+    with sqlite3.connect(r.data_dir / "receiver.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM submissions_fts WHERE submissions_fts MATCH '\"Nummer\" \"17\"'").fetchone()[0] == 0
