@@ -41,6 +41,7 @@ def cmd_receiver(args: argparse.Namespace) -> int:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise CommandError("give both --ssl-certfile and --ssl-keyfile, or neither", EXIT_USAGE)
     limits = _limits(args)
+    timezone = _timezone(args.timezone)
     tls = TLSFiles(args.ssl_certfile, args.ssl_keyfile) if args.ssl_certfile else None
     from sync.protocol import is_loopback_host
 
@@ -54,10 +55,15 @@ def cmd_receiver(args: argparse.Namespace) -> int:
     if not (directory / STAFF_PASSWORD_FILE).is_file():
         print("kiosk receiver: no staff password yet; the staff page stays closed until "
               "`kiosk receiver set-staff-password`", file=sys.stderr)
+    from sync.receiver.web.accounts import ACCOUNTS_FILE, read_accounts
+
+    if not read_accounts(directory / ACCOUNTS_FILE):
+        print("kiosk receiver: no staff accounts yet; nobody can sign in to the staff web app until "
+              "`kiosk receiver add-user NAME --role admin`", file=sys.stderr)
     logging.getLogger("sync").setLevel(logging.INFO)
     titles_from = _check_bundle_options(args)
     serve(ReceiverSettings(directory, limits, name=args.name, titles_from=titles_from,
-                           timezone=_timezone(args.timezone)),
+                           timezone=timezone),
           host=args.host, port=args.port, tls=tls)
     return EXIT_OK
 

@@ -428,3 +428,9 @@ def test_a_deleted_idea_leaves_the_search_index_and_the_export(web, staff, tmp_p
     assert victim.id not in csv_text and "Nummer 17;" not in csv_text
     with sqlite3.connect(r.data_dir / "receiver.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions_fts WHERE submissions_fts MATCH '\"Nummer\" \"17\"'").fetchone()[0] == 0
+
+
+def test_a_wrong_time_zone_is_refused_before_the_receiver_starts(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "kiosk", "receiver", "--data-dir", str(tmp_path), "--timezone",
+                          "Mars/Olympus"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "not a time zone like Europe/Berlin" in run.stderr and "Traceback" not in run.stderr
