@@ -252,8 +252,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     async def overview(request: Request) -> Response:
         session, account = await signed_in(request)
         f = queries.parse_filters(request.query_params)
-        offset = int(text.local(_now_stamp()).utcoffset().total_seconds())  # type: ignore[union-attr]
-        counts = await web.run(queries.overview, web.store, f, text.tz, offset)
+        counts = await web.run(queries.overview, web.store, f, text.tz)
         choices = await web.run(queries.choices, web.store)
         total = sum(n for _, n in counts["kind"])
         return page(request, "overview.html", session, account, counts=counts, total=total, f=f, choices=choices,
@@ -428,12 +427,6 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     @app.get("/staff/", include_in_schema=False)
     async def root() -> Response:
         return RedirectResponse("/staff/overview", status_code=303)
-
-
-def _now_stamp() -> str:
-    from kiosk.core.model import utc_now
-
-    return utc_now()
 
 
 FIELD_ORDER = ("reference_code", "kind", "topic_id", "goal_id", "title", "text", "author_name", "age_group",

@@ -253,7 +253,21 @@ def blob_of(store: ReceiverStore, submission_id: str, role: str) -> bytes | None
     return store.read_blob(row[0]) if row else None
 
 
-def overview(store: ReceiverStore, f: Filters, tz: tzinfo | None, offset_s: int) -> dict[str, list[tuple[str, int]]]:
+def local_hours(by_utc_hour: list[tuple[str, int]], tz: tzinfo | None) -> dict[int, int]:
+    """Counts per UTC hour (``2024-07-03T12``) as counts per local hour of the day, each hour
+    with its own offset (an event's summer day and a winter export differ by one)."""
+    hours: dict[int, int] = {}
+    for stamp, n in by_utc_hour:
+        try:
+            when = datetime.strptime(stamp, "%Y-%m-%dT%H").replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            continue
+        hour = (when.astimezone(tz) if tz else when.astimezone()).hour
+        hours[hour] = hours.get(hour, 0) + n
+    return hours
+
+
+def overview(store: ReceiverStore, f: Filters, tz: tzinfo | None) -> dict[str, list[tuple[str, int]]]:
     """Counts of the selection by kind, field of action, terminal, state and hour of the day (local)."""
     where, args = where_clause(f, tz)
     out: dict[str, list[tuple[str, int]]] = {}
@@ -263,9 +277,10 @@ def overview(store: ReceiverStore, f: Filters, tz: tzinfo | None, offset_s: int)
             out[name] = [(r[0], r[1]) for r in db.execute(
                 f"SELECT {expr}, COUNT(*) FROM submissions AS s WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1",
                 args)]
-        hours = dict(db.execute(
-            f"SELECT CAST(strftime('%H', s.created_at, '{int(offset_s)} seconds') AS INTEGER), COUNT(*) "
-            f"FROM submissions AS s WHERE {where} GROUP BY 1", args).fetchall())
+        by_utc_hour = db.execute(
+            f"SELECT substr(s.created_at, 1, 13), COUNT(*) FROM submissions AS s WHERE {where} GROUP BY 1",
+            args).fetchall()
+    hours = local_hours(by_utc_hour, tz)
     out["hour"] = [(f"{h:02d}", hours.get(h, 0)) for h in range(24)]
     return out
 
