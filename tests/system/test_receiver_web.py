@@ -56,19 +56,30 @@ def navigate(driver, element) -> None:  # noqa: ANN001
     """Click *element* and return once the page it leads to has loaded (not the old one)."""
     from selenium.webdriver.common.by import By
 
+    from selenium.common.exceptions import WebDriverException
+
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    wait_for(lambda: _gone(old) and driver.execute_script("return document.readyState") == "complete", 30,
-             "the next page")
+
+    def loaded() -> bool:
+        try:
+            return _gone(old) and driver.execute_script("return document.readyState") == "complete"
+        except WebDriverException:  # asked in the middle of the navigation: ask again
+            return False
+
+    wait_for(loaded, 30, "the next page")
 
 
 def _gone(element) -> bool:  # noqa: ANN001
-    from selenium.common.exceptions import StaleElementReferenceException
+    """The element's page has been replaced (Chromium says so in two ways)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
         element.is_enabled()
     except StaleElementReferenceException:
         return True
+    except WebDriverException as exc:
+        return "does not belong to the document" in str(exc)
     return False
 
 
