@@ -25,6 +25,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from kiosk.core.bidi import balance
 from kiosk.core.export import BundleItem, BundleMeta, ExportError, ExportResult, Titles, write_bundle
 from kiosk.core.model import SchemaError, submission_from_wire, utc_now, wire_blob_digests
 from sync.protocol import is_sha256_hex, make_receipt
@@ -60,6 +61,16 @@ async def _check_staff(request: Request, password: StaffPassword, limiter: Login
         raise ApiError(401, "staff password required", None, headers=challenge)
 
 
+def _visitor(text: str) -> str:
+    """Visitor text for the page: balanced (kiosk.core.bidi), escaped, isolated in ``<bdi>``.
+
+    A terminal balances what it stores, but the receiver takes what any client sends:
+    an unclosed U+202E here would reverse the rest of its table cell, and the isolation
+    keeps even natural right-to-left text from reordering the columns around it.
+    """
+    return f"<bdi>{html.escape(balance(text))}</bdi>"
+
+
 def render_page(store: ReceiverStore, latest: int = 50) -> str:
     esc = html.escape
     rows = "".join(
@@ -75,8 +86,8 @@ def render_page(store: ReceiverStore, latest: int = 50) -> str:
         text = data.get("text") or ""
         items.append(
             f"<tr><td>{esc(s.received_at)}</td><td>{esc(s.kiosk_id)}</td><td>{esc(s.kind)}</td>"
-            f"<td>{esc(data.get('topic_id', ''))}</td><td>{esc(data.get('title') or '')}</td>"
-            f"<td>{esc(text[:300])}{'…' if len(text) > 300 else ''}</td><td>{thumb}</td>"
+            f"<td>{esc(data.get('topic_id', ''))}</td><td dir=\"auto\">{_visitor(data.get('title') or '')}</td>"
+            f"<td dir=\"auto\">{_visitor(text[:300])}{'…' if len(text) > 300 else ''}</td><td>{thumb}</td>"
             f"<td><code>{esc(data.get('reference_code', ''))}</code></td></tr>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Receiver – staff</title>

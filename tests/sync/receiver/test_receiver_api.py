@@ -214,6 +214,17 @@ def test_staff_page_needs_password_and_shows_drawings(api, receiver, staff_passw
     assert img.content == png.data and img.headers["content-type"] == "image/png"
 
 
+def test_staff_page_keeps_a_visitors_direction_controls_inside_their_cell(api, receiver, staff_password):
+    """Any client may send an unclosed U+202E (a terminal would have balanced it): on the
+    page it is dropped, and visitor text sits in <bdi dir=auto> so Arabic or Hebrew cannot
+    reorder the columns around it."""
+    put_all(api, make_idea(text="Mehr Bänke \u202eam Markt", title="سلام Jena שלום"))
+    page = requests.get(receiver.url + "/staff", auth=("staff", STAFF_PASSWORD), timeout=5).text
+    assert "\u202e" not in page
+    assert '<td dir="auto"><bdi>Mehr Bänke am Markt</bdi></td>' in page
+    assert '<td dir="auto"><bdi>سلام Jena שלום</bdi></td>' in page
+
+
 def test_a_blob_is_hashed_once_on_put_and_trusted_after(api, receiver_dir, monkeypatch):
     """The digest check happens on PUT (422 on a mismatch); the submission does not hash again."""
     import kiosk.core.model
