@@ -18,6 +18,7 @@ the background, ``kiosk sync`` in the foreground.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("sync.client")
 
 PAUSE_ENV = "KIOSK_SYNC_PAUSE_AT"
+HEARTBEAT_RETRY_UNSUPPORTED_S = 3600.0
+"""A receiver that has no heartbeat endpoint (an older one) is asked again after this long."""
 """Test hook: ``point`` or ``point@N`` makes the client announce the N-th arrival at
 *point* on stderr (``SYNC-PAUSE point id``) and then sleep, so a test can kill it
 there. Points: before_blob_put, after_blob_put, after_submission_put (answer
@@ -202,6 +205,7 @@ class SyncClient:
         self._auth_header = ""
         self._template: requests.PreparedRequest | None = None
         self.limits: dict[str, int] = {}
+        self._heartbeat_unsupported_until = 0.0
 
     @classmethod
     def from_config(cls, store: StoreLike, config: Any, data_dir: Path | None = None,
@@ -294,6 +298,30 @@ class SyncClient:
         if protocol != PROTOCOL_VERSION:
             return ItemResult(Outcome.UNEXPECTED,
                               f"the receiver speaks protocol {protocol}, this kiosk {PROTOCOL_VERSION}")
+        return ItemResult(Outcome.OK)
+
+    def heartbeat(self, beat: dict[str, Any]) -> ItemResult:
+        """Send a heartbeat (``POST /api/v1/heartbeat``, docs/sync-protocol.md); best effort.
+
+        A receiver without the endpoint (an older one: 404 or 405) is not asked again for
+        :data:`HEARTBEAT_RETRY_UNSUPPORTED_S`; nothing else depends on the answer.
+        """
+        if time.monotonic() < self._heartbeat_unsupported_until:
+            return ItemResult(Outcome.OK, "the receiver takes no heartbeats")
+        if not self._auth_header:
+            stop = self._authenticate()
+            if stop is not None:
+                return stop
+        body = json.dumps(beat, separators=(",", ":")).encode("utf-8")
+        resp, failure = self._request("POST", API_PREFIX + "/heartbeat", body, "application/json")
+        if failure:
+            return failure
+        assert resp is not None
+        if resp.status_code in (404, 405):
+            self._heartbeat_unsupported_until = time.monotonic() + HEARTBEAT_RETRY_UNSUPPORTED_S
+            return ItemResult(Outcome.OK, "the receiver takes no heartbeats")
+        if resp.status_code != 200:
+            return self._failure(resp, "the heartbeat")
         return ItemResult(Outcome.OK)
 
     def _authenticate(self) -> ItemResult | None:

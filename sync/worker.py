@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,8 @@ AUTH_RETRY_S = 300.0
 """After the receiver refused the token, try again this rarely unless staff press sync now."""
 
 PROGRESS_EVERY_S = 0.25
+HEARTBEAT_EVERY_S = 180.0
+"""A terminal that is online reports at least this often (the receiver's terminals page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +79,20 @@ class SyncWorker:
         on_progress: called with (done, total) during a pass with pending submissions,
             at most every :data:`PROGRESS_EVERY_S` and once at its end (worker thread).
         rand: jitter source (tests pass a fixed one).
+        heartbeat_every_s: while online, a heartbeat (``POST /api/v1/heartbeat``) at least this
+            often; one also follows every pass that delivered something.
+        disk_path: where free disk is measured for the heartbeat (the data dir); None: not sent.
     """
 
     def __init__(self, open_store: Callable[[], Any], make_client: Callable[[Any], SyncClient], *,
                  interval_s: float = 30.0, on_status: Callable[[SyncStatus], None] | None = None,
                  on_pass: Callable[[SyncReport | None, bool], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
-                 rand: Callable[[], float] = random.random, backoff_base_s: float = 2.0) -> None:
+                 rand: Callable[[], float] = random.random, backoff_base_s: float = 2.0,
+                 heartbeat_every_s: float = HEARTBEAT_EVERY_S, disk_path: Path | None = None) -> None:
+        self.heartbeat_every_s = heartbeat_every_s
+        self._disk_path = disk_path
+        self._last_beat = float("-inf")
         self._open_store = open_store
         self._make_client = make_client
         self.interval_s = max(0.05, interval_s)
@@ -109,7 +119,7 @@ class SyncWorker:
 
         return cls(lambda: Store.open_in(data_dir, min_free_bytes=min_free_bytes),
                    lambda store: SyncClient.from_config(store, config, data_dir),
-                   interval_s=config.interval_s, **callbacks)
+                   interval_s=config.interval_s, disk_path=data_dir, **callbacks)
 
     # ------------------------------------------------------------ public API
     def start(self) -> SyncWorker:
@@ -202,6 +212,9 @@ class SyncWorker:
                 continue
             report = self._pass(store, client)
             self._notify(self._on_pass, report, forced)
+            if report is not None and report.stopped_by is None and (
+                    report.done or time.monotonic() - self._last_beat >= self.heartbeat_every_s):
+                self._heartbeat(store, client, "pass" if report.done else "online")
             if report is None:                       # a bug or storage trouble, already logged
                 failures += 1
                 delay, honour_wake = self._backoff(failures, None), False
@@ -219,6 +232,37 @@ class SyncWorker:
             next_at = time.monotonic() + delay
             if delay and report is not None and report.remaining:
                 self._publish(next_try_in_s=round(delay, 1))
+
+    def heartbeat_body(self, store: Any, reason: str) -> dict[str, Any]:
+        """What this terminal reports (docs/sync-protocol.md, "Heartbeat")."""
+        import kiosk
+
+        counts = self._counts(store)
+        beat: dict[str, Any] = {"sent_at": utc_now(), "app_version": kiosk.__version__,
+                                "pending": counts.get("pending"), "failed": counts.get("failed"), "reason": reason}
+        if self._disk_path is not None:
+            try:
+                beat["free_disk_bytes"] = shutil.disk_usage(self._disk_path).free
+            except OSError:
+                pass
+        try:
+            rows = store.query("SELECT MAX(created_at) FROM submissions")
+            last = rows[0][0] if rows else None
+            if last:
+                beat["last_activity"] = last[:19] + "Z"
+        except Exception:  # noqa: BLE001 - a detail of a report, never a reason to fail
+            log.debug("no last activity for the heartbeat", exc_info=True)
+        return beat
+
+    def _heartbeat(self, store: Any, client: SyncClient, reason: str) -> None:
+        self._last_beat = time.monotonic()
+        try:
+            result = client.heartbeat(self.heartbeat_body(store, reason))
+        except Exception:  # noqa: BLE001 - best effort: delivery goes on without it
+            log.exception("heartbeat failed")
+            return
+        if result.outcome is not Outcome.OK:
+            log.info("heartbeat not taken: %s", result.reason)
 
     @staticmethod
     def _notify(callback: Callable[..., None] | None, *args: Any) -> None:

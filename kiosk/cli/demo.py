@@ -40,6 +40,9 @@ def prepare_demo(base: Path, kiosk_id: str) -> DemoSetup:
     token_file.chmod(0o600)
     password = secrets.token_urlsafe(9)
     set_staff_password(receiver_dir, password)
+    from sync.receiver.web.accounts import add_account
+
+    add_account(receiver_dir, "staff", "admin", password)  # the staff web app, same password
     return DemoSetup(receiver_dir, kiosk_dir, token_file, password)
 
 
@@ -59,6 +62,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         setup = prepare_demo(base, config.kiosk.id)
         with ReceiverThread(ReceiverSettings(setup.receiver_dir), port=args.port) as receiver:
             print(f"Demo receiver: {receiver.url}/staff  (user: staff, password: {setup.staff_password})\n"
+                  f"Staff web app: {receiver.url}/staff/login  (account: staff, the same password)\n"
                   f"Demo data: {base}", file=sys.stderr)
             cfg = demo_config(config, receiver.url + "/api/v1", setup.token_file)
             if args.no_gui:

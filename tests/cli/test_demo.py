@@ -55,6 +55,12 @@ def test_the_app_built_from_the_demo_config_delivers_to_the_demo_receiver(qtbot,
             assert got.status_code == 200 and got.json()["sha256"] == sub.digest()
             page = requests.get(receiver.url + "/staff", auth=("staff", setup.staff_password), timeout=5)
             assert page.status_code == 200 and jena_config.kiosk.id in page.text
+            form = requests.get(receiver.url + "/staff/login", timeout=5)
+            csrf = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            login_cookie = f"receiver_login={form.cookies['receiver_login']}"  # Secure: requests keeps it from http
+            signed = requests.post(receiver.url + "/staff/login", headers={"Cookie": login_cookie}, allow_redirects=False,
+                                   data={"name": "staff", "password": setup.staff_password, "csrf": csrf}, timeout=30)
+            assert signed.status_code == 303 and "receiver_session=" in signed.headers["set-cookie"]
         finally:
             close(window)
             QApplication.processEvents()

@@ -50,6 +50,7 @@ PACKAGES = {
     "dbus-daemon": "dbus", "useradd": "passwd", "runuser": "util-linux", "unshare": "util-linux",
     "systemd-analyze": "systemd",
     "/usr/libexec/at-spi-bus-launcher": "at-spi2-core", "/usr/libexec/at-spi2-registryd": "at-spi2-core",
+    "chromium": "chromium", "chromedriver": "chromium-driver",  # the receiver's staff web app in a real browser
 }
 """Each tool the system tests run, and the Debian package that has it (.ci/system-packages installs them)."""
 
