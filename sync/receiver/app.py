@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 import kiosk
-from kiosk.core.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
+from kiosk.core.model import OPTIONAL_WIRE_FIELDS, SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
@@ -186,6 +186,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         return register
 
     health_body = {"status": "ok", "protocol": PROTOCOL_VERSION, "version": kiosk.__version__,
+                   "optional_fields": sorted(OPTIONAL_WIRE_FIELDS),
                    "limits": {"max_blob_bytes": limits.max_blob_bytes,
                               "max_json_bytes": limits.max_json_bytes,
                               "max_text_chars": limits.max_text_chars}}
@@ -233,6 +234,8 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     from sync.receiver.staff import add_staff_routes, load_titles  # staff pages beside the API
     add_staff_routes(app, store, staff_password, limiter, name=settings.name,
                      titles=load_titles(settings.titles_from))
+    from sync.receiver.publish.wiring import add_publication  # the status pages (and the outbox)
+    add_publication(app, store, data_dir)
     return app
 
 

@@ -50,7 +50,9 @@ class EventConfig:
     dates: tuple[str, ...] = ()
     venue: Localized = field(default_factory=lambda: _l("", ""))
     platform_url: str = "https://example.org/"
-    idea_url_template: str = "https://example.org/?code={code}"
+    idea_url_template: str = "https://example.org/s/{token}"
+    """The QR code's link: the receiver's public status page; {token} is the contribution's
+    unguessable status token (``Submission.status_token``)."""
 
 
 @dataclass(frozen=True, slots=True)
