@@ -1,5 +1,5 @@
 """``kiosk receiver``: run the receiver the kiosks deliver to; ``add-token``,
-``set-staff-password``, ``import`` (a USB bundle) and ``export``.
+``set-staff-password``, ``add-user``/``remove-user`` (the staff web app's accounts), ``import`` (a USB bundle) and ``export``.
 
 Exit codes: 0 ok, 1 something failed at run time, 2 usage, configuration or auth problems.
 """
@@ -127,6 +127,34 @@ def cmd_set_staff_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add_user(args: argparse.Namespace) -> int:
+    """``kiosk receiver add-user NAME --role ROLE``: a named account of the staff web app."""
+    from sync.receiver.web.accounts import AccountError, add_account, check_new_account
+
+    directory = _receiver_dir(args)
+    try:
+        check_new_account(args.name, args.role, "x" * 64)  # name and role before asking for a password
+    except AccountError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    password = read_secret(f"password of {args.name}", from_stdin=args.stdin)
+    try:
+        new = add_account(directory, args.name, args.role, password)
+    except AccountError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    print(f"{'Added' if new else 'Changed'} staff account '{args.name}' ({args.role}); "
+          "the password is stored as an argon2 hash.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_remove_user(args: argparse.Namespace) -> int:
+    from sync.receiver.web.accounts import remove_account
+
+    if not remove_account(_receiver_dir(args), args.name):
+        raise CommandError(f"there is no staff account '{args.name}'", EXIT_USAGE)
+    print(f"Removed staff account '{args.name}'; its sessions end with its next request.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _bundle_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
     """--name and --titles-from, before or after ``export`` (its defaults suppressed, so that
     ``kiosk receiver --name X export`` keeps X; own actions, as set_defaults would share them)."""
@@ -163,6 +191,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     s = nested_sub.add_parser("set-staff-password", parents=[nested], help="set the password of the staff page")
     s.add_argument("--stdin", action="store_true", help="read it from standard input (the default when it is not a terminal)")
     s.set_defaults(func=cmd_set_staff_password)
+    u = nested_sub.add_parser("add-user", parents=[nested],
+                              help="add (or change) a named account of the staff web app")
+    u.add_argument("name", help="the account's name (lower-case letters, digits, . _ -)")
+    u.add_argument("--role", required=True, choices=("staff", "admin"),
+                   help="staff: read, moderate, export; admin: also accounts and terminal tokens")
+    u.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    u.set_defaults(func=cmd_add_user)
+    r = nested_sub.add_parser("remove-user", parents=[nested], help="remove an account of the staff web app")
+    r.add_argument("name")
+    r.set_defaults(func=cmd_remove_user)
     i = nested_sub.add_parser("import", parents=[nested],
                               help="import a kiosk's USB export bundle (idempotent: twice adds nothing twice)")
     i.add_argument("bundle", metavar="PATH", help="the .zip written by 'kiosk export'")

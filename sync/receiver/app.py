@@ -26,14 +26,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 import kiosk
+from kiosk.core.config.sections import BrandingConfig
 from kiosk.core.model import OPTIONAL_WIRE_FIELDS, SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
 from sync.receiver.errors import ApiError
+from sync.receiver.heartbeat import MAX_BODY_BYTES as HEARTBEAT_MAX_BYTES
+from sync.receiver.heartbeat import HeartbeatError, parse_heartbeat, record_heartbeat
+from sync.receiver.moderation import Moderation
 from sync.receiver.framing import FramingGuard, HttpMiddleware
 from sync.receiver.login_limiter import LimiterSettings, LoginLimiter
+from sync.receiver.web.accounts import ACCOUNTS_FILE, Accounts, Credentials
 from sync.receiver.storage import BlobDigestMismatch, Conflict, ReceiverStore
+from sync.receiver.web.sessions import SessionSettings
 
 access_log = logging.getLogger("sync.receiver.access")
 log = logging.getLogger("sync.receiver")
@@ -49,6 +55,10 @@ class ReceiverSettings:
     """A kiosk.toml whose topic and goal titles label the bundle's ``ideas.csv`` (else ids only)."""
     login: LimiterSettings = field(default_factory=LimiterSettings)
     """How staff password checks are bounded and throttled (``sync.receiver.login_limiter``)."""
+    timezone: str | None = None
+    """The staff app's times are shown in this zone (``Europe/Berlin``); None: the machine's."""
+    sessions: SessionSettings = field(default_factory=SessionSettings)
+    """Sign-in sessions of the staff app (idle and absolute expiry, Secure cookie)."""
 
 
 async def _read_body(request: Request, limit: int, what: str) -> bytes:
@@ -114,7 +124,11 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     store = ReceiverStore(data_dir)
     tokens = TokenRegistry(data_dir / TOKENS_FILE)
     staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
-    limiter = LoginLimiter(staff_password.verify, remembered=staff_password.remembers, settings=settings.login)
+    accounts = Accounts(data_dir / ACCOUNTS_FILE)
+    credentials = Credentials(accounts, staff_password)
+    # One limiter for every password check (the web app's sign-in and the old Basic page):
+    # one bound on argon2's memory and one throttle per client.
+    limiter = LoginLimiter(credentials.verify, remembered=credentials.remembers, settings=settings.login)
     limits = settings.limits
 
     # Disk work (hashing, fsync, SQLite) runs on this pool, off the event loop. A plain
@@ -231,11 +245,35 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             raise ApiError(404, "no such submission", "submission_id")
         return JSONResponse(receipt)
 
-    from sync.receiver.staff import add_staff_routes, load_titles  # staff pages beside the API
-    add_staff_routes(app, store, staff_password, limiter, name=settings.name,
-                     titles=load_titles(settings.titles_from))
+    @api_route("/heartbeat", "POST")
+    async def heartbeat(request: Request) -> JSONResponse:
+        kiosk_id = authenticate(request)
+        body = await _read_body(request, HEARTBEAT_MAX_BYTES, "heartbeat JSON")
+        try:
+            beat = parse_heartbeat(json.loads(body), kiosk_id)
+        except (ValueError, RecursionError) as exc:
+            field_name = exc.field if isinstance(exc, HeartbeatError) else "(body)"
+            raise ApiError(422, str(exc)[:200] if isinstance(exc, HeartbeatError) else "malformed JSON",
+                           field_name) from None
+        return JSONResponse(await in_thread(record_heartbeat, store, kiosk_id, beat))
+
+    from sync.receiver.staff import add_staff_routes, export_tmp_dir, load_config_of, load_titles
+    titles = load_titles(settings.titles_from)
+    add_staff_routes(app, store, staff_password, limiter, name=settings.name, titles=titles)
+    from sync.receiver.web.pages import Web, add_web_routes
+    from sync.receiver.web.sessions import Sessions
+    from sync.receiver.web.text import WebText
+
+    config = load_config_of(settings.titles_from)
+    moderation = Moderation(store)
+    app.state.moderation = moderation
+    add_web_routes(app, Web(store=store, moderation=moderation, accounts=accounts,
+                            sessions=Sessions(store, settings.sessions), limiter=limiter,
+                            text=WebText(settings.timezone), titles=titles,
+                            branding=config.branding if config else BrandingConfig(), name=settings.name,
+                            tmp_dir=export_tmp_dir(data_dir), run=in_thread))
     from sync.receiver.publish.wiring import add_publication  # the status pages (and the outbox)
-    add_publication(app, store, data_dir)
+    add_publication(app, store, moderation)
     return app
 
 
@@ -280,7 +318,7 @@ def _store_submission(store: ReceiverStore, limits: Limits, submission_id: str, 
             submission_id=sub.id, sha256=digest, canonical=canonical, kind=sub.kind,
             kiosk_id=sub.kiosk_id, event_id=sub.event_id, created_at=sub.created_at,
             delivered_by=delivered_by,
-            blobs=[(b.role, b.sha256, b.media_type) for b in sub.blobs])
+            blobs=[(b.role, b.sha256, b.media_type) for b in sub.blobs], topic_id=sub.topic_id)
     except Conflict as exc:
         raise ApiError(409, f"submission {submission_id} already exists with different content "
                             f"(stored sha256 {exc.stored_sha256}, sent {digest})", "id") from None

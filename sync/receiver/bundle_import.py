@@ -88,7 +88,7 @@ def _import_items(store: Any, items: Any, include_withheld: bool, delivered_by: 
                 submission_id=sub.id, sha256=sub.digest(), canonical=sub.canonical_json(), kind=sub.kind,
                 kiosk_id=sub.kiosk_id, event_id=sub.event_id, created_at=sub.created_at,
                 delivered_by=delivered_by or f"bundle:{sub.kiosk_id}",
-                blobs=[(b.role, b.sha256, b.media_type) for b in sub.blobs])
+                blobs=[(b.role, b.sha256, b.media_type) for b in sub.blobs], topic_id=sub.topic_id)
         except conflict as exc:
             result.conflicts.append(f"{sub.id}: the receiver holds different content "
                                     f"(sha256 {exc.stored_sha256})")

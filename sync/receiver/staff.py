@@ -17,7 +17,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from sync.protocol import is_sha256_hex, make_receipt
 from sync.receiver.auth import StaffPassword
 from sync.receiver.errors import ApiError
 from sync.receiver.login_limiter import LoginLimiter, Refused
-from sync.receiver.storage import ReceiverStore
+from sync.receiver.storage import ExportRow, ReceiverStore
 
 
 def basic_password(request: Request) -> str:
@@ -124,6 +124,15 @@ def load_titles(kiosk_toml: Path | None) -> Titles:
     return Titles.from_config(load_config(Path(kiosk_toml)))
 
 
+def load_config_of(kiosk_toml: Path | None) -> Any:
+    """The kiosk config whose titles and branding the staff app uses, or None (checked at start)."""
+    if kiosk_toml is None:
+        return None
+    from kiosk.core.config import load_config
+
+    return load_config(Path(kiosk_toml))
+
+
 def bundle_event_id(store: ReceiverStore) -> str:
     """The one event everything belongs to, else ``mixed`` (``none`` when empty)."""
     events = store.event_ids(2)
@@ -143,7 +152,12 @@ def receiver_items(store: ReceiverStore) -> Iterator[BundleItem]:
     Raises:
         BundleSourceError: a blob is missing or no longer matches.
     """
-    for row in store.iter_all():
+    return rows_as_items(store, store.iter_all())
+
+
+def rows_as_items(store: ReceiverStore, rows: Iterable[ExportRow]) -> Iterator[BundleItem]:
+    """Stored rows as bundle items (see :func:`receiver_items`), one at a time."""
+    for row in rows:
         wire = json.loads(row.canonical)
         blobs = {}
         for digest in wire_blob_digests(wire):

@@ -91,6 +91,84 @@ def _m001_initial(db: sqlite3.Connection) -> None:
         )""")
 
 
+def _m101_moderation(db: sqlite3.Connection) -> None:
+    """Moderation at the receiver (``sync.receiver.moderation``): the current state on the row,
+    for filtering, and every decision in an append-only log, the audit trail."""
+    db.execute("ALTER TABLE submissions ADD COLUMN state TEXT NOT NULL DEFAULT 'received'")
+    db.execute("CREATE INDEX submissions_by_state ON submissions (state, received_at)")
+    db.execute("""
+        CREATE TABLE moderation_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            state TEXT NOT NULL,
+            reason TEXT,
+            note TEXT,
+            actor TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX moderation_log_by_submission ON moderation_log (submission_id, seq)")
+
+
+_FTS_BODY = ("coalesce(json_extract(canonical, '$.title'), '') || ' ' || coalesce(json_extract(canonical, '$.text'), '')"
+             " || ' ' || coalesce(json_extract(canonical, '$.author_name'), '') || ' ' || "
+             "coalesce(json_extract(canonical, '$.district'), '') || ' ' || "
+             "coalesce(json_extract(canonical, '$.reference_code'), '')")
+
+
+def _m102_browse(db: sqlite3.Connection) -> None:
+    """What the staff app filters and searches by: the field of action on the row, indexes for
+    keyset pages newest first, and an FTS5 index over the visitor's words (kept by triggers, so
+    every way in, the API and a bundle import, and a delete's tombstone keep it in step)."""
+    db.execute("ALTER TABLE submissions ADD COLUMN topic_id TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE submissions SET topic_id = coalesce(json_extract(canonical, '$.topic_id'), '') "
+               "WHERE length(canonical) > 0")
+    db.execute("CREATE INDEX submissions_by_created ON submissions (created_at, id)")
+    db.execute("CREATE INDEX submissions_by_state_created ON submissions (state, created_at, id)")
+    db.execute("CREATE INDEX submissions_by_kiosk_created ON submissions (kiosk_id, created_at, id)")
+    db.execute("CREATE INDEX submissions_by_topic_created ON submissions (topic_id, created_at, id)")
+    db.execute("CREATE VIRTUAL TABLE submissions_fts USING fts5(body, "
+               "tokenize='unicode61 remove_diacritics 2')")
+    db.execute(f"INSERT INTO submissions_fts (rowid, body) SELECT rowid, {_FTS_BODY} FROM submissions "
+               "WHERE length(canonical) > 0")
+    db.execute(f"""CREATE TRIGGER submissions_fts_insert AFTER INSERT ON submissions
+                   WHEN length(new.canonical) > 0 BEGIN
+                   INSERT INTO submissions_fts (rowid, body) SELECT new.rowid, {_FTS_BODY.replace('canonical', 'new.canonical')};
+                   END""")
+    db.execute("""CREATE TRIGGER submissions_fts_delete AFTER UPDATE OF canonical ON submissions
+                  WHEN length(new.canonical) = 0 AND length(old.canonical) > 0 BEGIN
+                  DELETE FROM submissions_fts WHERE rowid = old.rowid;
+                  END""")
+
+
+def _m103_staff_sessions(db: sqlite3.Connection) -> None:
+    """Signed-in staff (``sync.receiver.web.sessions``): only a hash of each session's cookie."""
+    db.execute("""
+        CREATE TABLE staff_sessions (
+            token_hash TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            created REAL NOT NULL,
+            seen REAL NOT NULL
+        )""")
+
+
+def _m104_heartbeats(db: sqlite3.Connection) -> None:
+    """The latest heartbeat of each terminal (``POST /api/v1/heartbeat``)."""
+    db.execute("""
+        CREATE TABLE heartbeats (
+            kiosk_id TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL,
+            sent_at TEXT,
+            clock_skew_s REAL,
+            app_version TEXT,
+            pending INTEGER,
+            failed INTEGER,
+            free_disk_bytes INTEGER,
+            last_activity TEXT,
+            reason TEXT
+        )""")
+
+
 _TOKEN_OF_NEW = "json_extract(CAST(NEW.canonical AS TEXT), '$.status_token')"
 
 
@@ -147,6 +225,10 @@ def _m202_outbox(db: sqlite3.Connection) -> None:
 
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
+    ("101_moderation", _m101_moderation),
+    ("102_browse", _m102_browse),
+    ("103_staff_sessions", _m103_staff_sessions),
+    ("104_heartbeats", _m104_heartbeats),
     ("201_status_tokens", _m201_status_tokens),
     ("202_outbox", _m202_outbox),
 )
@@ -220,6 +302,27 @@ class ReceiverStore:
         with self._lock:
             self._db.close()
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one ``BEGIN IMMEDIATE`` transaction, under the store's lock:
+        committed when the block ends, rolled back when it raises. For the receiver's own
+        modules (moderation, heartbeats) that keep their tables in this file."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection under the store's lock, for reads (autocommit)."""
+        with self._lock:
+            yield self._db
+
     # ---------------------------------------------------------------- blobs
     def blob_file(self, sha256: str) -> Path:
         if not is_sha256_hex(sha256):  # the only gate between a URL and the disk
@@ -287,7 +390,7 @@ class ReceiverStore:
     # ---------------------------------------------------------- submissions
     def put_submission(self, *, submission_id: str, sha256: str, canonical: bytes, kind: str,
                        kiosk_id: str, event_id: str, created_at: str, delivered_by: str,
-                       blobs: list[tuple[str, str, str]]) -> tuple[dict[str, Any], bool]:
+                       blobs: list[tuple[str, str, str]], topic_id: str = "") -> tuple[dict[str, Any], bool]:
         """Store a validated submission; return its receipt and whether it is new.
 
         Args:
@@ -308,9 +411,10 @@ class ReceiverStore:
                 else:
                     received_at = utc_now()
                     self._db.execute(
-                        "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO submissions (id, sha256, kind, kiosk_id, event_id, delivered_by, created_at, "
+                        "received_at, canonical, topic_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (submission_id, sha256, kind, kiosk_id, event_id, delivered_by, created_at,
-                         received_at, canonical))
+                         received_at, canonical, topic_id))
                     self._db.executemany(
                         "INSERT INTO submission_blobs VALUES (?, ?, ?, ?)",
                         [(submission_id, role, digest, media) for role, digest, media in blobs])
@@ -348,13 +452,15 @@ class ReceiverStore:
                 FROM submissions GROUP BY delivered_by ORDER BY delivered_by""").fetchall()
 
     def count(self) -> int:
+        """How many submissions are kept (deleted ones, tombstones now, not counted)."""
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+            return self._db.execute("SELECT COUNT(*) FROM submissions WHERE state != 'deleted'").fetchone()[0]
 
     def latest(self, limit: int = 50) -> list[StoredSubmission]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id FROM submissions ORDER BY received_at DESC, id LIMIT ?", (limit,)).fetchall()
+                "SELECT id FROM submissions WHERE state != 'deleted' "
+                "ORDER BY received_at DESC, id LIMIT ?", (limit,)).fetchall()
         return [s for s in (self.get(r[0]) for r in rows) if s is not None]
 
     def get(self, submission_id: str) -> StoredSubmission | None:
@@ -375,13 +481,15 @@ class ReceiverStore:
         return row[0] if row else None
 
     def iter_all(self, batch: int = 500) -> Iterator[ExportRow]:
-        """Every submission, in the order received, read in batches (never all at once)."""
+        """Every submission (not the tombstones of deleted ones), in the order received, read in
+        batches (never all at once)."""
         last = ("", "")
         while True:
             with self._lock:
                 rows = self._db.execute(
                     "SELECT id, sha256, delivered_by, received_at, canonical FROM submissions "
-                    "WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?",
+                    "WHERE (received_at, id) > (?, ?) AND state != 'deleted' "
+                    "ORDER BY received_at, id LIMIT ?",
                     (*last, batch)).fetchall()
             if not rows:
                 return

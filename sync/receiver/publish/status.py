@@ -28,7 +28,6 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.core.bidi import balance
 from kiosk.core.catalogue import Catalogues
 from kiosk.core.model import is_status_token
-from sync.receiver.publish.db import PublishDb
 from sync.receiver.publish.ratelimit import RateLimiter
 from sync.receiver.storage import ReceiverStore
 
@@ -115,30 +114,31 @@ class StatusPages:
     """Looks a token up and renders its page.
 
     Args:
-        store: the receiver's store (the submission itself).
-        db: the publication tables (status tokens, outbox).
+        store: the receiver's store (the submission, its status token, its outbox rows).
         catalogues: the message catalogues (``status.*``).
         decision_of: staff's current decision of a submission id (``Moderation.current``).
     """
 
-    def __init__(self, store: ReceiverStore, db: PublishDb, catalogues: Catalogues,
+    def __init__(self, store: ReceiverStore, catalogues: Catalogues,
                  decision_of: Callable[[str], DecisionLike | None]) -> None:
         self.store = store
-        self.db = db
         self.catalogues = catalogues
         self.decision_of = decision_of
 
     def lookup(self, token: str) -> tuple[StatusView, dict[str, Any] | None]:
-        row = self.db.one("SELECT submission_id FROM status_tokens WHERE token = ?", (token,)) \
-            if is_status_token(token) else None
+        if not is_status_token(token):
+            return status_view(False, None), None
+        with self.store.reading() as db:
+            row = db.execute("SELECT submission_id FROM status_tokens WHERE token = ?", (token,)).fetchone()
+            pubs = [Publication(*r) for r in db.execute(
+                "SELECT connector, state, remote_url FROM outbox WHERE submission_id = ? ORDER BY connector",
+                (row[0],))] if row else []
         stored = self.store.get(row[0]) if row else None
         if stored is None:
             return status_view(False, None), None
-        pubs = [Publication(*r) for r in self.db.query(
-            "SELECT connector, state, remote_url FROM outbox WHERE submission_id = ? ORDER BY connector",
-            (stored.id,))]
         view = status_view(True, self.decision_of(stored.id), pubs)
-        return view, json.loads(stored.canonical)
+        # A deleted contribution is a tombstone: its id and digest, no payload.
+        return view, json.loads(stored.canonical) if stored.canonical else None
 
     def render(self, view: StatusView, data: dict[str, Any] | None, lang: str) -> str:
         t = self.catalogues.text

@@ -17,6 +17,8 @@ from kiosk.core.model import Submission, new_status_token
 from kiosk.core.reconcile import ReceiverClient, reconcile
 from sync.receiver.publish.status import (APPROVED, NOT_ARRIVED, NOT_PUBLISHED, PUBLISHED, RECEIVED, Publication,
                                           StatusView, pick_language, status_view)
+from sync.client import SyncClient
+from sync.receiver import add_token
 from tests.sync_helpers import make_idea
 
 REPO = Path(__file__).resolve().parents[4]
@@ -122,7 +124,7 @@ OLD_RECEIVER = "e3e7d7d"
 """main before the status pages: its receiver refuses any field it does not know."""
 
 
-def test_a_receiver_of_before_the_status_pages_still_takes_everything(tmp_path, store, make_client, token):
+def test_a_receiver_of_before_the_status_pages_still_takes_everything(tmp_path, store, kiosk_id):
     if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", OLD_RECEIVER], capture_output=True).returncode:
         pytest.skip("this checkout has no git history of the receiver before the status pages")
     old = tmp_path / "old"
@@ -132,7 +134,9 @@ def test_a_receiver_of_before_the_status_pages_still_takes_everything(tmp_path, 
     (tmp_path / "old.tar").write_bytes(archive)
     with tarfile.open(tmp_path / "old.tar") as tar:
         tar.extractall(old, filter="data")
-    receiver_dir = tmp_path / "receiver"  # the `token` fixture made it and the kiosk's token
+    receiver_dir = tmp_path / "old-receiver"
+    receiver_dir.mkdir()
+    token = add_token(receiver_dir, kiosk_id)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())",
                              "receiver", "--data-dir", str(receiver_dir), "--host", "127.0.0.1", "--port", str(port)],
@@ -150,10 +154,38 @@ def test_a_receiver_of_before_the_status_pages_still_takes_everything(tmp_path, 
         subs = [make_idea(i, status_token=new_status_token()) for i in range(3)] + [make_idea(9)]
         for sub in subs:
             store.add(sub)
-        report = make_client(url).sync_pending()
+        client = SyncClient(store, endpoint=url + "/api/v1", token=token)
+        report = client.sync_pending()
+        client.close()
         assert report.done == 4 and not report.failed
         result = reconcile(store, ReceiverClient(url + "/api/v1", token).receipt)
         assert result.mismatches == [] and result.verified == 4
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_page_follows_staff_decisions(store, receiver, make_client):
+    subs = [make_idea(i, text=f"Idee {i}: Trinkbrunnen am Markt", author_name="Jürgen Beispiel",
+                      status_token=new_status_token()) for i in range(3)]
+    for sub in subs:
+        store.add(sub)
+    make_client().sync_pending()
+    moderation = receiver.app.state.moderation
+    approved, withheld, deleted = subs
+
+    moderation.decide([approved.id], "approved", actor="anna")
+    shown = page(receiver, approved.status_token).text
+    assert "Freigegeben – wird veröffentlicht" in shown and "Idee 0: Trinkbrunnen am Markt" in shown
+    assert "Jürgen" not in shown  # the name is published on the platform, not on this page
+
+    moderation.decide([withheld.id], "withheld", actor="anna", reason="personal_data",
+                      note="Telefonnummer von Herrn Beispiel im Text")
+    refused = page(receiver, withheld.status_token, **{"Accept-Language": "en"}).text
+    assert "Not published" in refused and "contains personal data" in refused
+    assert "Telefonnummer" not in refused and "Trinkbrunnen" not in refused  # never staff's note, never the text
+
+    moderation.decide([deleted.id], "deleted", actor="anna", reason="insulting")
+    gone = page(receiver, deleted.status_token)
+    assert gone.status_code == 200 and "Nicht veröffentlicht" in gone.text and "beleidigend" in gone.text
+    assert deleted.reference_code not in gone.text  # a tombstone keeps nothing to show
