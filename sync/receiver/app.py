@@ -145,6 +145,9 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         try:
             yield
         finally:
+            publisher = getattr(app.state, "publisher", None)
+            if publisher is not None:
+                publisher.stop()
             executor.shutdown(wait=True)
             limiter.close()
 

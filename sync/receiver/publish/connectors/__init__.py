@@ -1,0 +1,20 @@
+"""One module per way to publish, each behind ``sync.receiver.publish.outbox.Connector``."""
+
+from __future__ import annotations
+
+from sync.receiver.publish.config import PublishConfig, PublishConfigError
+from sync.receiver.publish.outbox import Connector
+
+KNOWN = ("webhook", "decidim", "consul_list", "consul_api")
+
+
+def build_connectors(config: PublishConfig) -> list[Connector]:
+    """The enabled connectors of *config*, each built from its own table."""
+    out: list[Connector] = []
+    for name, table in config.connectors.items():
+        if name == "webhook":
+            from sync.receiver.publish.connectors.webhook import WebhookConnector
+            out.append(WebhookConnector.from_config(table))
+        else:
+            raise PublishConfigError(f"connectors.{name}: unknown connector; one of {', '.join(KNOWN)}")
+    return out
