@@ -202,7 +202,8 @@ def _m202_outbox(db: sqlite3.Connection) -> None:
 
     ``idempotency_key`` goes with every delivery attempt of the row, so a platform that saw
     an attempt whose answer was lost recognises the retry. ``next_attempt_at`` is a Unix
-    time (backoff with jitter); ``remote_id``/``remote_url`` are what the platform answered.
+    time (backoff with jitter); ``remote_id``/``remote_url`` are what the platform answered;
+    ``edits`` (JSON) what staff changed to fit a platform's rules (a longer title).
     """
     db.execute("""
         CREATE TABLE outbox (
@@ -216,6 +217,7 @@ def _m202_outbox(db: sqlite3.Connection) -> None:
             last_error TEXT,
             remote_id TEXT,
             remote_url TEXT,
+            edits TEXT,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (submission_id, connector)

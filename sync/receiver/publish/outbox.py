@@ -10,7 +10,7 @@ connector, and records what came back:
 - ``published`` with the platform's id and URL (the status page links to it);
 - ``needs_editing``: the platform's rules refuse the contribution as it is (a Decidim title
   under 15 characters): staff edit or skip it; nothing is cut silently;
-- ``pending`` again, after a backoff with full jitter, when the platform was unreachable,
+- ``pending`` again, after a backoff with jitter, when the platform was unreachable,
   slow or answered 5xx/429; ``failed`` after ``max_attempts`` or on a permanent refusal.
 
 Staff can ``retry`` a failed or needs-editing row and ``skip`` any that is not published.
@@ -55,6 +55,8 @@ class PublishItem:
     drawing_url: str | None = None
     attempts: int = 0
     """Attempts before this one (>0: the platform may have taken an earlier one)."""
+    edits: dict[str, str] = field(default_factory=dict)
+    """What staff changed for this connector (``title``, ``body``) when it needed editing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +109,22 @@ class OutboxItem:
     remote_url: str | None
     created_at: str
     updated_at: str
+    edits: str | None = None
 
 
 _COLUMNS = ("submission_id, connector, state, idempotency_key, attempts, next_attempt_at, last_error, "
-            "remote_id, remote_url, created_at, updated_at")
+            "remote_id, remote_url, created_at, updated_at, edits")
 
 
 def backoff_delay(attempts: int, rng: Callable[[], float] = random.random, *,
                   base_s: float = BACKOFF_BASE_S, cap_s: float = BACKOFF_CAP_S) -> float:
-    """Seconds before attempt ``attempts + 1``: "full jitter", uniform in [0, min(cap, base * 2^(n-1))],
-    so many items that failed together do not come back together."""
-    return rng() * min(cap_s, base_s * 2 ** max(0, attempts - 1))
+    """Seconds before attempt ``attempts + 1``: "equal jitter", uniform in [d/2, d] for
+    d = min(cap, base * 2^(n-1)), so items that failed together do not come back together, and
+    a retry never comes before a platform that was merely slow has finished the first attempt
+    (d/2 >= 15 s, beyond the connectors' read timeout in most cases; Decidim's connector also
+    looks for the first attempt's proposal before it sends again)."""
+    ceiling = min(cap_s, base_s * 2 ** max(0, attempts - 1))
+    return ceiling / 2 + rng() * ceiling / 2
 
 
 @dataclass
@@ -183,14 +190,13 @@ class Outbox:
         with self.store.transaction() as db:
             rows = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
                               "ORDER BY next_attempt_at, created_at, submission_id LIMIT ?", (now, limit)).fetchall()
-            names = [r[1] for r in rows if r[1] in self.connectors]
-            rows = [r for r in rows if r[1] in self.connectors]
+            rows = [r for r in rows if r[1] in self.connectors
+                    and not getattr(self.connectors[r[1]], "manual", False)]
             stamp = utc_now()
             for r in rows:
                 db.execute("UPDATE outbox SET state = 'sending', updated_at = ? WHERE submission_id = ? "
                            "AND connector = ?", (stamp, r[0], r[1]))
-        del names
-        return [OutboxItem(*r[:2], "sending", *r[3:10], stamp) for r in rows]
+        return [OutboxItem(*r[:2], "sending", *r[3:10], stamp, r[11]) for r in rows]
 
     def run_once(self, limit: int = 50, *, after_each: Callable[[OutboxItem, Outcome], None] | None = None) -> RunReport:
         """Deliver what is due now, one item after the other; returns what happened."""
@@ -209,7 +215,8 @@ class Outbox:
         data = json.loads(stored.canonical)
         png = stored.blob_roles.get("png")
         publish_item = PublishItem(item.submission_id, item.idempotency_key, data,
-                                   self.drawing_url(png) if png else None, item.attempts)
+                                   self.drawing_url(png) if png else None, item.attempts,
+                                   json.loads(item.edits) if item.edits else {})
         try:
             return self.connectors[item.connector].publish(publish_item)
         except Exception as exc:  # a connector's bug: the item waits for staff, the run goes on
@@ -249,6 +256,15 @@ class Outbox:
     def retry(self, submission_id: str, connector: str) -> bool:
         """A failed or needs-editing row goes back to ``pending``, due now, its attempts reset."""
         return self._set_where(submission_id, connector, RETRYABLE, "pending", None, reset=True) > 0
+
+    def edit(self, submission_id: str, connector: str, **edits: str) -> bool:
+        """Staff's version for one connector (``title=``, ``body=``) of a row that needs editing
+        or failed: kept beside the visitor's text (never replacing it) and sent from now on."""
+        with self.store.transaction() as db:
+            return db.execute(
+                "UPDATE outbox SET edits = ?, state = 'pending', attempts = 0, next_attempt_at = 0, "
+                "last_error = NULL, updated_at = ? WHERE submission_id = ? AND connector = ? AND state IN (?, ?)",
+                (json.dumps(edits, ensure_ascii=False), utc_now(), submission_id, connector, *RETRYABLE)).rowcount > 0
 
     def skip(self, submission_id: str, connector: str, why: str = "skipped by staff") -> bool:
         return self._set_where(submission_id, connector, SKIPPABLE, "skipped", why) > 0

@@ -53,11 +53,12 @@ def webhook(tmp_path, consumer):
     return WebhookConnector(consumer.url, secret, timeout=(1.0, 1.0))
 
 
-def test_backoff_is_full_jitter_under_a_growing_cap():
+def test_backoff_is_jittered_under_a_growing_cap():
     assert [backoff_delay(n, lambda: 1.0) for n in (1, 2, 3, 4)] == [30.0, 60.0, 120.0, 240.0]
     assert backoff_delay(20, lambda: 1.0) == 3600.0
-    assert backoff_delay(3, lambda: 0.0) == 0.0
-    assert 0 <= backoff_delay(5) <= 480
+    assert backoff_delay(3, lambda: 0.0) == 60.0  # never sooner than half the step
+    assert 240 <= backoff_delay(5) <= 480
+    assert len({backoff_delay(5) for _ in range(20)}) > 1
 
 
 def test_an_approved_item_is_delivered_once_signed_and_a_retry_keeps_its_key(rstore, consumer, webhook):
@@ -93,12 +94,14 @@ def test_an_approved_item_is_delivered_once_signed_and_a_retry_keeps_its_key(rst
 def test_staff_retry_a_failed_item_and_skip_another(rstore, consumer, webhook):
     clock = Clock()
     outbox = Outbox(rstore, [webhook], clock=clock, rng=lambda: 0.0, max_attempts=2)
+    clock.now += 0
     a, b = make_idea(1), make_idea(2)
     for sub in (a, b):
         put(rstore, sub)
     outbox.enqueue([a.id, b.id])
     consumer.fail_next = 4
     outbox.run_once()
+    clock.now += 3600
     outbox.run_once()
     assert {i.state for i in outbox.items()} == {"failed"}
     assert outbox.skip(b.id, "webhook") and outbox.of(b.id)[0].state == "skipped"
