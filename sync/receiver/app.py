@@ -276,7 +276,9 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                             branding=config.branding if config else BrandingConfig(), name=settings.name,
                             tmp_dir=export_tmp_dir(data_dir), run=in_thread))
     from sync.receiver.publish.wiring import add_publication  # the status pages (and the outbox)
-    add_publication(app, store, moderation)
+    from sync.receiver.publish.wiring import staff_gate
+    add_publication(app, store, moderation, staff_gate(Sessions(store, settings.sessions), accounts),
+                    topic_title=lambda tid, lang: titles.topic(tid, lang) or titles.topic(tid, "de") or tid)
     return app
 
 

@@ -15,6 +15,9 @@ def build_connectors(config: PublishConfig) -> list[Connector]:
         if name == "webhook":
             from sync.receiver.publish.connectors.webhook import WebhookConnector
             out.append(WebhookConnector.from_config(table))
+        elif name == "consul_list":
+            from sync.receiver.publish.connectors.consul_list import ConsulListConnector
+            out.append(ConsulListConnector.from_config(table))
         elif name == "decidim":
             from sync.receiver.publish.connectors.decidim import DecidimConnector
             out.append(DecidimConnector.from_config(table))
