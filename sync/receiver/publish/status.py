@@ -22,12 +22,13 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.core.bidi import balance
 from kiosk.core.catalogue import Catalogues
 from kiosk.core.model import is_status_token
+from sync.protocol import is_sha256_hex
 from sync.receiver.publish.ratelimit import RateLimiter
 from sync.receiver.storage import ReceiverStore
 
@@ -140,6 +141,15 @@ class StatusPages:
         # A deleted contribution is a tombstone: its id and digest, no payload.
         return view, json.loads(stored.canonical) if stored.canonical else None
 
+    def approved_png(self, digest: str) -> bytes | None:
+        if not is_sha256_hex(digest):
+            return None
+        with self.store.reading() as db:
+            row = db.execute("SELECT 1 FROM submission_blobs b JOIN submissions s ON s.id = b.submission_id "
+                             "WHERE b.sha256 = ? AND b.role = 'png' AND s.state = 'approved' LIMIT 1",
+                             (digest,)).fetchone()
+        return self.store.read_blob(digest) if row else None
+
     def render(self, view: StatusView, data: dict[str, Any] | None, lang: str) -> str:
         t = self.catalogues.text
         esc = html.escape
@@ -200,5 +210,16 @@ def status_router(pages: StatusPages, limiter: RateLimiter) -> APIRouter:
                                 headers={**_HEADERS, "Retry-After": str(wait)})
         view, data = await run_in_threadpool(pages.lookup, token)
         return HTMLResponse(pages.render(view, data, lang), headers={**_HEADERS, "Content-Language": lang})
+
+    @router.get("/p/{digest}")
+    async def published_drawing(request: Request, digest: str) -> Response:
+        """The PNG of an approved drawing (the webhook's ``drawing_url``); 404 for anything else."""
+        if limiter.check(request.client.host if request.client else "unknown"):
+            return Response(status_code=429, headers={"Retry-After": "60"})
+        data = await run_in_threadpool(pages.approved_png, digest)
+        if data is None:
+            return Response(status_code=404, headers={"Cache-Control": "no-store"})
+        return Response(data, media_type="image/png", headers={"Cache-Control": "public, max-age=3600",
+                                                                "X-Content-Type-Options": "nosniff"})
 
     return router

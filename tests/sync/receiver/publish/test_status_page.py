@@ -189,3 +189,22 @@ def test_the_page_follows_staff_decisions(store, receiver, make_client):
     gone = page(receiver, deleted.status_token)
     assert gone.status_code == 200 and "Nicht veröffentlicht" in gone.text and "beleidigend" in gone.text
     assert deleted.reference_code not in gone.text  # a tombstone keeps nothing to show
+
+
+def test_a_drawing_is_public_only_while_it_is_approved(receiver, api):
+    from tests.sync_helpers import make_drawing
+
+    sub = make_drawing(1)
+    for blob in sub.blobs:
+        api.put(f"{api.base}/blobs/{blob.sha256}", data=blob.data, timeout=5)
+    assert api.put(f"{api.base}/submissions/{sub.id}", data=sub.canonical_json(), timeout=5).status_code == 201
+    png = sub.blob("png")
+    url = f"{receiver.url}/p/{png.sha256}"
+    assert requests.get(url, timeout=5).status_code == 404  # not approved yet
+    receiver.app.state.moderation.decide([sub.id], "approved", actor="anna")
+    got = requests.get(url, timeout=5)
+    assert got.status_code == 200 and got.content == png.data and got.headers["content-type"] == "image/png"
+    assert requests.get(f"{receiver.url}/p/{sub.blob('strokes').sha256}", timeout=5).status_code == 404
+    receiver.app.state.moderation.decide([sub.id], "withheld", actor="anna", reason="other")
+    assert requests.get(url, timeout=5).status_code == 404
+    assert requests.get(f"{receiver.url}/p/..%2f..%2fetc", timeout=5).status_code == 404
