@@ -164,6 +164,13 @@ class StorageConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentConfig:
+    file: str = ""
+    """Proposals and debates pulled from the platform (``kiosk content pull``), relative to this
+    file's folder; checked by ``kiosk check-config`` (:mod:`kiosk.core.content`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SyncConfig:
     enabled: bool = False
     endpoint: str = ""
@@ -188,6 +195,7 @@ class Config:
     staff: StaffConfig = field(default_factory=StaffConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
     source: str = "<defaults>"
 
     def topic(self, topic_id: str) -> Topic | None:
