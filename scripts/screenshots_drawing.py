@@ -99,6 +99,7 @@ def drive_drawing(screen, config, shot) -> None:  # noqa: ANN001
     """Walk a DrawScreen (alone or inside the built app) through its pages, calling ``shot(name)``."""
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.core.idea_draft import idea_url
     from kiosk.core.model import Submission
 
     app = QApplication.instance()
@@ -122,7 +123,7 @@ def drive_drawing(screen, config, shot) -> None:  # noqa: ANN001
     shot("done-keyboard")
     screen.done_page._hide_keyboard()
     sub = Submission(kind="drawing", topic_id="drawing", unfinished=True)
-    screen.done_page.show_thanks(sub.reference_code, config.event.idea_url_template.format(code=sub.reference_code))
+    screen.done_page.show_thanks(sub.reference_code, idea_url(config, sub.reference_code, sub.status_token))
     shot("thanks")
     screen.done_page.show_thanks(sub.reference_code, "", published=False)
     shot("thanks-no-consent")

@@ -35,7 +35,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 import kiosk
-from kiosk.core.model import Submission, sha256_hex
+from kiosk.core.model import OPTIONAL_WIRE_FIELDS, Submission, sha256_hex, without_optional_fields
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Outcome, ReceiptError, blob_path,
                            check_endpoint, check_receipt, classify_status, error_reason,
                            parse_retry_after, submission_path)
@@ -206,6 +206,9 @@ class SyncClient:
         self._template: requests.PreparedRequest | None = None
         self.limits: dict[str, int] = {}
         self._heartbeat_unsupported_until = 0.0
+        self.optional_fields: frozenset[str] = frozenset()
+        """The optional wire fields the receiver announced in its health answer (``status_token``);
+        a receiver that predates them is sent each submission without them."""
 
     @classmethod
     def from_config(cls, store: StoreLike, config: Any, data_dir: Path | None = None,
@@ -293,6 +296,7 @@ class SyncClient:
             info = resp.json()
             protocol = info["protocol"]
             self.limits = {k: int(v) for k, v in info.get("limits", {}).items()}
+            self.optional_fields = frozenset(str(f) for f in info.get("optional_fields", ()))
         except (ValueError, KeyError, TypeError, AttributeError):
             return ItemResult(Outcome.UNEXPECTED, "the endpoint does not answer like a receiver")
         if protocol != PROTOCOL_VERSION:
@@ -355,6 +359,8 @@ class SyncClient:
                 return self._failure(resp, f"the {blob.role} upload"), None
             self._pause("after_blob_put", sub.id)
         body = sub.canonical_json()  # serialised once: what is sent is what the digest is taken of
+        if not OPTIONAL_WIRE_FIELDS <= self.optional_fields and b'"status_token"' in body:
+            body = without_optional_fields(body)  # a receiver of before the status pages refuses the field
         local_digest = sha256_hex(body)
         resp, failure = self._request("PUT", submission_path(sub.id), body, "application/json")
         if failure:

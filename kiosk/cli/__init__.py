@@ -16,12 +16,13 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import check, demo, export, pin, purge, receiver, reconcile, run, seed, stats, sync, terminal
+from kiosk.cli import (check, content, demo, export, pin, purge, receiver, reconcile, run, seed, stats, sync,
+                       terminal)
 from kiosk.cli.common import EXIT_FAILURE, CommandError, common_options
 
 log = logging.getLogger("kiosk.cli")
 
-COMMANDS = (run, check, stats, pin, seed, export, reconcile, purge, sync, receiver, demo, terminal)
+COMMANDS = (run, check, stats, pin, seed, export, reconcile, purge, sync, receiver, demo, terminal, content)
 """In the order ``kiosk --help`` lists them."""
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kiosk import __version__
 from kiosk.core.config import Config
-from kiosk.core.model import Submission
+from kiosk.core.model import Submission, new_status_token
 
 
 @dataclass(slots=True)
@@ -35,9 +35,15 @@ class IdeaDraft:
         self.lives_here = None
 
 
-def idea_url(config: Config, code: str) -> str:
-    """The platform URL of the receipt's QR code."""
-    return config.event.idea_url_template.replace("{code}", code)
+def idea_url(config: Config, code: str, token: str | None = None) -> str:
+    """The link of the receipt's QR code: the receiver's status page of this contribution.
+
+    ``{token}`` in ``[event] idea_url_template`` becomes the submission's status token (the
+    unguessable key of ``/s/<token>`` at the receiver), ``{code}`` its reference code (kept
+    for older configs; the code alone opens nothing). A submission without a token (a
+    sample) gets the template with ``{token}`` left empty.
+    """
+    return config.event.idea_url_template.replace("{token}", token or "").replace("{code}", code)
 
 
 def to_submission(draft: IdeaDraft, config: Config, lang: str) -> Submission:
@@ -67,4 +73,5 @@ def to_submission(draft: IdeaDraft, config: Config, lang: str) -> Submission:
         kiosk_id=config.kiosk.id,
         event_id=config.event.id,
         app_version=__version__,
+        status_token=new_status_token(),
     )

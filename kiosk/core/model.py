@@ -33,7 +33,17 @@ CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 
 SCHEMA_VERSION = 1
-"""Version of the wire form; bumped when a field is added or changes meaning."""
+"""Version of the wire form; bumped when a field is added or changes meaning (an optional
+field that old readers never see, such as ``status_token``, is not a change of meaning)."""
+
+STATUS_TOKEN_BYTES = 24
+"""Random bytes of a status token: 192 bits, 32 URL-safe characters (the QR code's link)."""
+STATUS_TOKEN_MIN_CHARS = 22
+"""At least 128 bits of base64url: what a token from elsewhere must have to be accepted."""
+OPTIONAL_WIRE_FIELDS = frozenset({"status_token"})
+"""Fields the wire form carries only when set: a submission without one has the same wire
+form and digest as before the field existed, and a receiver that does not know the field
+is sent the form without it (``sync.client``)."""
 
 
 class SchemaError(ValueError):
@@ -61,6 +71,21 @@ def new_id() -> str:
 def new_reference_code() -> str:
     """A short code a person can read aloud and type: 6 characters, no look-alikes."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_status_token() -> str:
+    """An unguessable token for the visitor's status page (``/s/<token>`` at the receiver).
+
+    The short reference code is for reading aloud and reveals nothing; only this token,
+    carried by the QR code, opens the page.
+    """
+    return secrets.token_urlsafe(STATUS_TOKEN_BYTES)
+
+
+def is_status_token(value: object) -> bool:
+    """True for a base64url string of at least 128 bits (and at most 64 characters)."""
+    return (isinstance(value, str) and STATUS_TOKEN_MIN_CHARS <= len(value) <= 64
+            and value.isascii() and all(c.isalnum() or c in "-_" for c in value))
 
 
 def sha256_hex(data: bytes) -> str:
@@ -134,6 +159,9 @@ class Submission:
     unfinished: bool = False
     id: str = field(default_factory=new_id)
     reference_code: str = field(default_factory=new_reference_code)
+    status_token: str | None = None
+    """The secret of the visitor's status page; None for submissions that have none
+    (samples, those stored before it existed). Never shown to staff or exported as a cell."""
     created_at: str = field(default_factory=utc_now)
     blobs: tuple[Blob, ...] = ()
 
@@ -155,6 +183,8 @@ class Submission:
         for f in fields(self):
             if f.name == "blobs":
                 out["blobs"] = [b.ref() for b in self.blobs]
+            elif f.name in OPTIONAL_WIRE_FIELDS and getattr(self, f.name) is None:
+                continue
             else:
                 out[f.name] = getattr(self, f.name)
         return out
@@ -226,6 +256,8 @@ def validate(sub: Submission) -> None:
             raise ValueError
     except ValueError:
         raise SchemaError("id", "must be a lowercase UUID4") from None
+    if sub.status_token is not None and not is_status_token(sub.status_token):
+        raise SchemaError("status_token", f"must be at least {STATUS_TOKEN_MIN_CHARS} URL-safe base64 characters")
     if len(sub.reference_code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in sub.reference_code):
         raise SchemaError("reference_code", f"must be {CODE_LENGTH} characters of {CODE_ALPHABET}")
     try:
@@ -241,6 +273,22 @@ def validate(sub: Submission) -> None:
         raise SchemaError("blobs", "each role at most once")
     if sub.kind == "drawing" and not sub.unfinished and "png" not in roles:
         raise SchemaError("blobs", "a finished drawing needs its PNG")
+
+
+def without_optional_fields(wire: bytes) -> bytes:
+    """The canonical JSON *wire* without its optional fields: what a receiver that predates
+    them is sent, and whose digest its receipt echoes."""
+    data = json.loads(wire)
+    for name in OPTIONAL_WIRE_FIELDS:
+        data.pop(name, None)
+    return canonical_json(data)
+
+
+def accepted_digests(sub: Submission) -> frozenset[str]:
+    """The digests a receipt may carry for *sub*: of its wire form, and (when it has optional
+    fields) of the form an older receiver was sent."""
+    wire = sub.canonical_json()
+    return frozenset({sha256_hex(wire), sha256_hex(without_optional_fields(wire))})
 
 
 def wire_blob_digests(data: Any) -> list[str]:
@@ -280,9 +328,11 @@ def submission_from_wire(data: Any, blobs: Mapping[str, bytes], *,
         raise SchemaError(unknown[0], "unknown field")
     if data.get("schema") != SCHEMA_VERSION:
         raise SchemaError("schema", f"must be {SCHEMA_VERSION}")
-    for name in sorted(WIRE_FIELDS - {"schema", "blobs"}):
+    for name in sorted(WIRE_FIELDS - {"schema", "blobs"} - OPTIONAL_WIRE_FIELDS):
         if name not in data:
             raise SchemaError(name, "is missing")
+    if "status_token" in data and data["status_token"] is None:
+        raise SchemaError("status_token", "is left out when there is none, never null")
     built = []
     for ref, digest in zip(data.get("blobs", []), digests):
         if digest not in blobs:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.drafts import DRAFTS_DIRNAME
-from kiosk.core.model import utc_now
+from kiosk.core.model import accepted_digests, utc_now
 from kiosk.core.storage import Store, delete_submission_rows
 
 log = logging.getLogger("kiosk.purge")
@@ -97,7 +97,7 @@ def _verified(store: Store, submission_id: str, receipt: str | None) -> bool:
         return False
     sub = store.get(submission_id)
     try:
-        return sub is not None and json.loads(receipt).get("sha256") == sub.digest()
+        return sub is not None and json.loads(receipt).get("sha256") in accepted_digests(sub)
     except (ValueError, AttributeError):
         return False
 

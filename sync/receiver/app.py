@@ -27,7 +27,7 @@ from starlette.requests import ClientDisconnect
 
 import kiosk
 from kiosk.core.config.sections import BrandingConfig
-from kiosk.core.model import SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
+from kiosk.core.model import OPTIONAL_WIRE_FIELDS, SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
 from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
@@ -146,6 +146,9 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         try:
             yield
         finally:
+            publisher = getattr(app.state, "publisher", None)
+            if publisher is not None:
+                publisher.stop()
             executor.shutdown(wait=True)
             limiter.close()
 
@@ -201,6 +204,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
         return register
 
     health_body = {"status": "ok", "protocol": PROTOCOL_VERSION, "version": kiosk.__version__,
+                   "optional_fields": sorted(OPTIONAL_WIRE_FIELDS),
                    "limits": {"max_blob_bytes": limits.max_blob_bytes,
                               "max_json_bytes": limits.max_json_bytes,
                               "max_text_chars": limits.max_text_chars}}
@@ -273,6 +277,10 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                             branding=config.branding if config else BrandingConfig(), name=settings.name,
                             tmp_dir=export_tmp_dir(data_dir), run=in_thread,
                             drawing_topic=config.flows.drawing_topic if config else "drawing"))
+    from sync.receiver.publish.wiring import add_publication  # the status pages (and the outbox)
+    from sync.receiver.publish.wiring import staff_gate
+    add_publication(app, store, moderation, staff_gate(Sessions(store, settings.sessions), accounts),
+                    topic_title=lambda tid, lang: titles.topic(tid, lang) or titles.topic(tid, "de") or tid)
     return app
 
 

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -61,6 +62,11 @@ class ReceiverThread:
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name="receiver", daemon=True)
+
+    @property
+    def app(self) -> Any:
+        """The receiver's FastAPI app (its ``state`` holds the store and the publication parts)."""
+        return self._server.config.app
 
     def start(self) -> "ReceiverThread":
         self._thread.start()

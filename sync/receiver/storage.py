@@ -169,12 +169,70 @@ def _m104_heartbeats(db: sqlite3.Connection) -> None:
         )""")
 
 
+_TOKEN_OF_NEW = "json_extract(CAST(NEW.canonical AS TEXT), '$.status_token')"
+
+
+def _m201_status_tokens(db: sqlite3.Connection) -> None:
+    """The status token of each submission that carries one (the visitor's ``/s/<token>`` page).
+
+    Filled by a trigger in the transaction that stores the submission, whichever way it came
+    (sync or a bundle), and here for what arrived before. A token taken already is ignored:
+    it would be another submission's secret, and the page stays with the first.
+    """
+    db.execute("""
+        CREATE TABLE status_tokens (
+            token TEXT PRIMARY KEY,
+            submission_id TEXT NOT NULL UNIQUE REFERENCES submissions (id)
+        )""")
+    db.execute(f"""
+        CREATE TRIGGER submissions_status_token AFTER INSERT ON submissions
+        WHEN {_TOKEN_OF_NEW} IS NOT NULL
+        BEGIN
+            INSERT OR IGNORE INTO status_tokens VALUES ({_TOKEN_OF_NEW}, NEW.id);
+        END""")
+    db.execute("""
+        INSERT OR IGNORE INTO status_tokens
+        SELECT json_extract(CAST(canonical AS TEXT), '$.status_token'), id FROM submissions
+        WHERE json_extract(CAST(canonical AS TEXT), '$.status_token') IS NOT NULL
+        ORDER BY received_at""")
+
+
+def _m202_outbox(db: sqlite3.Connection) -> None:
+    """The publication outbox: one row per (approved submission, connector).
+
+    ``idempotency_key`` goes with every delivery attempt of the row, so a platform that saw
+    an attempt whose answer was lost recognises the retry. ``next_attempt_at`` is a Unix
+    time (backoff with jitter); ``remote_id``/``remote_url`` are what the platform answered;
+    ``edits`` (JSON) what staff changed to fit a platform's rules (a longer title).
+    """
+    db.execute("""
+        CREATE TABLE outbox (
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            connector TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN
+                ('pending', 'sending', 'published', 'failed', 'needs_editing', 'skipped')),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            last_error TEXT,
+            remote_id TEXT,
+            remote_url TEXT,
+            edits TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (submission_id, connector)
+        )""")
+    db.execute("CREATE INDEX outbox_due ON outbox (state, next_attempt_at)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("101_moderation", _m101_moderation),
     ("102_browse", _m102_browse),
     ("103_staff_sessions", _m103_staff_sessions),
     ("104_heartbeats", _m104_heartbeats),
+    ("201_status_tokens", _m201_status_tokens),
+    ("202_outbox", _m202_outbox),
 )
 
 

@@ -90,10 +90,11 @@ NAMESPACES = {key.split(".")[0] for key in TEMPLATE_KEYS}
 
 
 def _keys_in_code() -> tuple[set[str], set[str]]:
-    """String literals in ui/ that look like catalogue keys, and the prefixes of keys built at run
+    """String literals in ui/ (and the receiver's public pages) that look like catalogue keys, and the prefixes of keys built at run
     time (``f"panel.ov_{state}"`` gives ``panel.ov_``, ``"draw.tool." + name`` gives ``draw.tool.``)."""
     literals, prefixes = set(), set()
-    for path in [*(REPO / "ui").rglob("*.py"), REPO / "kiosk" / "core" / "catalogue.py"]:
+    for path in [*(REPO / "ui").rglob("*.py"), *(REPO / "sync" / "receiver").rglob("*.py"),
+                 REPO / "kiosk" / "core" / "catalogue.py"]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         in_fstrings = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
         for node in ast.walk(tree):

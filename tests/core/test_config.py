@@ -306,3 +306,18 @@ def test_values_that_would_break_the_kiosk_later_are_refused(tmp_path, snippet, 
 def test_the_screens_physical_size_is_optional(tmp_path, text, inches):
     """[kiosk] screen_diagonal_inch: the layout check measures targets in mm with it (issues 13, 17)."""
     assert load_config(write(tmp_path, f"[kiosk]\n{text}\n")).kiosk.screen_diagonal_inch == inches
+
+
+def test_the_qr_link_needs_the_status_token(tmp_path):
+    p = only(problems(write(tmp_path, '[event]\nidea_url_template = "https://example.org/"\n')),
+             "event.idea_url_template")
+    assert p.line == 2 and "{token}" in p.message
+    _cfg, warnings = load_config_with_warnings(
+        write(tmp_path, '[event]\nidea_url_template = "https://mitmachen.example.org/?ref={code}"\n'))
+    assert [w.key for w in warnings if w.key == "event.idea_url_template"] == ["event.idea_url_template"]
+    assert "receiver" in next(w.message for w in warnings if w.key == "event.idea_url_template")
+
+
+def test_a_missing_content_file_is_an_error_naming_it(tmp_path):
+    p = only(problems(write(tmp_path, '[content]\nfile = "content.toml"\n')), "content.file")
+    assert "content.toml" in p.message

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout
 import kiosk
 from kiosk.core.config import DEFAULT_CONFIG
 from kiosk.core.drafts import DraftMeta
-from kiosk.core.model import new_id, new_reference_code, utc_now
+from kiosk.core.idea_draft import idea_url
+from kiosk.core.model import new_id, new_reference_code, new_status_token, utc_now
 from ui.drawing.save import DrawingSaver
 from ui.common import theme
 from ui.common.i18n import Language, tr
@@ -389,6 +390,7 @@ class DrawScreen(Screen):
         # When "send" was first pressed for this picture; a retry after a failed save
         # must send the identical submission, or the store refuses it as a different one.
         self._sent_at: str | None = None
+        self._status_token: str | None = None  # fixed with _sent_at: a retried save stores the same drawing
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -513,20 +515,22 @@ class DrawScreen(Screen):
         cfg, m = self.config, self._meta
         if self._sent_at is None:
             self._sent_at = utc_now()
+            self._status_token = new_status_token()
         if not consent:  # without a parent's consent nothing about the child is kept
             author_name, age_group = "", ""
         fields = dict(kind="drawing", topic_id=cfg.flows.drawing_topic, author_name=author_name or None,
                       age_group=age_group or None, consent_given=consent,
                       consent_version=cfg.consent.version if consent else "", locale=self.lang,
                       kiosk_id=cfg.kiosk.id, event_id=cfg.event.id, app_version=kiosk.__version__,
-                      id=m.id, reference_code=m.reference_code, created_at=self._sent_at)
+                      id=m.id, reference_code=m.reference_code, created_at=self._sent_at,
+                      status_token=self._status_token)
         drawing, layer = self.canvas.snapshot()
         self.saver.save(fields, drawing, layer)
 
     def _saved(self, sub: Any) -> None:
         self._meta = None
         self._sent_at = None
-        url = self.config.event.idea_url_template.format(code=sub.reference_code)
+        url = idea_url(self.config, sub.reference_code, sub.status_token)
         self.done_page.show_thanks(sub.reference_code, url, published=sub.consent_given)
         self.studio.reset()          # nothing of this picture stays on the canvas
         self.saved.emit(sub)

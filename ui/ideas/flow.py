@@ -290,7 +290,7 @@ class IdeaFlow(QWidget):
             return
         log.info("idea %s stored", sub.id)
         self.submitted.emit(sub.id)
-        self.thanks.show_receipt(sub.reference_code, idea_url(self.config, sub.reference_code))
+        self.thanks.show_receipt(sub.reference_code, idea_url(self.config, sub.reference_code, sub.status_token))
         self._show("thanks")
         # The idea is safe; nothing of it needs to stay in the input widgets.
         for step in (self.topics, self.goals, self.write, self.about, self.consent, self.review):

@@ -41,9 +41,28 @@ def load_config_with_warnings(path: Path) -> tuple[Config, list[ConfigProblem]]:
     except RecursionError:
         raise ConfigError([ConfigProblem(file, None, "", "not valid TOML: nested too deeply")]) from None
     try:
-        return parse_config(data, file=file, text=text)
+        config, warnings = parse_config(data, file=file, text=text)
     except RecursionError:
         raise ConfigError([ConfigProblem(file, None, "", "nested too deeply to be a kiosk configuration")]) from None
+    if config.content.file:
+        content_problems = _check_content(config, file)
+        if content_problems:
+            raise ConfigError(content_problems + warnings)
+    return config, warnings
+
+
+def _check_content(config: Config, file: str) -> list[ConfigProblem]:
+    """Every problem of the content file ``[content] file`` names (``kiosk content pull``)."""
+    from kiosk.core.content import parse_content  # only for a config that names one
+
+    path = Path(config.content.file).expanduser()
+    if not path.is_absolute():
+        path = Path(file).parent / path
+    try:
+        text = _read_text(path, str(path))
+    except ConfigError as exc:
+        return [ConfigProblem(file, None, "content.file", f"{path}: {p.message}") for p in exc.problems]
+    return [ConfigProblem(str(path), None, "", problem) for problem in parse_content(text)[1]]
 
 
 def _read_text(path: Path, file: str) -> str:

@@ -261,8 +261,14 @@ def _check(cfg: Config, probs: _Problems) -> None:
         value = getattr(cfg.branding, f.name)
         if f.name.endswith("_color") and not _COLOR.match(value):
             probs.add(("branding", f.name), f"'{value}' is not a colour like #0b4f8a")
-    if "{code}" not in cfg.event.idea_url_template:
-        probs.add(("event", "idea_url_template"), "must contain {code}, where the visitor's reference code goes")
+    template = cfg.event.idea_url_template
+    if "{token}" not in template and "{code}" not in template:
+        probs.add(("event", "idea_url_template"), "must contain {token}, where the contribution's status token "
+                  "goes (the receiver's status page: https://RECEIVER/s/{token})")
+    elif "{token}" not in template:
+        probs.add(("event", "idea_url_template"), "has {code} but no {token}: the QR code then leads to a page "
+                  "that cannot know the contribution; point it at the receiver's https://RECEIVER/s/{token}",
+                  warning=True)
     for key in ("platform_url", "idea_url_template"):
         url = _split_url(getattr(cfg.event, key))
         if url is None or url.scheme not in ("https", "http"):

@@ -50,7 +50,9 @@ class EventConfig:
     dates: tuple[str, ...] = ()
     venue: Localized = field(default_factory=lambda: _l("", ""))
     platform_url: str = "https://example.org/"
-    idea_url_template: str = "https://example.org/?code={code}"
+    idea_url_template: str = "https://example.org/s/{token}"
+    """The QR code's link: the receiver's public status page; {token} is the contribution's
+    unguessable status token (``Submission.status_token``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,13 @@ class StorageConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentConfig:
+    file: str = ""
+    """Proposals and debates pulled from the platform (``kiosk content pull``), relative to this
+    file's folder; checked by ``kiosk check-config`` (:mod:`kiosk.core.content`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SyncConfig:
     enabled: bool = False
     endpoint: str = ""
@@ -189,6 +198,7 @@ class Config:
     staff: StaffConfig = field(default_factory=StaffConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
     source: str = "<defaults>"
 
     def topic(self, topic_id: str) -> Topic | None:

@@ -23,6 +23,8 @@ Schema history (:data:`MIGRATIONS`; one transaction each, recorded in
 9. ``balance_sheet_text``: the stored ``ideas.csv`` text of ideas holding a
    directional control left open (stored before the kiosk balanced them on
    input, :mod:`kiosk.core.bidi`) is written again, balanced.
+10. ``add_status_token``: the secret of a visitor's status page (the QR code's
+    link), NULL for rows stored before (their wire JSON has no such field).
 
 Each migration is frozen in time: it spells out its own SQL and never reads
 live constants such as ``SYNC_STATES``, so an old file migrates the same way
@@ -459,6 +461,14 @@ def balance_sheet_text(conn: sqlite3.Connection) -> None:
     log.info("balanced the directional controls in the sheet text of %d ideas", len(stale))
 
 
+def add_status_token(conn: sqlite3.Connection) -> None:
+    """v10: the token of the visitor's status page at the receiver (``Submission.status_token``).
+
+    Rows stored before keep NULL: their wire JSON (and the receipt's digest) has no such field.
+    """
+    conn.execute("ALTER TABLE submissions ADD COLUMN status_token TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
@@ -470,6 +480,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     withhold_without_consent,
     store_wire_and_sheet_text,
     balance_sheet_text,
+    add_status_token,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""

@@ -154,7 +154,7 @@ def test_done_flow_stores_drawing_then_thanks(qtbot, screen, store, tmp_path, to
     assert len(Drawing.from_bytes(sub.blob("strokes").data).strokes) == 2
     page = screen.done_page
     assert page.showing_thanks() and page.code.text() == sub.reference_code
-    assert page.qr.data() == DEFAULT_CONFIG.event.idea_url_template.format(code=sub.reference_code)
+    assert sub.status_token and page.qr.data() == f"https://example.org/s/{sub.status_token}"  # its status page
     assert screen.idle_timeout() == DEFAULT_CONFIG.idle.thanks_timeout_s
     assert screen.canvas.is_empty() and not screen.canvas.can_undo()
     screen.saver.wait_idle()

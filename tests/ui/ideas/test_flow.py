@@ -191,7 +191,8 @@ def test_whole_flow_ends_in_the_store(qtbot, config, store, lang, keyboard, deco
     qr = flow.thanks.qr
     assert qr.isVisible()
     decoded = decode_qr(qr)
-    assert decoded == [idea_url(config, saved.reference_code)]
+    assert decoded == [idea_url(config, saved.reference_code, saved.status_token)]
+    assert saved.status_token and decoded[0].endswith("/s/" + saved.status_token)  # the receiver's status page
 
     with qtbot.wait_signal(flow.finished):
         tap(flow, "ideas_thanks_done")
