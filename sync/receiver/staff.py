@@ -208,7 +208,7 @@ def _drawing(store: ReceiverStore, sha256: str) -> bytes | None:
     return store.read_blob(sha256) if store.blob_media_type(sha256) == "image/png" else None
 
 
-class _TempFileResponse(FileResponse):
+class TempFileResponse(FileResponse):
     """A file served once, its folder removed afterwards, also when the client went away."""
 
     def __init__(self, path: Path, *, remove: Path, **kw: Any) -> None:
@@ -218,8 +218,8 @@ class _TempFileResponse(FileResponse):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
             await super().__call__(scope, receive, send)
-        finally:
-            shutil.rmtree(self._remove, ignore_errors=True)
+        finally:  # off the event loop: a bundle's folder may hold thousands of drawings
+            await run_in_threadpool(shutil.rmtree, self._remove, True)
 
 
 def export_tmp_dir(data_dir: Path) -> Path:
@@ -266,5 +266,5 @@ def add_staff_routes(app: FastAPI, store: ReceiverStore, password: StaffPassword
             if isinstance(exc, (ExportError, BundleSourceError)):
                 raise ApiError(500, f"the bundle could not be written: {exc}") from None
             raise
-        return _TempFileResponse(result.path, remove=work, media_type="application/zip",
+        return TempFileResponse(result.path, remove=work, media_type="application/zip",
                                  filename=result.path.name, headers={"Cache-Control": "no-store"})

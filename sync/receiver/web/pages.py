@@ -12,7 +12,6 @@ right-to-left idea or stray direction controls never reorder the page around the
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import shutil
@@ -35,6 +34,7 @@ from kiosk.core.config.sections import BrandingConfig
 from kiosk.core.export import Titles
 from sync.receiver.login_limiter import LoginLimiter, Refused
 from sync.receiver.moderation import REASONS, STATES, Moderation, ModerationError
+from sync.receiver.staff import TempFileResponse
 from sync.receiver.storage import ReceiverStore
 from sync.receiver.web import queries
 from sync.receiver.web.accounts import Account, Accounts, pack
@@ -411,7 +411,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-        return _TempFile(result.path, remove=work, media_type="application/zip", filename=result.path.name,
+        return TempFileResponse(result.path, remove=work, media_type="application/zip", filename=result.path.name,
                          headers={"Cache-Control": "no-store"})
 
     @app.get("/staff/export/ideas.csv", include_in_schema=False)
@@ -446,16 +446,3 @@ def tempfile_token() -> str:
 
     return secrets.token_urlsafe(24)
 
-
-class _TempFile(FileResponse):
-    """A file served once, its folder removed afterwards, also when the client went away."""
-
-    def __init__(self, path: Path, *, remove: Path, **kw: Any) -> None:
-        super().__init__(path, **kw)
-        self._remove = remove
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            await asyncio.to_thread(shutil.rmtree, self._remove, True)
