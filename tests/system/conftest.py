@@ -440,6 +440,8 @@ class Kiosk:
             item = self._next(timeout)
             if item.get("event") == "painted":
                 self.painted_at = item["t"]
+            elif item.get("event") == "restarting":  # before it painted: a screen change came quickly
+                self.restarts += 1
         return self.painted_at
 
     def ask(self, cmd: str, timeout: float = 20, **args: object) -> dict:
@@ -479,7 +481,8 @@ class Kiosk:
         try:
             return wait_for(check, timeout, what, interval=0.1)
         except AssertionError as exc:
-            raise AssertionError(f"{exc}; last state: {last[0] if last else None}") from None
+            raise AssertionError(f"{exc}; last state: {last[0] if last else None}; "
+                                 f"log:\n{self.log()[-2000:]}") from None
 
     def where(self, name: str) -> tuple[int, int]:
         found = self.ask("where", name=name)

@@ -5,7 +5,7 @@ exactly as on a terminal (fullscreen, preflight, display watch, systemd notify);
 addition is a line protocol on stdin/stdout, hooked in right after the window is built:
 
 - out ``{"event": "painted", "t": <monotonic>}`` once the attract screen painted;
-- in ``{"cmd": "state"}``: the window's geometry, its screen's, the scale it laid out at, the
+- in ``{"cmd": "state"}``: the window's geometry, its screen's and the primary screen's, the scale it laid out at, the
   current screen and ideas step, visibility, fullscreen, active;
 - in ``{"cmd": "where", "name": N}``: the global centre of the visible widget named N;
 - in ``{"cmd": "text", "name": N}``: the text of the visible input named N;
@@ -45,11 +45,16 @@ def _hook(window):  # noqa: ANN001, ANN202 - MainWindow
     def state() -> dict:
         screen = window.screen()
         g, sg = window.geometry(), screen.geometry()
+        primary = QApplication.primaryScreen()
+        pg = primary.geometry()
         ideas = window.screens.get("ideas")
         flow = getattr(ideas, "flow", None) if window.current_name == "ideas" else None
         handle = window.windowHandle()
         return {"geometry": [g.x(), g.y(), g.width(), g.height()],
                 "screen": screen.name(), "screen_geometry": [sg.x(), sg.y(), sg.width(), sg.height()],
+                # The screen the kiosk belongs on; where monitors overlap (a mirrored one) Qt may
+                # name the larger as the window's screen although the window covers the primary.
+                "primary": primary.name(), "primary_geometry": [pg.x(), pg.y(), pg.width(), pg.height()],
                 "scale": window.layout_scale, "expected_scale": layout_for(window.width(), window.height(),
                                                                           window.config.kiosk.orientation)[1],
                 "portrait": window.portrait, "current": window.current_name,

@@ -30,6 +30,12 @@ log = logging.getLogger("kiosk.ui")
 SETTLE_CHECKS_MS = (0, 250, 1000, 3000)
 """When to look again after showing: a window manager may apply fullscreen a little later."""
 
+MISSES_BEFORE_PLACING = 2
+"""Corrections for one screen geometry after which the window manager is taken to keep the
+fullscreen window on another monitor, and the kiosk places its frameless window by hand."""
+MAX_MISSES = 8
+"""After this many corrections for one screen geometry the kiosk stops fighting the window manager."""
+
 RECLAIM_DELAY_MS = 300
 """How long after losing the active window before taking it back (a staff dialog of our own
 becomes active within this time, and is left alone)."""
@@ -53,6 +59,10 @@ class ScreenFit(QObject):
         self._app = QGuiApplication.instance()
         self.corrections = 0
         """How often the window had to be put back on its screen's geometry (for the log and tests)."""
+        self._missed: tuple[QRect, int] = (QRect(), 0)
+        self.placed_by_hand = False
+        """The window manager kept the fullscreen window on another monitor (two monitors that
+        overlap, as a mirrored one does): the kiosk left fullscreen and placed itself."""
 
     # ------------------------------------------------------------ showing
 
@@ -115,14 +125,34 @@ class ScreenFit(QObject):
             self._follow(screen)
         want = screen.geometry()
         if self._window.geometry() != want:  # (cage never grants the fullscreen state: the size is what counts)
-            got = self._window.geometry()
-            self.corrections += 1
-            log.info("window %dx%d%+d%+d, screen %s %dx%d%+d%+d: filling it", got.width(), got.height(),
-                     got.x(), got.y(), screen.name(), want.width(), want.height(), want.x(), want.y())
-            self._window.setGeometry(want)
-            if not self._window.isFullScreen():
-                self._window.showFullScreen()
+            self._correct(screen, want)
+        else:
+            self._missed = (want, 0)
         self._relayout()
+
+    def _correct(self, screen: QScreen, want: QRect) -> None:
+        got = self._window.geometry()
+        misses = self._missed[1] + 1 if self._missed[0] == want else 1
+        self._missed = (want, misses)
+        if misses > MAX_MISSES:
+            return  # logged once below; a window manager that insists wins rather than a loop
+        self.corrections += 1
+        log.info("window %dx%d%+d%+d, screen %s %dx%d%+d%+d: filling it", got.width(), got.height(),
+                 got.x(), got.y(), screen.name(), want.width(), want.height(), want.x(), want.y())
+        if misses >= MISSES_BEFORE_PLACING and self._window.isFullScreen():
+            # An X11 window manager fullscreens onto the monitor it thinks holds the window: where two
+            # monitors overlap (a mirrored one) it may take the larger. Leave its fullscreen state and
+            # place the frameless window by hand, as with no window manager.
+            log.info("the window manager keeps the window off screen %s: placing it by hand", screen.name())
+            self.placed_by_hand = True
+            self._window.showNormal()
+        self._window.setGeometry(want)
+        if not self.placed_by_hand and not self._window.isFullScreen():
+            self._window.showFullScreen()
+        if misses == MAX_MISSES:
+            log.warning("the window manager keeps moving the kiosk off screen %s; leaving it", screen.name())
+        else:
+            QTimer.singleShot(SETTLE_CHECKS_MS[1], self, self.check)  # did it hold?
 
     # ------------------------------------------------------------ taking the screen back
 
@@ -146,7 +176,10 @@ class ScreenFit(QObject):
             # knows: map it anew, which a window manager shows (and leaves "show desktop" for).
             window.hide()
         if window.isMinimized() or not window.isVisible():
-            window.showFullScreen()
+            if self.placed_by_hand:
+                window.showNormal()
+            else:
+                window.showFullScreen()
         window.raise_()
         window.activateWindow()
         QTimer.singleShot(0, self, self.check)
