@@ -180,9 +180,13 @@ class Outbox:
 
     # ------------------------------------------------------------- running
     def recover(self) -> int:
-        """Rows left ``sending`` by a crash go back to ``pending`` (sent again with the same key)."""
+        """Rows left ``sending`` by a crash go back to ``pending`` (sent again with the same key).
+
+        The interrupted attempt counts: it may have reached the platform, and a connector that
+        has no idempotency key (Decidim) looks for its result only when ``attempts`` says so."""
         with self.store.transaction() as db:
-            return db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ? "
+            return db.execute("UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = 0, "
+                              "last_error = 'interrupted (the receiver stopped during the attempt)', updated_at = ? "
                               "WHERE state = 'sending'", (utc_now(),)).rowcount
 
     def _claim(self, limit: int) -> list[OutboxItem]:
