@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kiosk.core.model import utc_now
-from sync.receiver.storage import ReceiverStore
+from sync.receiver.storage import EditRecord, ReceiverStore
 
 log = logging.getLogger("sync.receiver.outbox")
 
@@ -110,6 +110,33 @@ class OutboxItem:
     created_at: str
     updated_at: str
     edits: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditRules:
+    """What a platform accepts as title and text (None: no limit); staff's edit page checks them."""
+
+    title_min: int = 1
+    title_max: int = 200
+    body_min: int = 1
+    body_max: int | None = None
+
+
+def edit_problems(rules: EditRules, title: str, body: str) -> list[tuple[str, dict[str, int]]]:
+    """What is wrong with staff's title and text for a platform: (catalogue key, values) pairs.
+    An empty field keeps the visitor's own; both empty is a problem. Pure."""
+    title, body = title.strip(), body.strip()
+    if not title and not body:
+        return [("outbox.edit.error.nothing", {})]
+    out: list[tuple[str, dict[str, int]]] = []
+    if title and not rules.title_min <= len(title) <= rules.title_max:
+        out.append(("outbox.edit.error.title_length", {"n": len(title), "min": rules.title_min,
+                                                       "max": rules.title_max}))
+    if body and len(body) < rules.body_min:
+        out.append(("outbox.edit.error.body_short", {"n": len(body), "min": rules.body_min}))
+    if body and rules.body_max is not None and len(body) > rules.body_max:
+        out.append(("outbox.edit.error.body_long", {"n": len(body), "max": rules.body_max}))
+    return out
 
 
 _COLUMNS = ("submission_id, connector, state, idempotency_key, attempts, next_attempt_at, last_error, "
@@ -261,14 +288,37 @@ class Outbox:
         """A failed or needs-editing row goes back to ``pending``, due now, its attempts reset."""
         return self._set_where(submission_id, connector, RETRYABLE, "pending", None, reset=True) > 0
 
-    def edit(self, submission_id: str, connector: str, **edits: str) -> bool:
-        """Staff's version for one connector (``title=``, ``body=``) of a row that needs editing
-        or failed: kept beside the visitor's text (never replacing it) and sent from now on."""
+    def edit(self, submission_id: str, connector: str, *, actor: str = "staff", **edits: str) -> bool:
+        """Staff's version for one connector (``title=``, ``body=``; an empty one is dropped) of a
+        row that needs editing or failed: kept beside the visitor's text (never replacing it),
+        sent from now on; the row goes back to ``pending``. The audit log (``outbox_edits``)
+        records who and when, and the lengths of title and text before and after."""
+        edits = {k: v.strip() for k, v in edits.items() if k in ("title", "body") and v and v.strip()}
         with self.store.transaction() as db:
-            return db.execute(
-                "UPDATE outbox SET edits = ?, state = 'pending', attempts = 0, next_attempt_at = 0, "
-                "last_error = NULL, updated_at = ? WHERE submission_id = ? AND connector = ? AND state IN (?, ?)",
-                (json.dumps(edits, ensure_ascii=False), utc_now(), submission_id, connector, *RETRYABLE)).rowcount > 0
+            row = db.execute("SELECT o.edits, s.canonical FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+                             "WHERE o.submission_id = ? AND o.connector = ? AND o.state IN (?, ?)",
+                             (submission_id, connector, *RETRYABLE)).fetchone()
+            if row is None:
+                return False
+            before = json.loads(row[0]) if row[0] else {}
+            data = json.loads(row[1]) if row[1] else {}
+
+            def length(which: dict[str, str], key: str, visitor: str) -> int:
+                return len(which.get(key) or (data.get(visitor) or "").strip())
+
+            now = utc_now()
+            db.execute("UPDATE outbox SET edits = ?, state = 'pending', attempts = 0, next_attempt_at = 0, "
+                       "last_error = NULL, updated_at = ? WHERE submission_id = ? AND connector = ?",
+                       (json.dumps(edits, ensure_ascii=False) if edits else None, now, submission_id, connector))
+            db.execute("INSERT INTO outbox_edits (submission_id, connector, actor, edited_at, title_before, "
+                       "title_after, body_before, body_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (submission_id, connector, actor, now, length(before, "title", "title"),
+                        length(edits, "title", "title"), length(before, "body", "text"), length(edits, "body", "text")))
+        return True
+
+    def edit_history(self, submission_id: str) -> list[EditRecord]:
+        """Staff's edits of *submission_id* for the platforms, oldest first."""
+        return self.store.outbox_edits(submission_id)
 
     def skip(self, submission_id: str, connector: str, why: str = "skipped by staff") -> bool:
         return self._set_where(submission_id, connector, SKIPPABLE, "skipped", why) > 0

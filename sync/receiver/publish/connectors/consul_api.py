@@ -42,7 +42,7 @@ import requests
 
 from sync.receiver.publish.config import PublishConfigError, Secret
 from sync.receiver.publish.connectors.http import DEFAULT_TIMEOUT, outcome_of_error, outcome_of_status
-from sync.receiver.publish.outbox import Outcome, PublishItem
+from sync.receiver.publish.outbox import EditRules, Outcome, PublishItem
 from sync.receiver.publish.platform_item import reference_line
 
 UNRELEASED_API = True
@@ -87,6 +87,8 @@ def proposal_fields(data: dict[str, Any], edits: dict[str, str], tag: str) -> di
 
 class ConsulApiConnector:
     name = "consul_api"
+    edit_rules = EditRules(TITLE_MIN, TITLE_MAX, 1, DESCRIPTION_MAX)
+    """What staff's edit page checks (CONSUL's web form; the reference lines are checked on sending)."""
 
     def __init__(self, base_url: str, client_id: Secret, client_secret: Secret, proposal_url: str, *,
                  token_url: str | None = None, responsible_name: str = "", scope: str = "write:proposals",

@@ -26,7 +26,7 @@ import requests
 
 from sync.receiver.publish.config import PublishConfigError, Secret
 from sync.receiver.publish.connectors.http import DEFAULT_TIMEOUT, outcome_of_error, outcome_of_status
-from sync.receiver.publish.outbox import Outcome, PublishItem
+from sync.receiver.publish.outbox import EditRules, Outcome, PublishItem
 
 TITLE_MIN, TITLE_MAX, BODY_MIN = 15, 150, 15
 
@@ -81,6 +81,8 @@ def fit(data: dict[str, Any], edits: dict[str, str]) -> Fitted:
 
 class DecidimConnector:
     name = "decidim"
+    edit_rules = EditRules(TITLE_MIN, TITLE_MAX, BODY_MIN, None)
+    """What staff's edit page checks (Decidim's own rules)."""
 
     def __init__(self, api_url: str, component_id: str, key: Secret, secret: Secret, proposal_url: str, *,
                  session: requests.Session | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
