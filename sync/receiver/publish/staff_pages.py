@@ -238,6 +238,10 @@ def outbox_router(outbox: Outbox, gate: StaffGate, catalogues: Catalogues,
             out.append((item, conn.row(data, topic_title(data.get("topic_id", ""), lang))))
         return out
 
+    def reference(url: str) -> str:
+        """The attached platform item's link (an https URL, checked by ``platform_item``), or a dash."""
+        return f'<a href="{esc(url)}" rel="noreferrer"><bdi>{esc(url)}</bdi></a>' if url else "–"
+
     @router.get("/staff/outbox/consul", include_in_schema=False)
     async def consul_list(request: Request) -> Response:
         who = await signed_in(request)
@@ -250,6 +254,7 @@ def outbox_router(outbox: Outbox, gate: StaffGate, catalogues: Catalogues,
             f'<p class="text">{visitor(r["text"])}</p><dl><dt>{t("outbox.consul.tag", lang)}</dt><dd>{visitor(r["tag"])}</dd>'
             f'<dt>{t("outbox.consul.geozone", lang)}</dt><dd>{visitor(r["geozone"]) if r["geozone"] else "–"}</dd>'
             f'<dt>{t("outbox.consul.author", lang)}</dt><dd>{visitor(r["author_name"]) if r["author_name"] else "–"}</dd>'
+            f'<dt>{t("outbox.consul.reference", lang)}</dt><dd>{reference(r["reference"])}</dd>'
             f"</dl>{actions(item, csrf, lang)}</article>" for item, r in rows)
         body = (f'<p><a href="/staff/outbox/consul.csv">{t("outbox.consul.csv", lang)}</a></p>'
                 f"{cards or '<p>' + t('outbox.empty', lang) + '</p>'}")
