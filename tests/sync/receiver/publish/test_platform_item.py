@@ -126,9 +126,9 @@ def test_every_connector_passes_the_attached_item_on_and_ignores_a_malformed_one
 
 @pytest.mark.skipif("platform_item" not in OPTIONAL_WIRE_FIELDS,
                     reason="the kiosk side's wire field platform_item (kiosk/core/model.py) is not on this branch yet")
-def test_a_real_put_with_the_field_reaches_the_webhook(receiver_dir, token, tmp_path):
+def test_a_real_put_with_the_field_reaches_the_webhook(receiver_dir, token, kiosk_id):
     write_secret(receiver_dir / "webhook.secret", FAKE_WEBHOOK_SECRET)
-    sub = idea(1, title="Trinkbrunnen am Holzmarkt", text="Wasser für alle im Sommer")
+    sub = idea(1, title="Trinkbrunnen am Holzmarkt", text="Wasser für alle im Sommer", kiosk_id=kiosk_id)
     body = json.loads(sub.canonical_json()) | {"platform_item": ITEM}
     with WebhookConsumer() as hook:
         receiver_toml(receiver_dir, f'[publish]\ninterval_s = 0.2\n[connectors.webhook]\nenabled = true\n'
