@@ -34,6 +34,8 @@ from sync.receiver.publish.outbox import (OUTBOX_STATES, RETRYABLE, SKIPPABLE, E
                                           edit_problems)
 
 LANGS = ("de", "en")
+PLATFORM_NAMES = {"decidim": "Decidim", "consul_api": "CONSUL", "consul_list": "CONSUL", "webhook": "Webhook"}
+"""How staff know the connectors (``receiver.toml``'s table names are for the config)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,28 +189,28 @@ def outbox_router(outbox: Outbox, gate: StaffGate, catalogues: Catalogues,
         edits, rules = edits_of(row), rules_of(connector)
         title = title if title is not None and title.strip() else edits.get("title", data.get("title") or "")
         body = body if body is not None and body.strip() else edits.get("body", data.get("text") or "")
-        platform = esc(connector)
+        platform = esc(PLATFORM_NAMES.get(connector, connector))
         alert = ("<div class=\"problems\" role=\"alert\"><ul>" + "".join(
-            f"<li>{esc(catalogues.format(key, lang, platform=connector, **values))}</li>" for key, values in problems)
+            f"<li>{esc(catalogues.format(key, lang, **values))}</li>" for key, values in problems)
             + "</ul></div>") if problems else ""
-        limits = esc(catalogues.format("outbox.edit.rules", lang, platform=connector, title_min=rules.title_min,
-                                       title_max=rules.title_max, body_min=rules.body_min))
+        limits = esc(catalogues.format("outbox.edit.rules", lang, platform=PLATFORM_NAMES.get(connector, connector),
+                                       title_min=rules.title_min, title_max=rules.title_max, body_min=rules.body_min))
         why = f'<p><strong>{t("outbox.edit.why", lang)}</strong> {esc(row.last_error or "")}</p>' if row.last_error \
             else ""
         body_html = (
             f"<p><code>{esc(data.get('reference_code') or '')}</code> · {platform} · "
-            f'{t("outbox.state." + row.state, lang)}</p>{why}<p>{limits}</p>{alert}'
+            f'{t("outbox.state." + row.state, lang)}</p>{why}{alert}'
             f'<h2>{t("outbox.edit.original", lang)}</h2><blockquote><p><strong>{visitor(data.get("title"))}</strong></p>'
             f'<p class="text">{visitor(data.get("text"))}</p></blockquote>'
-            f'<form method="post" action="/staff/outbox/{submission_id}/{platform}/edit?lang={lang}" class="edit">'
+            f'<form method="post" action="/staff/outbox/{submission_id}/{esc(connector)}/edit?lang={lang}" class="edit">'
             f'<input type="hidden" name="csrf" value="{esc(csrf)}">'
+            f'<p id="edit-rules" class="hint">{limits}</p>'
             f'<p><label for="edit-title">{t("outbox.edit.title", lang)}</label><br>'
             f'<input id="edit-title" name="title" size="70" maxlength="{rules.title_max + 50}" '
             f'aria-describedby="edit-rules" value="{esc(title)}"></p>'
             f'<p><label for="edit-body">{t("outbox.edit.body", lang)}</label><br>'
             f'<textarea id="edit-body" name="body" rows="10" cols="70" aria-describedby="edit-rules">'
             f"{esc(body)}</textarea></p>"
-            f'<p id="edit-rules" class="hint">{limits}</p>'
             f'<button>{t("outbox.edit", lang)}</button></form>')
         response = page(lang, f'{t("outbox.edit.heading", lang)}: {platform}', body_html)
         response.status_code = status

@@ -112,7 +112,7 @@ def test_staff_edit_title_and_text_for_the_platform_with_messages_and_an_audit_e
     form = staff.get(edit_url, timeout=5)
     assert form.status_code == 200 and 'lang="de"' in form.text
     assert "the text has 6 characters; Decidim needs at least 15" in form.text  # why it waits
-    assert "decidim nimmt einen Titel mit 15 bis 150 Zeichen" in form.text
+    assert "Decidim nimmt einen Titel mit 15 bis 150 Zeichen" in form.text
     assert '<textarea id="edit-body" name="body"' in form.text and "<bdi>Bäume!</bdi>" in form.text
     csrf = csrf_of(form.text)
     assert staff.post(edit_url, data={"title": "Schatten am Holzmarkt", "body": "Mehr Bäume, bitte."},
