@@ -150,12 +150,13 @@ def outbox_router(outbox: Outbox, gate: StaffGate, catalogues: Catalogues,
                 return await edit_page(request, submission_id, connector, title, body,
                                        [("outbox.edit.error.state", {})], status=409)
             # a field left as the visitor wrote it is no edit (the connector takes the visitor's own)
-            title = "" if title.strip() == (data.get("title") or "").strip() else title
-            body = "" if body.strip() == (data.get("text") or "").strip() else body
-            problems = edit_problems(rules_of(connector), title, body)
-            if problems:
+            new_title = "" if title.strip() == (data.get("title") or "").strip() else title
+            new_body = "" if body.strip() == (data.get("text") or "").strip() else body
+            problems = edit_problems(rules_of(connector), new_title, new_body)
+            if problems:  # the form again, with what staff typed
                 return await edit_page(request, submission_id, connector, title, body, problems, status=422)
-            await run_in_threadpool(lambda: outbox.edit(submission_id, connector, actor=who, title=title, body=body))
+            await run_in_threadpool(lambda: outbox.edit(submission_id, connector, actor=who, title=new_title,
+                                                        body=new_body))
             return RedirectResponse(f"/staff/outbox?lang={_lang(request)}", status_code=303)
         elif action == "entered":
             number = str(form.get("proposal") or "").strip()
