@@ -225,6 +225,25 @@ def _m202_outbox(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX outbox_due ON outbox (state, next_attempt_at)")
 
 
+def _m203_outbox_edits(db: sqlite3.Connection) -> None:
+    """Staff's edits of a contribution for one platform (``Outbox.edit``): who, when, and the
+    lengths of title and text before and after, an append-only log beside the decisions (the
+    texts themselves live in ``outbox.edits``, the visitor's own text is never changed)."""
+    db.execute("""
+        CREATE TABLE outbox_edits (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            connector TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            edited_at TEXT NOT NULL,
+            title_before INTEGER NOT NULL,
+            title_after INTEGER NOT NULL,
+            body_before INTEGER NOT NULL,
+            body_after INTEGER NOT NULL
+        )""")
+    db.execute("CREATE INDEX outbox_edits_by_submission ON outbox_edits (submission_id, seq)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("101_moderation", _m101_moderation),
@@ -233,7 +252,23 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("104_heartbeats", _m104_heartbeats),
     ("201_status_tokens", _m201_status_tokens),
     ("202_outbox", _m202_outbox),
+    ("203_outbox_edits", _m203_outbox_edits),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class EditRecord:
+    """One of staff's edits for a platform, in the audit log: lengths only (the texts are in
+    the outbox row's ``edits``; the visitor's own text is never changed)."""
+
+    submission_id: str
+    connector: str
+    actor: str
+    edited_at: str
+    title_before: int
+    title_after: int
+    body_before: int
+    body_after: int
 
 
 class ReceiverStore:
@@ -464,6 +499,13 @@ class ReceiverStore:
                 "SELECT id FROM submissions WHERE state != 'deleted' "
                 "ORDER BY received_at DESC, id LIMIT ?", (limit,)).fetchall()
         return [s for s in (self.get(r[0]) for r in rows) if s is not None]
+
+    def outbox_edits(self, submission_id: str) -> list[EditRecord]:
+        """Staff's edits of *submission_id* for the platforms (``Outbox.edit``), oldest first."""
+        with self.reading() as db:
+            return [EditRecord(*r) for r in db.execute(
+                "SELECT submission_id, connector, actor, edited_at, title_before, title_after, body_before, "
+                "body_after FROM outbox_edits WHERE submission_id = ? ORDER BY seq", (submission_id,))]
 
     def get(self, submission_id: str) -> StoredSubmission | None:
         with self._lock:

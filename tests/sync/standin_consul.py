@@ -89,9 +89,18 @@ class Limits(ValidationRule):
             self.report_error(GraphQLError(f"Query has {collections} collections; at most {MAX_COLLECTIONS}"))
 
 
-def connection(items: list, first: int | None, after: str | None) -> dict:
-    start = int(after) if after else 0
-    page = items[start:start + min(first or PAGE, PAGE)]  # graphql-ruby clamps to default_max_page_size
+def connection(items: list, first: int | None, after: str | None, last: int | None = None,
+               before: str | None = None) -> dict:
+    """A Relay connection as graphql-ruby slices it: after/before narrow, first/last take from
+    the front/back, each clamped to the page size; cursors are 1-based positions."""
+    lo = int(after) if after else 0
+    hi = min(int(before) - 1, len(items)) if before else len(items)
+    if last is not None and first is None:
+        start = max(lo, hi - min(last, PAGE))
+        page = items[start:hi]
+    else:
+        start = lo
+        page = items[start:min(hi, start + min(first or PAGE, PAGE))]  # clamped to default_max_page_size
     end = start + len(page)
     return {"edges": [{"cursor": str(start + i + 1), "node": n} for i, n in enumerate(page)], "nodes": page,
             "pageInfo": {"hasNextPage": end < len(items), "hasPreviousPage": start > 0,
@@ -145,7 +154,7 @@ class ConsulStandIn(StandIn):
         with self.lock:
             self.pages_asked.append(variables.get("after"))
         root = {name: (lambda _info, first=None, after=None, last=None, before=None, name=name:
-                       connection(self.data[name], first, after)) for name in ("proposals", "debates")}
+                       connection(self.data[name], first, after, last, before)) for name in ("proposals", "debates")}
         result = graphql_sync(self.schema, request["query"], root_value=root, variable_values=variables)
         out: dict = {"data": result.data}
         if result.errors:

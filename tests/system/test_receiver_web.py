@@ -259,3 +259,66 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(site, driver):
     axe.inject()
     login_bad = [v["id"] for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
     assert not found and not login_bad, (found, login_bad)
+
+
+def test_staff_edit_an_idea_for_decidim_in_the_browser(tmp_path):
+    """The outbox's edit page in Chromium: a text too short for Decidim is refused with a message
+    (axe: no serious or critical violation, German and English), a fitting one goes out."""
+    from axe_selenium_python import Axe
+    from selenium.webdriver.common.by import By
+
+    from kiosk.core.model import new_status_token
+    from sync.receiver import ReceiverSettings, ReceiverThread
+    from sync.receiver.storage import ReceiverStore
+    from sync.receiver.web.accounts import add_account
+    from sync.receiver.web.sessions import SessionSettings
+    from tests.sync.receiver.publish.standin_decidim import FAKE_KEY, FAKE_SECRET, DecidimStandIn
+    from tests.sync.receiver.publish.standins import receiver_toml, write_secret
+    from tests.sync.receiver.web_helpers import idea, put
+
+    data = tmp_path / "r"
+    data.mkdir()
+    add_account(data, STAFF, "staff", STAFF_PASSWORD)
+    write_secret(data / "decidim.key", FAKE_KEY)
+    write_secret(data / "decidim.secret", FAKE_SECRET)
+    sub = idea(3, title="Schatten am Holzmarkt", text="Bäume!", status_token=new_status_token())
+    store = ReceiverStore(data)
+    put(store, sub)
+    store.close()
+    with DecidimStandIn() as decidim:
+        receiver_toml(data, f'[publish]\ninterval_s = 0.2\n[connectors.decidim]\nenabled = true\n'
+                            f'api_url = "{decidim.url}/api"\ncomponent_id = "12"\nkey_file = "decidim.key"\n'
+                            'secret_file = "decidim.secret"\n'
+                            'proposal_url = "https://decidim.example.org/processes/x/f/12/proposals/{id}"\n')
+        with ReceiverThread(ReceiverSettings(data, sessions=SessionSettings(secure_cookie=False))) as r:
+            outbox = r.app.state.outbox
+            r.app.state.moderation.decide([sub.id], "approved", actor=STAFF)
+            wait_for(lambda: [i.state for i in outbox.of(sub.id)] == ["needs_editing"], 20, "needs editing")
+            driver = browser(tmp_path)
+            try:
+                sign_in(driver, r.url, STAFF, STAFF_PASSWORD)
+                driver.get(r.url + "/staff/outbox")
+                navigate(driver, driver.find_element(By.CSS_SELECTOR, "a.edit"))
+                bad = {}
+                for lang in ("de", "en"):
+                    driver.get(f"{r.url}/staff/outbox/{sub.id}/decidim/edit?lang={lang}")
+                    axe = Axe(driver)
+                    axe.inject()
+                    bad[lang] = [v["id"] for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
+                assert bad == {"de": [], "en": []}
+                driver.get(f"{r.url}/staff/outbox/{sub.id}/decidim/edit?lang=de")
+                body = driver.find_element(By.ID, "edit-body")
+                assert body.get_attribute("value") == "Bäume!"  # starts from the visitor's own words
+                body.send_keys(" Bitte.")
+                navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.edit button"))
+                alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+                assert "Der Text hat 13 Zeichen; die Plattform braucht mindestens 15." in alert
+                body = driver.find_element(By.ID, "edit-body")
+                assert body.get_attribute("value") == "Bäume! Bitte."
+                body.send_keys(" Mehr Schatten für alle im Sommer.")
+                navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.edit button"))
+                assert driver.current_url.startswith(r.url + "/staff/outbox")
+                wait_for(lambda: [i.state for i in outbox.of(sub.id)] == ["published"], 20, "published")
+                assert decidim.proposals[0]["body"].startswith("Bäume! Bitte. Mehr Schatten für alle im Sommer.\n\n")
+            finally:
+                driver.quit()

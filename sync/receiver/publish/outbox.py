@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kiosk.core.model import utc_now
-from sync.receiver.storage import ReceiverStore
+from sync.receiver.storage import EditRecord, ReceiverStore
 
 log = logging.getLogger("sync.receiver.outbox")
 
@@ -112,6 +112,33 @@ class OutboxItem:
     edits: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EditRules:
+    """What a platform accepts as title and text (None: no limit); staff's edit page checks them."""
+
+    title_min: int = 1
+    title_max: int = 200
+    body_min: int = 1
+    body_max: int | None = None
+
+
+def edit_problems(rules: EditRules, title: str, body: str) -> list[tuple[str, dict[str, int]]]:
+    """What is wrong with staff's title and text for a platform: (catalogue key, values) pairs.
+    An empty field keeps the visitor's own; both empty is a problem. Pure."""
+    title, body = title.strip(), body.strip()
+    if not title and not body:
+        return [("outbox.edit.error.nothing", {})]
+    out: list[tuple[str, dict[str, int]]] = []
+    if title and not rules.title_min <= len(title) <= rules.title_max:
+        out.append(("outbox.edit.error.title_length", {"n": len(title), "min": rules.title_min,
+                                                       "max": rules.title_max}))
+    if body and len(body) < rules.body_min:
+        out.append(("outbox.edit.error.body_short", {"n": len(body), "min": rules.body_min}))
+    if body and rules.body_max is not None and len(body) > rules.body_max:
+        out.append(("outbox.edit.error.body_long", {"n": len(body), "max": rules.body_max}))
+    return out
+
+
 _COLUMNS = ("submission_id, connector, state, idempotency_key, attempts, next_attempt_at, last_error, "
             "remote_id, remote_url, created_at, updated_at, edits")
 
@@ -180,9 +207,13 @@ class Outbox:
 
     # ------------------------------------------------------------- running
     def recover(self) -> int:
-        """Rows left ``sending`` by a crash go back to ``pending`` (sent again with the same key)."""
+        """Rows left ``sending`` by a crash go back to ``pending`` (sent again with the same key).
+
+        The interrupted attempt counts: it may have reached the platform, and a connector that
+        has no idempotency key (Decidim) looks for its result only when ``attempts`` says so."""
         with self.store.transaction() as db:
-            return db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ? "
+            return db.execute("UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = 0, "
+                              "last_error = 'interrupted (the receiver stopped during the attempt)', updated_at = ? "
                               "WHERE state = 'sending'", (utc_now(),)).rowcount
 
     def _claim(self, limit: int) -> list[OutboxItem]:
@@ -257,14 +288,37 @@ class Outbox:
         """A failed or needs-editing row goes back to ``pending``, due now, its attempts reset."""
         return self._set_where(submission_id, connector, RETRYABLE, "pending", None, reset=True) > 0
 
-    def edit(self, submission_id: str, connector: str, **edits: str) -> bool:
-        """Staff's version for one connector (``title=``, ``body=``) of a row that needs editing
-        or failed: kept beside the visitor's text (never replacing it) and sent from now on."""
+    def edit(self, submission_id: str, connector: str, *, actor: str = "staff", **edits: str) -> bool:
+        """Staff's version for one connector (``title=``, ``body=``; an empty one is dropped) of a
+        row that needs editing or failed: kept beside the visitor's text (never replacing it),
+        sent from now on; the row goes back to ``pending``. The audit log (``outbox_edits``)
+        records who and when, and the lengths of title and text before and after."""
+        edits = {k: v.strip() for k, v in edits.items() if k in ("title", "body") and v and v.strip()}
         with self.store.transaction() as db:
-            return db.execute(
-                "UPDATE outbox SET edits = ?, state = 'pending', attempts = 0, next_attempt_at = 0, "
-                "last_error = NULL, updated_at = ? WHERE submission_id = ? AND connector = ? AND state IN (?, ?)",
-                (json.dumps(edits, ensure_ascii=False), utc_now(), submission_id, connector, *RETRYABLE)).rowcount > 0
+            row = db.execute("SELECT o.edits, s.canonical FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+                             "WHERE o.submission_id = ? AND o.connector = ? AND o.state IN (?, ?)",
+                             (submission_id, connector, *RETRYABLE)).fetchone()
+            if row is None:
+                return False
+            before = json.loads(row[0]) if row[0] else {}
+            data = json.loads(row[1]) if row[1] else {}
+
+            def length(which: dict[str, str], key: str, visitor: str) -> int:
+                return len(which.get(key) or (data.get(visitor) or "").strip())
+
+            now = utc_now()
+            db.execute("UPDATE outbox SET edits = ?, state = 'pending', attempts = 0, next_attempt_at = 0, "
+                       "last_error = NULL, updated_at = ? WHERE submission_id = ? AND connector = ?",
+                       (json.dumps(edits, ensure_ascii=False) if edits else None, now, submission_id, connector))
+            db.execute("INSERT INTO outbox_edits (submission_id, connector, actor, edited_at, title_before, "
+                       "title_after, body_before, body_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (submission_id, connector, actor, now, length(before, "title", "title"),
+                        length(edits, "title", "title"), length(before, "body", "text"), length(edits, "body", "text")))
+        return True
+
+    def edit_history(self, submission_id: str) -> list[EditRecord]:
+        """Staff's edits of *submission_id* for the platforms, oldest first."""
+        return self.store.outbox_edits(submission_id)
 
     def skip(self, submission_id: str, connector: str, why: str = "skipped by staff") -> bool:
         return self._set_where(submission_id, connector, SKIPPABLE, "skipped", why) > 0

@@ -62,7 +62,7 @@ def add_publication(app: FastAPI, store: ReceiverStore, moderation: Moderation, 
     app.include_router(status_router(pages, RateLimiter()))
     app.state.status_pages = pages
     base = config.public_url
-    outbox = Outbox(store, build_connectors(config), max_attempts=config.max_attempts,
+    outbox = Outbox(store, build_connectors(config, topic_title), max_attempts=config.max_attempts,
                     drawing_url=(lambda digest: f"{base}/p/{digest}") if base else (lambda _d: None))
     app.state.outbox = outbox
     if gate is not None:
@@ -75,4 +75,7 @@ def add_publication(app: FastAPI, store: ReceiverStore, moderation: Moderation, 
     if outbox.connectors or config.auto_approve_events:
         worker.start()
         log.info("publishing through %s", ", ".join(outbox.connectors) or "no connector")
+    if "consul_api" in outbox.connectors:
+        log.warning("connectors.consul_api follows CONSUL's planned REST API (consuldemocracy #6516, #6529), "
+                    "which is not released and may change: check it against your CONSUL first")
     return pages

@@ -316,8 +316,9 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
             return page(request, "problem.html", session, account, status=404,
                         message=text.t(lang_of(request), "item.missing"), back="/staff/items")
         history = await web.run(web.moderation.history, submission_id)
+        edits = await web.run(web.store.outbox_edits, submission_id)
         return page(request, "item.html", session, account, it=it, history=list(reversed(history)),
-                    fields=_fields(it.data), error="")
+                    edits=list(reversed(edits)), fields=_fields(it.data), error="")
 
     @app.post("/staff/items/{submission_id}/decide", include_in_schema=False)
     async def decide_one(submission_id: str, request: Request) -> Response:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sync.receiver.publish.config import PublishConfig, PublishConfigError
 from sync.receiver.publish.outbox import Connector
 
 KNOWN = ("webhook", "decidim", "consul_list", "consul_api")
 
 
-def build_connectors(config: PublishConfig) -> list[Connector]:
-    """The enabled connectors of *config*, each built from its own table."""
+def build_connectors(config: PublishConfig,
+                     topic_title: Callable[[str, str], str] = lambda tid, _lang: tid) -> list[Connector]:
+    """The enabled connectors of *config*, each built from its own table (*topic_title*: a
+    field of action's title by id and language, for the platforms' tags)."""
     out: list[Connector] = []
     for name, table in config.connectors.items():
         if name == "webhook":
@@ -21,6 +25,9 @@ def build_connectors(config: PublishConfig) -> list[Connector]:
         elif name == "decidim":
             from sync.receiver.publish.connectors.decidim import DecidimConnector
             out.append(DecidimConnector.from_config(table))
+        elif name == "consul_api":  # CONSUL's planned, unreleased REST API: off unless enabled
+            from sync.receiver.publish.connectors.consul_api import ConsulApiConnector
+            out.append(ConsulApiConnector.from_config(table, topic_title))
         else:
             raise PublishConfigError(f"connectors.{name}: unknown connector; one of {', '.join(KNOWN)}")
     return out

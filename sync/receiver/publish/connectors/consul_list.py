@@ -19,8 +19,10 @@ from typing import Any
 
 from sync.receiver.publish.config import PublishConfigError
 from sync.receiver.publish.outbox import Outcome, PublishItem
+from sync.receiver.publish.platform_item import platform_item
 
-COLUMNS = ("reference_code", "title", "text", "tag", "geozone", "author_name", "submission_id")
+COLUMNS = ("reference_code", "title", "text", "tag", "geozone", "author_name", "reference", "submission_id")
+"""``reference``: the URL of the proposal or debate the visitor attached the idea to ("Bezug")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,8 @@ class ConsulListConnector:
         return {"reference_code": data.get("reference_code") or "", "title": data.get("title") or "",
                 "text": data.get("text") or "", "tag": tag,
                 "geozone": (data.get("district") or "") if self.district_as_geozone else "",
-                "author_name": data.get("author_name") or "", "submission_id": data.get("id") or ""}
+                "author_name": data.get("author_name") or "",
+                "reference": (platform_item(data) or {}).get("url", ""), "submission_id": data.get("id") or ""}
 
     def url_of(self, proposal_id: str) -> str:
         return self.proposal_url.replace("{id}", proposal_id)

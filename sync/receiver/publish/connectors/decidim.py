@@ -26,7 +26,8 @@ import requests
 
 from sync.receiver.publish.config import PublishConfigError, Secret
 from sync.receiver.publish.connectors.http import DEFAULT_TIMEOUT, outcome_of_error, outcome_of_status
-from sync.receiver.publish.outbox import Outcome, PublishItem
+from sync.receiver.publish.outbox import EditRules, Outcome, PublishItem
+from sync.receiver.publish.platform_item import reference_line
 
 TITLE_MIN, TITLE_MAX, BODY_MIN = 15, 150, 15
 
@@ -63,7 +64,9 @@ def fit(data: dict[str, Any], edits: dict[str, str]) -> Fitted:
     """Title and body for Decidim, or the problem staff must solve. Pure; nothing is cut.
 
     The title is staff's edit, else the visitor's title, else the whole text when it is a
-    title's length; the body is staff's edit, else the text, with the reference line after it.
+    title's length; the body is staff's edit, else the text, with the reference line after it
+    and, when the visitor attached the idea to a platform item, ``Bezug: <title> <url>``
+    (``Reference: ...`` for an idea in English).
     """
     text = (data.get("text") or "").strip()
     title = (edits.get("title") or data.get("title") or "").strip()
@@ -76,11 +79,16 @@ def fit(data: dict[str, Any], edits: dict[str, str]) -> Fitted:
         return Fitted(problem=f"the title has {len(title)} characters; Decidim needs {TITLE_MIN} to {TITLE_MAX}")
     if len(body) < BODY_MIN:
         return Fitted(problem=f"the text has {len(body)} characters; Decidim needs at least {BODY_MIN}")
-    return Fitted(title, f"{body}\n\n{marker(data.get('reference_code', ''))}")
+    tail = [marker(data.get("reference_code") or "")]
+    if reference := reference_line(data):  # the platform item the visitor attached the idea to
+        tail.append(reference)
+    return Fitted(title, f"{body}\n\n" + "\n".join(tail))
 
 
 class DecidimConnector:
     name = "decidim"
+    edit_rules = EditRules(TITLE_MIN, TITLE_MAX, BODY_MIN, None)
+    """What staff's edit page checks (Decidim's own rules)."""
 
     def __init__(self, api_url: str, component_id: str, key: Secret, secret: Secret, proposal_url: str, *,
                  session: requests.Session | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:

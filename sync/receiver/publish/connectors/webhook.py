@@ -7,7 +7,8 @@ consumer can drop a repeat), ``webhook-timestamp`` and ``webhook-signature`` (HM
 with the same library and the same ``whsec_`` secret (docs/publication.md shows how).
 
 Only what the visitor agreed to publish is sent: text, title, first name, field of action,
-measure, language, the drawing's link; never age group, district or residence, never the
+measure, language, the drawing's link, the platform item (proposal or debate) the visitor
+attached the idea to (``platform_item``, null when none or malformed); never age group, district or residence, never the
 status token.
 """
 
@@ -23,6 +24,7 @@ from standardwebhooks.webhooks import Webhook
 from sync.receiver.publish.config import PublishConfigError, Secret
 from sync.receiver.publish.connectors.http import DEFAULT_TIMEOUT, outcome_of_error, outcome_of_status
 from sync.receiver.publish.outbox import Outcome, PublishItem
+from sync.receiver.publish.platform_item import platform_item
 
 EVENT_TYPE = "contribution.published"
 PUBLIC_FIELDS = ("id", "kind", "reference_code", "event_id", "topic_id", "goal_id", "title", "text",
@@ -32,7 +34,7 @@ PUBLIC_FIELDS = ("id", "kind", "reference_code", "event_id", "topic_id", "goal_i
 def payload(item: PublishItem, now: datetime) -> dict[str, Any]:
     data = {name: item.data.get(name) for name in PUBLIC_FIELDS}
     data["drawing_url"] = item.drawing_url
-    data["attached_to"] = item.data.get("attached_to")
+    data["platform_item"] = platform_item(item.data)  # what the idea is about, if the shape is right
     return {"type": EVENT_TYPE, "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}
 
 

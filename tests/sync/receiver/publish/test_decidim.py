@@ -147,3 +147,16 @@ def test_wrong_credentials_fail_with_a_message_that_holds_no_secret(rstore, deci
     assert outbox.run_once().failed == 1
     error = outbox.of(sub.id)[0].last_error
     assert "refused the API user's key and secret" in error and "wrong-" not in error
+
+
+def test_an_attempt_cut_off_by_a_crash_is_looked_up_not_repeated(rstore, decidim, connector):
+    sub = make_idea(1, title="Trinkbrunnen am Holzmarkt", text="Im Sommer fehlt Wasser für alle.")
+    put(rstore, sub)
+    first = Outbox(rstore, [connector], clock=Clock())
+    first.enqueue([sub.id])
+    (claimed,) = first._claim(1)  # the row is 'sending', Decidim makes the proposal, the receiver dies
+    assert first._deliver(claimed).state == "published" and len(decidim.proposals) == 1
+    second = Outbox(rstore, [connector], clock=Clock())  # the next start
+    assert second.recover() == 1 and second.of(sub.id)[0].attempts == 1
+    assert second.run_once().published == 1
+    assert len(decidim.proposals) == 1 and second.of(sub.id)[0].remote_id == decidim.proposals[0]["id"]
