@@ -36,6 +36,7 @@ def content(tmp_path_factory):
     add_account(d, STAFF, "staff", STAFF_PASSWORD)
     ideas = [idea(i, created_at=f"2024-07-0{1 + i % 3}T{8 + i % 10:02d}:{i % 60:02d}:00.000Z") for i in range(120)]
     ideas.append(idea(500, text="שלום \u202eabc and a bench", title="\u2067RTL", created_at="2024-07-02T10:00:00.000Z"))
+    ideas[7] = idea(7, created_at=ideas[7].created_at, status_token="fake-status-token-not-secret-00000")
     drawings = [drawing(i, created_at=f"2024-07-04T12:0{i}:00.000Z") for i in range(3)]
     seed(d, ideas + drawings)
     return d, ideas, drawings
@@ -288,6 +289,10 @@ def test_one_item_shows_every_field_and_the_drawing(web, staff):
     for key in ("reference_code", "title", "text", "consent_version", "created_at", "kiosk_id", "event_id", "app_version"):
         assert f'id="field-{key}"' in html, key
     assert ideas[3].reference_code in html and "Mehr Bänke am Marktplatz, Nummer 3" in html
+    # The status token opens the visitor's status page: it is the visitor's, never shown to staff.
+    with_token = next(i for i in ideas if i.status_token)
+    html = staff.get(r.url + f"/staff/items/{with_token.id}", timeout=10).text
+    assert with_token.reference_code in html and with_token.status_token not in html and "status_token" not in html
     d = drawings[0]
     html = staff.get(r.url + f"/staff/items/{d.id}", timeout=10).text
     assert f'src="/staff/items/{d.id}/drawing.png"' in html and 'id="replay"' in html
