@@ -73,6 +73,11 @@ class GoalsScreen(IdeaStep):
         for i, card in enumerate(items):
             self._grid.addWidget(card, i // cols, i % cols)
             card.set_compact(self.reach, keep_text=True)  # reach mode: tighter, every word kept
+        if self.reach and self.platform_items:
+            # Five cards in the lower part of the screen: "own idea" and "about a proposal" show their
+            # titles only (their texts stay their accessible descriptions); the goals keep every word.
+            self.own.set_compact(True)
+            self.platform.set_compact(True)
         # A screen reader reads the cards in the order of their parent's children, and Tab follows the
         # focus chain: both in the order shown. "Own idea" was made first, the topic's cards after it.
         self.own.raise_()

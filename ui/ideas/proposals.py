@@ -91,6 +91,13 @@ class ProposalRow(QFrame):
         text = f"{kind} · {summary}" if summary else f"{kind} · {tr('ideas.proposals.empty', lang)}"
         self.card.set_texts(title, text, tr("ideas.proposals.item.a11y", lang, kind=kind, title=title))
         self.card.setAccessibleDescription(f"{kind}: {balance(item.summary.strip())}")
+        # As wide for "Weniger anzeigen" as for "Mehr lesen": the card keeps its width when opened.
+        widths = []
+        self.more.ensurePolished()
+        for key in ("ideas.proposals.less", "ideas.proposals.more"):
+            self.more.setText(tr(key, lang))
+            widths.append(self.more.sizeHint().width())
+        self.more.setMinimumWidth(max(widths))
         self.more.setText(tr("ideas.proposals.less" if self.expanded else "ideas.proposals.more", lang))
         self.more.setAccessibleName(tr("ideas.proposals.less.a11y" if self.expanded else "ideas.proposals.more.a11y",
                                        lang, title=title))
