@@ -12,15 +12,16 @@ balanced (:func:`kiosk.core.bidi.balance`) and shown as plain text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QPushButton, QScrollArea, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.bidi import balance
 from kiosk.core.config import Config
 from kiosk.core.content import PlatformItem
+from ui.common.i18n import tr
 from ui.common.screen import label
 from ui.ideas.step import Card, IdeaStep, button
 
@@ -44,10 +45,6 @@ def item_name(item: PlatformItem) -> str:
 
 def platform_label(config: Config, lang: str) -> str:
     """How the texts name the platform: its host (``mitmachen.jena.de``), or a phrase."""
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
-    from ui.common.i18n import tr  # noqa: PLC0415
-
     host = urlsplit(config.event.platform_url).hostname or ""
     return host.removeprefix("www.") or tr("ideas.platform.fallback", lang)
 
@@ -55,7 +52,8 @@ def platform_label(config: Config, lang: str) -> str:
 class ProposalRow(QFrame):
     """One item: its card (a button: "my idea is about this") and "Mehr lesen" beside it."""
 
-    def __init__(self, item: PlatformItem, on_choose, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, item: PlatformItem, on_choose: Callable[[PlatformItem], object],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name = item_name(item)
         self.setObjectName(f"ideas_proposal_{name}_row")
@@ -81,8 +79,6 @@ class ProposalRow(QFrame):
     _lang = "de"
 
     def retranslate(self, lang: str) -> None:
-        from ui.common.i18n import tr  # noqa: PLC0415
-
         self._lang = lang
         item = self.item
         kind = tr(f"ideas.proposals.kind.{item.kind}", lang)
@@ -200,10 +196,6 @@ class ProposalsScreen(IdeaStep):
 
     def selected(self) -> PlatformItem | None:
         return next((row.item for row in self.rows if row.card.is_chosen()), None)
-
-    def buttons(self) -> list[QPushButton]:
-        """Every button of the step in the order shown."""
-        return [self.none] + [w for row in self.rows for w in (row.card, row.more) if not w.isHidden()]
 
     def _choose(self, item: PlatformItem | None) -> None:
         for row in self.rows:
