@@ -9,6 +9,9 @@ the whole window on: the attract screen, every step of the ideas flow
 drawing studio (``scripts/screenshots_drawing.drive_drawing``), the
 unavailable screen, the idle overlay, the PIN pad and the staff screen.
 
+The ideas flow runs with a content file (``--content``, by default the invented items of
+``docs/examples/content.example.toml``), so the "about a current proposal" step is shot too;
+``--content ""`` shoots the flow as a kiosk without one.
 With ``--reach`` the portrait sizes are shot in reachability mode (``-reach`` in the names).
 With ``--check`` nothing is saved: at each of those states ``scripts/layout_check.py`` looks
 for cut or elided text, widgets off the window and targets under 64 px, prints each problem
@@ -23,6 +26,7 @@ a screen changes, and look at every picture.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -35,12 +39,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.app import build, dispose, finish_building  # noqa: E402
+from kiosk.core.config import find_config, load_config  # noqa: E402
+from kiosk.core.config.sections import ContentConfig  # noqa: E402
 from contrast_check import problems as contrast_problems  # noqa: E402
 from layout_check import mm_per_pixel, problems  # noqa: E402
 from screenshots_drawing import drive_drawing  # noqa: E402
 from screenshots_ideas import drive_ideas  # noqa: E402
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+EXAMPLE_CONTENT = Path(__file__).resolve().parents[1] / "docs" / "examples" / "content.example.toml"
 SCREENS = ("attract", "unavailable", "staff")
 FLOWS = ("ideas", "drawing")
 OVERLAYS = ("idle", "pin")
@@ -131,6 +138,9 @@ def shoot_flow(window, flow: str, lang: str, orientation: str, out: Path,  # noq
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=None)
+    ap.add_argument("--content", default=str(EXAMPLE_CONTENT), metavar="FILE",
+                    help="the content file the ideas flow offers proposals from (default: the invented "
+                         "examples in docs/examples; \"\" for none)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
     ap.add_argument("--only", default=None, help="comma-separated screen names")
     ap.add_argument("--sizes", default=None, metavar="WxH,...",
@@ -153,13 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     names = tuple(args.only.split(",")) if args.only else SCREENS + OVERLAYS + FLOWS
     REACH[0] = args.reach
+    config = load_config(find_config(args.config))
+    if args.content:
+        config = dataclasses.replace(config, content=ContentConfig(file=str(Path(args.content).resolve())))
     with tempfile.TemporaryDirectory() as data:
         sizes = SIZES if not args.sizes else {
             size: tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")}
         if args.reach:
             sizes = {f"{name}-reach": (w, h) for name, (w, h) in sizes.items() if h > w}
         for orientation, (w, h) in sizes.items():
-            window = finish_building(build(args.config, data, windowed=True))
+            window = finish_building(build(config, data, windowed=True))
             window.resize(w, h)
             window.show()
             settle(app)

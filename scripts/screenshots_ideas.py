@@ -39,8 +39,18 @@ def drive_ideas(flow, config, lang: str, shot) -> None:  # noqa: ANN001
     flow.topics.cards[topic.id].click()
     if flow.current_step() == "goals":
         shot("2-goals")
-        first = next(iter(flow.goals.cards.values()), flow.goals.own)
-        first.click()
+        if flow.goals.platform.isVisible():  # a content file offers the platform's proposals here
+            flow.goals.platform.click()
+            shot("2b-proposals")
+            row = next((r for r in flow.proposals.rows if not r.more.isHidden()), None)
+            if row is not None:
+                row.more.click()
+                flow.proposals.scroll.ensureWidgetVisible(row)
+                shot("2c-proposals-more")
+            flow.proposals.rows[0].card.click()
+        else:
+            first = next(iter(flow.goals.cards.values()), flow.goals.own)
+            first.click()
     flow.write.title.insert_text(SAMPLE_TITLE[lang])
     flow.write.text.setFocus()
     flow.write.text.insert_text(SAMPLE_TEXT[lang])

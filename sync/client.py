@@ -207,8 +207,8 @@ class SyncClient:
         self.limits: dict[str, int] = {}
         self._heartbeat_unsupported_until = 0.0
         self.optional_fields: frozenset[str] = frozenset()
-        """The optional wire fields the receiver announced in its health answer (``status_token``);
-        a receiver that predates them is sent each submission without them."""
+        """The optional wire fields the receiver announced in its health answer (``status_token``,
+        ``platform_item``); a receiver that predates one is sent each submission without it."""
 
     @classmethod
     def from_config(cls, store: StoreLike, config: Any, data_dir: Path | None = None,
@@ -359,8 +359,10 @@ class SyncClient:
                 return self._failure(resp, f"the {blob.role} upload"), None
             self._pause("after_blob_put", sub.id)
         body = sub.canonical_json()  # serialised once: what is sent is what the digest is taken of
-        if not OPTIONAL_WIRE_FIELDS <= self.optional_fields and b'"status_token"' in body:
-            body = without_optional_fields(body)  # a receiver of before the status pages refuses the field
+        if not OPTIONAL_WIRE_FIELDS <= self.optional_fields and any(
+                b'"%s"' % name.encode() in body for name in OPTIONAL_WIRE_FIELDS - self.optional_fields):
+            # A receiver of before a field (the status pages, platform links) refuses it: sent without.
+            body = without_optional_fields(body, keep=self.optional_fields)
         local_digest = sha256_hex(body)
         resp, failure = self._request("PUT", submission_path(sub.id), body, "application/json")
         if failure:

@@ -3,15 +3,25 @@
 ``kiosk content pull`` (``sync.content_pull``) writes them into a content file (TOML) that
 ``kiosk.toml`` names in ``[content] file``; ``kiosk check-config`` validates it with
 :func:`parse_content`. Each item is shown on the terminal with its title and summary, no
-network needed. Pure: no I/O here but reading the text given.
+network needed. :func:`items_for_topic` decides which items a field of action offers.
+Pure but for :func:`load_items`, which reads the file a config names.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from kiosk.core.model import PLATFORM_ITEM_MAX_TITLE, PlatformItemRef, SchemaError, validate_platform_item
+
+log = logging.getLogger("kiosk.content")
 
 CONTENT_FORMAT = 1
 KINDS = ("proposal", "debate")
@@ -88,3 +98,77 @@ def parse_content(text: str) -> tuple[list[PlatformItem], list[str]]:
         items.append(PlatformItem(texts["kind"], texts["id"], texts["title"], texts["summary"], texts["url"],
                                   tuple(tags), texts["geozone"]))
     return items, problems
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+"""A word of a topic's title that a tag may name (letters only, four or more: not "und", "&")."""
+
+
+def topic_keys(topic: Any) -> frozenset[str]:
+    """What a platform tag may say to name ``topic`` (a :class:`kiosk.core.config.Topic`), case-folded:
+    its id, a title in any language, or a word of four letters or more of a title ("Mobilität" names
+    "Stadtentwicklung, Umwelt & Mobilität")."""
+    keys = {topic.id.casefold()}
+    for title in dict(topic.title).values():
+        keys.add(title.strip().casefold())
+        keys.update(w.casefold() for w in _WORD.findall(title))
+    return frozenset(keys)
+
+
+def items_for_topic(items: Sequence[PlatformItem], topic: Any, topics: Iterable[Any]) -> list[PlatformItem]:
+    """The items the field of action ``topic`` offers a visitor: those with a tag naming it
+    (:func:`topic_keys`), then those whose tags name no configured topic at all. So a file whose
+    tags say nothing of the kiosk's topics offers every item everywhere; one tagged with the
+    topics offers each item under its own. File order is kept within both groups."""
+    own = topic_keys(topic)
+    every = [topic_keys(t) for t in topics]
+    tagged, untagged = [], []
+    for item in items:
+        tags = {t.strip().casefold() for t in item.tags}
+        if tags & own:
+            tagged.append(item)
+        elif not any(tags & keys for keys in every):
+            untagged.append(item)
+    return tagged + untagged
+
+
+def content_path(config: Any) -> Path | None:
+    """The content file ``[content] file`` names, relative to the config's folder; None for none."""
+    if not config.content.file:
+        return None
+    path = Path(config.content.file).expanduser()
+    if not path.is_absolute() and not config.source.startswith("<"):
+        path = Path(config.source).parent / path
+    return path
+
+
+def load_items(config: Any) -> tuple[PlatformItem, ...]:
+    """The items of the config's content file, or none when there is no file or it cannot be read
+    (``check-config`` and the kiosk's start refuse a broken one; one removed since, or broken
+    later, must not stop the ideas flow: it is logged and the flow goes on without)."""
+    path = content_path(config)
+    if path is None:
+        return ()
+    try:
+        items, problems = parse_content(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("content file %s cannot be read (%s); no proposals are offered", path, type(exc).__name__)
+        return ()
+    if problems:
+        log.warning("content file %s: %s; its items are offered as far as they are valid", path, problems[0])
+    return tuple(item for item in items if platform_ref(item) is not None)
+
+
+def platform_ref(item: PlatformItem) -> PlatformItemRef | None:
+    """What an idea attached to ``item`` carries (the wire field ``platform_item``), or None for
+    an item that cannot be one (a link that is not http(s), say). A title longer than the wire
+    allows is shortened with "…" (the platform's own page has it whole)."""
+    title = " ".join(item.title.split())
+    if len(title) > PLATFORM_ITEM_MAX_TITLE:
+        title = title[:PLATFORM_ITEM_MAX_TITLE - 1].rstrip() + "…"
+    ref = PlatformItemRef(item.kind, item.id, item.url, title)
+    try:
+        validate_platform_item(ref)
+    except SchemaError:
+        return None
+    return ref

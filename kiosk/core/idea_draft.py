@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kiosk import __version__
 from kiosk.core.config import Config
-from kiosk.core.model import Submission, new_status_token
+from kiosk.core.model import PlatformItemRef, Submission, new_status_token
 
 
 @dataclass(slots=True)
@@ -27,6 +27,8 @@ class IdeaDraft:
     district: str | None = None
     lives_here: bool | None = None
     consent_given: bool = False
+    platform_item: PlatformItemRef | None = None
+    """The platform's proposal or debate the visitor said the idea is about (from the content file)."""
 
     def clear_about(self) -> None:
         self.author_name = ""
@@ -74,4 +76,5 @@ def to_submission(draft: IdeaDraft, config: Config, lang: str) -> Submission:
         event_id=config.event.id,
         app_version=__version__,
         status_token=new_status_token(),
+        platform_item=draft.platform_item,
     )

@@ -15,7 +15,9 @@ import uuid
 from dataclasses import InitVar, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from collections.abc import Collection, Mapping
+from itertools import combinations
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 KINDS = ("idea", "drawing")
 Kind = Literal["idea", "drawing"]
@@ -40,10 +42,18 @@ STATUS_TOKEN_BYTES = 24
 """Random bytes of a status token: 192 bits, 32 URL-safe characters (the QR code's link)."""
 STATUS_TOKEN_MIN_CHARS = 22
 """At least 128 bits of base64url: what a token from elsewhere must have to be accepted."""
-OPTIONAL_WIRE_FIELDS = frozenset({"status_token"})
+OPTIONAL_WIRE_FIELDS = frozenset({"status_token", "platform_item"})
 """Fields the wire form carries only when set: a submission without one has the same wire
 form and digest as before the field existed, and a receiver that does not know the field
 is sent the form without it (``sync.client``)."""
+
+
+PLATFORM_ITEM_KINDS = ("proposal", "debate")
+"""What an idea can be attached to on the participation platform (``kiosk.core.content.KINDS``)."""
+PLATFORM_ITEM_MAX_TITLE = 200
+PLATFORM_ITEM_MAX_ID = 100
+PLATFORM_ITEM_MAX_URL = 2000
+PLATFORM_ITEM_KEYS = ("kind", "id", "url", "title")
 
 
 class SchemaError(ValueError):
@@ -133,6 +143,53 @@ class Blob:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformItemRef:
+    """The proposal or debate on the participation platform an idea is about.
+
+    On the wire exactly ``{"kind", "id", "url", "title"}`` (``Submission.platform_item``): the
+    receiver's connectors pass the link on. Validated with the submission (:func:`validate`).
+    """
+
+    kind: str
+    id: str
+    url: str
+    title: str
+
+    def to_wire(self) -> dict[str, str]:
+        return {"kind": self.kind, "id": self.id, "url": self.url, "title": self.title}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> PlatformItemRef:
+        """From its wire (or stored) form; :class:`SchemaError` on any other shape."""
+        if not isinstance(data, dict) or set(data) != set(PLATFORM_ITEM_KEYS):
+            raise SchemaError("platform_item", "must be an object of exactly kind, id, url, title")
+        if not all(isinstance(data[k], str) for k in PLATFORM_ITEM_KEYS):
+            raise SchemaError("platform_item", "kind, id, url and title must be text")
+        return cls(data["kind"], data["id"], data["url"], data["title"])
+
+
+def validate_platform_item(ref: object) -> None:
+    """Raise :class:`SchemaError` naming what is wrong with a ``platform_item``."""
+    if not isinstance(ref, PlatformItemRef):
+        raise SchemaError("platform_item", "must be a PlatformItemRef or null")
+    for name in PLATFORM_ITEM_KEYS:
+        value = getattr(ref, name)
+        if not isinstance(value, str):
+            raise SchemaError(f"platform_item.{name}", "must be text")
+        if has_lone_surrogate(value):
+            raise SchemaError(f"platform_item.{name}", _SURROGATE)
+    if ref.kind not in PLATFORM_ITEM_KINDS:
+        raise SchemaError("platform_item.kind", f"must be one of {', '.join(PLATFORM_ITEM_KINDS)}")
+    if not ref.id.strip() or len(ref.id) > PLATFORM_ITEM_MAX_ID:
+        raise SchemaError("platform_item.id", f"must be 1 to {PLATFORM_ITEM_MAX_ID} characters")
+    if not ref.title.strip() or len(ref.title) > PLATFORM_ITEM_MAX_TITLE:
+        raise SchemaError("platform_item.title", f"must be 1 to {PLATFORM_ITEM_MAX_TITLE} characters")
+    url = urlsplit(ref.url) if len(ref.url) <= PLATFORM_ITEM_MAX_URL and ref.url.isascii() else None
+    if url is None or url.scheme not in ("http", "https") or not url.netloc or any(c.isspace() for c in ref.url):
+        raise SchemaError("platform_item.url", f"must be an http(s) URL of at most {PLATFORM_ITEM_MAX_URL} characters")
+
+
+@dataclass(frozen=True, slots=True)
 class Submission:
     """One contribution from one visitor: an idea or a drawing.
 
@@ -162,6 +219,8 @@ class Submission:
     status_token: str | None = None
     """The secret of the visitor's status page; None for submissions that have none
     (samples, those stored before it existed). Never shown to staff or exported as a cell."""
+    platform_item: PlatformItemRef | None = None
+    """The platform's proposal or debate the visitor attached the idea to; None when none."""
     created_at: str = field(default_factory=utc_now)
     blobs: tuple[Blob, ...] = ()
 
@@ -185,6 +244,8 @@ class Submission:
                 out["blobs"] = [b.ref() for b in self.blobs]
             elif f.name in OPTIONAL_WIRE_FIELDS and getattr(self, f.name) is None:
                 continue
+            elif f.name == "platform_item":
+                out[f.name] = self.platform_item.to_wire()  # type: ignore[union-attr]
             else:
                 out[f.name] = getattr(self, f.name)
         return out
@@ -258,6 +319,8 @@ def validate(sub: Submission) -> None:
         raise SchemaError("id", "must be a lowercase UUID4") from None
     if sub.status_token is not None and not is_status_token(sub.status_token):
         raise SchemaError("status_token", f"must be at least {STATUS_TOKEN_MIN_CHARS} URL-safe base64 characters")
+    if sub.platform_item is not None:
+        validate_platform_item(sub.platform_item)
     if len(sub.reference_code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in sub.reference_code):
         raise SchemaError("reference_code", f"must be {CODE_LENGTH} characters of {CODE_ALPHABET}")
     try:
@@ -275,20 +338,22 @@ def validate(sub: Submission) -> None:
         raise SchemaError("blobs", "a finished drawing needs its PNG")
 
 
-def without_optional_fields(wire: bytes) -> bytes:
-    """The canonical JSON *wire* without its optional fields: what a receiver that predates
-    them is sent, and whose digest its receipt echoes."""
+def without_optional_fields(wire: bytes, keep: Collection[str] = ()) -> bytes:
+    """The canonical JSON *wire* without its optional fields (but those in *keep*): what a
+    receiver that predates them is sent, and whose digest its receipt echoes."""
     data = json.loads(wire)
-    for name in OPTIONAL_WIRE_FIELDS:
+    for name in OPTIONAL_WIRE_FIELDS - set(keep):
         data.pop(name, None)
     return canonical_json(data)
 
 
 def accepted_digests(sub: Submission) -> frozenset[str]:
     """The digests a receipt may carry for *sub*: of its wire form, and (when it has optional
-    fields) of the form an older receiver was sent."""
+    fields) of each form an older receiver may have been sent (any of them left out)."""
     wire = sub.canonical_json()
-    return frozenset({sha256_hex(wire), sha256_hex(without_optional_fields(wire))})
+    present = sorted(name for name in OPTIONAL_WIRE_FIELDS if getattr(sub, name) is not None)
+    return frozenset(sha256_hex(without_optional_fields(wire, keep=kept))
+                     for n in range(len(present) + 1) for kept in combinations(present, n))
 
 
 def wire_blob_digests(data: Any) -> list[str]:
@@ -331,8 +396,9 @@ def submission_from_wire(data: Any, blobs: Mapping[str, bytes], *,
     for name in sorted(WIRE_FIELDS - {"schema", "blobs"} - OPTIONAL_WIRE_FIELDS):
         if name not in data:
             raise SchemaError(name, "is missing")
-    if "status_token" in data and data["status_token"] is None:
-        raise SchemaError("status_token", "is left out when there is none, never null")
+    for name in sorted(OPTIONAL_WIRE_FIELDS):
+        if name in data and data[name] is None:
+            raise SchemaError(name, "is left out when there is none, never null")
     built = []
     for ref, digest in zip(data.get("blobs", []), digests):
         if digest not in blobs:
@@ -345,4 +411,6 @@ def submission_from_wire(data: Any, blobs: Mapping[str, bytes], *,
             raise SchemaError("blobs.size", "does not match the blob")
         built.append(blob)
     kwargs = {k: v for k, v in data.items() if k not in ("schema", "blobs")}
+    if "platform_item" in kwargs:
+        kwargs["platform_item"] = PlatformItemRef.from_wire(kwargs["platform_item"])
     return Submission(**kwargs, blobs=tuple(built))

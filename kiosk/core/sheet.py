@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -79,10 +80,29 @@ def cells_text(cells: Sequence[str]) -> str:
     return csv_line(guarded(cells))[:-2]
 
 
+PLATFORM_COLUMNS = ("platform_item_title", "platform_item_url")
+"""The cells of the platform's proposal or debate an idea is attached to, after :data:`OWN_COLUMNS`."""
+
+
+def platform_cells(value: Any) -> list[str]:
+    """Title and link of ``platform_item``: a :class:`~kiosk.core.model.PlatformItemRef`, its
+    stored JSON text, or None (two empty cells)."""
+    if value is None:
+        return ["", ""]
+    if isinstance(value, str):
+        data = json.loads(value)
+        return [data["title"], data["url"]]
+    return [value.title, value.url]
+
+
 def own_cells(values: Mapping[str, Any]) -> list[str]:
-    """The cells of :data:`OWN_COLUMNS`, guarded, from a submission's fields by name."""
-    return guarded([yes_no(values[name]) if name in _FLAG_COLUMNS else (values[name] or "")
-                    for name in OWN_COLUMNS])
+    """The cells of :data:`OWN_COLUMNS` (and :data:`PLATFORM_COLUMNS` when ``values`` has a
+    ``platform_item``, even None: a row of a schema before it has not), guarded, from a
+    submission's fields by name."""
+    cells = [yes_no(values[name]) if name in _FLAG_COLUMNS else (values[name] or "") for name in OWN_COLUMNS]
+    if "platform_item" in values:
+        cells += platform_cells(values["platform_item"])
+    return guarded(cells)
 
 
 def own_cells_text(values: Mapping[str, Any]) -> str:

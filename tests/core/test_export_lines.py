@@ -259,4 +259,5 @@ def test_the_manifest_names_the_csv_columns_in_their_order(store, tmp_path):
     got, _ = both_ways(store, tmp_path)
     header = next(csv.reader(io.StringIO(got["ideas.csv"].decode("utf-8-sig"), newline=""), **export.CSV_DIALECT))
     assert json.loads(got["manifest.json"])["csv_columns"] == header
-    assert header[-4:] == ["kiosk_id", "event_id", "sync_status", "withheld_reason"]
+    assert header[-6:] == ["kiosk_id", "event_id", "platform_item_title", "platform_item_url",
+                           "sync_status", "withheld_reason"]

@@ -154,7 +154,8 @@ def insert_v8(conn: sqlite3.Connection) -> None:
 
 
 INSERTERS = {1: insert_v1, 2: insert_v2, 3: insert_v3, 4: insert_v4, 5: insert_v5, 6: insert_v6, 7: insert_v7,
-             8: insert_v8, 9: insert_v8}  # v9 changed no table: a v9 file holds what a v8 one does
+             8: insert_v8, 9: insert_v8, 10: insert_v8}
+# v9 changed no table: a v9 file holds what a v8 one does; v10 added a column, NULL for these rows
 
 
 def counted_the_slow_way(store: Store) -> tuple[list[tuple], list[tuple]]:
@@ -193,12 +194,13 @@ def expected(row: dict) -> Submission:
 
 
 def test_history_is_named_and_versioned():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 10
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 11
     assert [m.__name__ for m in MIGRATIONS] == ["create_submissions_and_blobs", "add_sync_state",
                                                 "add_notices_and_counts", "withhold_samples",
                                                 "add_staff_tables", "add_overview_counts",
                                                 "withhold_without_consent", "store_wire_and_sheet_text",
-                                                "balance_sheet_text", "add_status_token"]
+                                                "balance_sheet_text", "add_status_token",
+                                                "add_platform_item"]
 
 
 def test_a_new_file_records_every_migration(tmp_path):
@@ -226,7 +228,11 @@ def test_an_older_file_migrates_and_keeps_its_data(tmp_path, version):
         texts = {r[0]: (r[1], r[2]) for r in s.query("SELECT id, wire, sheet_cells FROM submissions")}
         for row in ROWS:
             assert texts[row["id"]][0].encode() == expected(row).canonical_json()
-        assert texts[ROWS[0]["id"]][1] == SHEET_CELLS_ROW0
+        # v11: two more cells (the platform's proposal: title, link), empty for ideas stored before;
+        # just what a new store writes for the same idea
+        assert texts[ROWS[0]["id"]][1] == SHEET_CELLS_ROW0 + ";;"
+        for row in ROWS:
+            assert texts[row["id"]][1] == storage.submission_row(expected(row))["sheet_cells"]
         assert texts[ROWS[1]["id"]][1] is None  # a drawing has no row in ideas.csv
         with pytest.raises(sqlite3.IntegrityError, match="immutable"), s.transaction() as conn:
             conn.execute("UPDATE submissions SET wire = '{}' WHERE id = ?", (ROWS[0]["id"],))
@@ -300,7 +306,8 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path):
     assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
     assert storage.migrate(conn) == ["add_sync_state", "add_notices_and_counts", "withhold_samples",
                                      "add_staff_tables", "add_overview_counts", "withhold_without_consent",
-                                     "store_wire_and_sheet_text", "balance_sheet_text", "add_status_token"]
+                                     "store_wire_and_sheet_text", "balance_sheet_text", "add_status_token",
+                                     "add_platform_item"]
     conn.close()
 
 
@@ -316,8 +323,8 @@ def test_a_file_from_a_newer_app_is_refused_not_moved(tmp_path):
 def test_a_different_history_is_refused():
     with pytest.raises(StoreError, match="add_sync_state"):
         storage.migrations_to_run({1: "create_submissions_and_blobs", 2: "something_else"}, MIGRATIONS)
-    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
-    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert storage.migrations_to_run({1: "create_submissions_and_blobs"}, MIGRATIONS) == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert storage.migrations_to_run({}, MIGRATIONS) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 
 
 def test_v7_withholds_rows_without_consent_and_unfinished_drawings(tmp_path):
@@ -362,7 +369,7 @@ def test_v9_balances_the_sheet_text_an_older_kiosk_stored_with_a_pasted_override
     conn.close()
     with Store(db) as s:
         assert s.query("SELECT sheet_cells FROM submissions WHERE id = ?", (row["id"],))[0][0] == \
-            ";Radweg etraK;;18-29;;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024"
+            ";Radweg etraK;;18-29;;yes;de;yes;2024-1;no;no;kiosk-1;fest-2024;;"  # v11: two more cells
         assert s.query("SELECT wire FROM submissions WHERE id = ?", (row["id"],))[0][0] == wire
         assert s.get(row["id"]).text == "Radweg \u202eetraK"  # the record is immutable; the sheet is not a record
         with pytest.raises(sqlite3.IntegrityError, match="immutable"), s.transaction() as c:

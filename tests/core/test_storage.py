@@ -104,7 +104,7 @@ def test_a_stored_submission_keeps_its_canonical_json_and_sheet_text(store):
     assert rows[a_drawing.id]["sheet_cells"] is None
     cells = next(csv.reader(io.StringIO(rows[an_idea.id]["sheet_cells"], newline=""), **CSV_DIALECT))
     assert cells[:3] == ["", "'=SUMME(A1); \"Zitat\"\nzweite Zeile", "Zoë"]
-    assert cells[-2:] == ["kiosk-1", "fest-2024"]
+    assert cells[-4:] == ["kiosk-1", "fest-2024", "", ""]  # no proposal of the platform: two empty cells
 
 
 # -- add / get -------------------------------------------------------------

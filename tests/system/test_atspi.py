@@ -11,6 +11,9 @@ as Orca would. One kiosk serves the whole module.
   of what it does (a card or key that acts is a push button; a check box only where a state is
   chosen and kept), a name, in the current language (the English names differ from the German
   ones), and the tree reads in the order the screen shows (top to bottom, left to right).
+- The kiosk runs with the example content file (docs/examples), so the walk takes the goals
+  step's "about a current proposal" card, the list of proposals ("read more" included) and
+  the review step's "remove the link".
 - A whole idea, from the attract screen to the store, through accessible actions alone:
   the text typed with the on-screen keys' "Press" actions.
 """
@@ -33,6 +36,7 @@ from conftest import (DRIVER, ROOT, Kiosk, XServer, kiosk_config, need, need_pya
 pytestmark = pytest.mark.slow
 
 READER = Path(__file__).with_name("atspi_reader.py")
+EXAMPLE_CONTENT = ROOT / "docs" / "examples" / "content.example.toml"
 LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 
 TOGGLES = re.compile(r"(ideas_age_|ideas_lives_here_|ideas_district_|draw_size_|draw_stamp_|draw_colour_|"
@@ -124,7 +128,11 @@ def session(tmp: Path, width: int, height: int) -> Iterator[Bus]:
         started.append(start_bus(env))
         data = tmp / "data"
         data.mkdir()
-        argv = [sys.executable, str(DRIVER), str(kiosk_config(tmp)), str(data)]
+        config = kiosk_config(tmp)
+        # With the example content file, so the "about a current proposal" step is walked too.
+        with config.open("a", encoding="utf-8") as f:
+            f.write(f'\n[content]\nfile = "{EXAMPLE_CONTENT}"\n')
+        argv = [sys.executable, str(DRIVER), str(config), str(data)]
         proc = subprocess.Popen(argv, env={**env, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                 cwd=data)
@@ -248,7 +256,14 @@ def walk_every_screen(bus: Bus, lang: str, prepare: Callable[[], list[dict]] | N
     seen["attract"] = prepare()
     seen["topics"] = bus.press_on("attract_ideas", "ideas_topic_kompetenzen")
     seen["goals"] = bus.press_on("ideas_topic_kompetenzen", "ideas_goal_own")
-    seen["write"] = bus.press_on("ideas_goal_digitallotsen", "ideas_text")
+    # The platform's proposals (from the content file): "read more" renames itself, a card leads on.
+    seen["proposals"] = bus.press_on("ideas_goal_platform", "ideas_proposals_none")
+    more = "ideas_proposal_proposal_104_more"
+    show = names(seen["proposals"])[more]
+    bus.do(more)
+    wait_for(lambda: names(bus.tree()).get(more) not in (None, show), 5, "'read more' of a proposal renamed")
+    seen["proposals-more"] = bus.wait_for("ideas_proposals_none")
+    seen["write"] = bus.press_on("ideas_proposal_proposal_104", "ideas_text")
     bus.insert("ideas_text", "Lotsen auch am Samstag" if lang == "de" else "Guides on Saturdays too")
     seen["write-typed"] = bus.wait_for("ideas_write_next")
     seen["about"] = bus.press_on("ideas_write_next", "ideas_age_30_49")
@@ -291,6 +306,7 @@ def test_every_visitor_screen_names_its_elements_in_the_visitors_language_in_vis
     assert set(trees["de"]) == set(trees["en"])
     for lang, screens in trees.items():  # each screen is what it says: the pages were reached
         assert all(names(tree) for tree in screens.values()), lang
+        assert "ideas_review_platform_remove" in names(screens["review"]), lang  # the proposal's link, removable
 
 
 KEYS = {" ": "kb_space", ",": "kb_comma", ".": "kb_period", "!": "kb_exclam", "?": "kb_question", "-": "kb_minus",

@@ -461,6 +461,8 @@ def ideas_stylesheet(branding, scale: float = 1.0) -> str:  # noqa: ANN001 - Bra
 #ideas_flow QScrollBar:vertical {{ background: {line}; width: {px(16)}; border-radius: {px(8)}; margin: {px(4)}; }}
 #ideas_flow QScrollBar::handle:vertical {{ background: {muted}; border-radius: {px(8)}; min-height: {px(64)}; }}
 #ideas_flow QScrollBar::add-line, #ideas_flow QScrollBar::sub-line {{ height: 0; width: 0; }}
+#ideas_proposals_scroll QScrollBar:vertical {{ width: {px(56)}; border-radius: {px(20)}; }}
+#ideas_proposals_scroll QScrollBar::handle:vertical {{ border-radius: {px(20)}; min-height: {px(96)}; }}
 #ideas_flow QScrollBar::add-page, #ideas_flow QScrollBar::sub-page {{ background: transparent; }}
 
 #ideas_flow QFrame[role="panel"] {{ background: {WHITE}; border: {px(2)} solid {line}; border-radius: {px(20)}; }}

@@ -1,7 +1,7 @@
 """The ideas flow: from a field of action to a saved idea and its QR receipt.
 
 :class:`IdeaFlow` is the one widget the shell needs. It holds the steps
-(topics, goals, write, about, consent, review, thanks) in a stack under a
+(topics, goals, [proposals,] write, about, consent, review, thanks) in a stack under a
 header with "back", the progress ("step n of m") and the language switch,
 keeps the visitor's :class:`~kiosk.core.idea_draft.IdeaDraft`, and hands the
 finished idea to the store. It stands on its own: config and store come in
@@ -27,6 +27,7 @@ from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
+from kiosk.core.content import PlatformItem, items_for_topic, load_items, platform_ref
 from kiosk.core.idea_draft import IdeaDraft, idea_url, to_submission
 from kiosk.core.model import Submission
 from kiosk.core.storage import DiskFullError
@@ -35,6 +36,7 @@ from ui.common.i18n import language_short, tr
 from ui.ideas.about import AboutScreen
 from ui.ideas.consent import ConsentScreen
 from ui.ideas.goals import GoalsScreen
+from ui.ideas.proposals import ProposalsScreen
 from ui.ideas.step import IdeaStep, button
 from ui.common.screen import label, set_prop
 from ui.ideas.review import ReviewScreen
@@ -45,7 +47,9 @@ from ui.ideas.write import WriteScreen
 log = logging.getLogger("kiosk.ui.ideas")
 
 STEPS = ("topics", "goals", "write", "about", "consent", "review")
-"""The steps counted by the progress indicator; "thanks" comes after them."""
+"""The steps counted by the progress indicator; "thanks" comes after them. "proposals" (the
+platform's current proposals, reached from a card on the goals step) counts as part of "goals"."""
+PART_OF = {"proposals": "goals"}
 
 
 class IdeaStore(Protocol):
@@ -99,16 +103,21 @@ class IdeaFlow(QWidget):
         self.lang = lang or config.kiosk.default_language
         self.draft = IdeaDraft()
         self._portrait: bool | None = None
+        self.platform_items = load_items(config)
+        """The content file's proposals and debates (``[content] file``); none without one."""
+        self._write_from = "goals"  # where "back" on the write step leads
 
         self.topics = TopicsScreen(config, self.lang)
         self.goals = GoalsScreen(config, self.lang)
+        self.proposals = ProposalsScreen(config, self.lang)
         self.write = WriteScreen(config, self.lang)
         self.about = AboutScreen(config, self.lang)
         self.consent = ConsentScreen(config, self.lang)
         self.review = ReviewScreen(config, self.lang)
         self.thanks = ThanksScreen(config, self.lang)
         self.steps: dict[str, IdeaStep] = {s.step_name: s for s in (
-            self.topics, self.goals, self.write, self.about, self.consent, self.review, self.thanks)}
+            self.topics, self.goals, self.proposals, self.write, self.about, self.consent, self.review,
+            self.thanks)}
         self.stack = QStackedWidget()
         self.stack.setObjectName("ideas_stack")
         for step in self.steps.values():
@@ -156,6 +165,9 @@ class IdeaFlow(QWidget):
     def _connect_signals(self) -> None:
         self.topics.topic_chosen.connect(self._on_topic)
         self.goals.goal_chosen.connect(self._on_goal)
+        self.goals.platform_requested.connect(self._on_platform_requested)
+        self.proposals.item_chosen.connect(self._on_item)
+        self.review.platform_removed.connect(self._on_platform_removed)
         self.write.next_requested.connect(self._on_write_done)
         self.about.next_requested.connect(self._on_about_done)
         self.consent.next_requested.connect(self._on_consent_done)
@@ -174,6 +186,7 @@ class IdeaFlow(QWidget):
         for step in self.steps.values():
             step.reset()
         self.draft = IdeaDraft()
+        self._write_from = "goals"
         clear_clipboard()
         self._show("topics")
 
@@ -203,8 +216,10 @@ class IdeaFlow(QWidget):
         step = self.current_step()
         if step == "topics":
             self._finish()
-        elif step == "write" and not self._has_goals():
-            self._show("topics")
+        elif step == "write":
+            self._show(self._write_from)
+        elif step == "proposals":
+            self._show("goals")
         elif step in STEPS:
             self._show(STEPS[STEPS.index(step) - 1])
 
@@ -223,8 +238,15 @@ class IdeaFlow(QWidget):
         self.set_portrait(self._reach or event.size().height() > event.size().width())
 
     def _has_goals(self) -> bool:
+        """Whether the goals step has something to offer: the topic's goals, or the platform's items."""
         topic = self.config.topic(self.draft.topic_id)
-        return bool(topic and topic.goals)
+        return bool(topic and (topic.goals or self._topic_items()))
+
+    def _topic_items(self) -> list[PlatformItem]:
+        topic = self.config.topic(self.draft.topic_id)
+        if topic is None or not self.platform_items:
+            return []
+        return items_for_topic(self.platform_items, topic, self.config.topics)
 
     def _show(self, step: str) -> None:
         widget = self.steps[step]
@@ -234,6 +256,7 @@ class IdeaFlow(QWidget):
 
     def _update_header(self) -> None:
         step = self.current_step() if self.stack.count() else "topics"
+        step = PART_OF.get(step, step)
         counted = step in STEPS
         n = STEPS.index(step) + 1 if counted else len(STEPS)
         self.progress_label.setText(tr("ideas.progress", self.lang, n=n, m=len(STEPS)) if counted else "")
@@ -254,12 +277,35 @@ class IdeaFlow(QWidget):
         if topic_id != self.draft.topic_id:
             self.draft.topic_id = topic_id
             self.draft.goal_id = None
-            self.goals.set_topic(self.config.topic(topic_id))
+            self.draft.platform_item = None
+            self.goals.set_topic(self.config.topic(topic_id), len(self._topic_items()))
+        self._write_from = "goals" if self._has_goals() else "topics"
         self._show("goals" if self._has_goals() else "write")
 
     def _on_goal(self, goal_id: str) -> None:
         self.draft.goal_id = goal_id or None
+        self.draft.platform_item = None
+        self._write_from = "goals"
         self._show("write")
+
+    def _on_platform_requested(self) -> None:
+        chosen = self.draft.platform_item
+        self.proposals.show_items(self._topic_items(), (chosen.kind, chosen.id) if chosen else None)
+        self._show("proposals")
+
+    def _on_item(self, item: PlatformItem | None) -> None:
+        """An item of the platform (or None: "no, a new idea"); either way the idea is an own one."""
+        self.draft.goal_id = None
+        self.draft.platform_item = platform_ref(item) if item is not None else None
+        self._write_from = "proposals"
+        self._show("write")
+
+    def _on_platform_removed(self) -> None:
+        """On the review step: the idea is about no proposal after all (it stays an own idea)."""
+        self.draft.platform_item = None
+        self.goals.set_topic(self.config.topic(self.draft.topic_id), len(self._topic_items()))
+        self._write_from = "goals"
+        self.review.show_draft(self.draft)
 
     def _on_write_done(self) -> None:
         self.draft.text = self.write.idea_text()
@@ -293,9 +339,10 @@ class IdeaFlow(QWidget):
         self.thanks.show_receipt(sub.reference_code, idea_url(self.config, sub.reference_code, sub.status_token))
         self._show("thanks")
         # The idea is safe; nothing of it needs to stay in the input widgets.
-        for step in (self.topics, self.goals, self.write, self.about, self.consent, self.review):
+        for step in (self.topics, self.goals, self.proposals, self.write, self.about, self.consent, self.review):
             step.reset()
         self.draft = IdeaDraft()
+        self._write_from = "goals"
         clear_clipboard()
 
     def _finish(self) -> None:

@@ -19,11 +19,13 @@ class ReviewScreen(IdeaStep):
     Signals:
         send_requested(): the visitor tapped "send".
         edit_requested(): the visitor wants to change the text.
+        platform_removed(): the visitor detached the idea from the platform's proposal.
     """
 
     step_name = "review"
     send_requested = Signal()
     edit_requested = Signal()
+    platform_removed = Signal()
 
     def __init__(self, config: Config, lang: str = "de", parent: QWidget | None = None) -> None:
         super().__init__(config, lang, parent)
@@ -35,6 +37,14 @@ class ReviewScreen(IdeaStep):
         self.text = label(role="", name="ideas_review_text")
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.author = label(role="card_text", name="ideas_review_author")
+        # The platform's proposal the idea is about, and a way to take that back.
+        self.platform = label(role="notice", name="ideas_review_platform")
+        self.platform_remove = button("ideas_review_platform_remove", "")
+        self.platform_remove.clicked.connect(self.platform_removed)
+        platform_row = QHBoxLayout()
+        platform_row.setSpacing(16)
+        platform_row.addWidget(self.platform, 1)
+        platform_row.addWidget(self.platform_remove, 0, Qt.AlignmentFlag.AlignVCenter)
         panel = QFrame()
         panel.setObjectName("ideas_review_panel")
         panel.setProperty("role", "panel")
@@ -42,6 +52,7 @@ class ReviewScreen(IdeaStep):
         inner.setContentsMargins(36, 28, 36, 28)
         inner.setSpacing(14)
         inner.addWidget(self.context)
+        inner.addLayout(platform_row)
         inner.addWidget(self.title)
         inner.addWidget(self.text)
         inner.addWidget(self.author)
@@ -99,6 +110,12 @@ class ReviewScreen(IdeaStep):
         if self._error_key:
             self.error.setText(self.tr_(f"ideas.review.error.{self._error_key}"))
         d = self.draft
+        self.platform_remove.setText("✕  " + self.tr_("ideas.review.platform.remove"))
+        self.platform_remove.setAccessibleName(self.tr_("ideas.review.platform.remove.a11y"))
+        ref = d.platform_item if d is not None else None
+        self.platform.setText(self.tr_("ideas.review.platform", title=isolate(ref.title)) if ref else "")
+        self.platform.setVisible(ref is not None)
+        self.platform_remove.setVisible(ref is not None)
         if d is None:
             for lab in (self.context, self.title, self.text, self.author, self.private):
                 lab.clear()

@@ -110,7 +110,7 @@ def csv_header(titles: Titles) -> list[str]:
     head += ["goal_id"] + [f"goal_title_{lang}" for lang in titles.languages]
     head += ["title", "text", "author_name", "age_group", "district", "lives_here", "locale",
              "consent_given", "consent_version", "is_sample", "unfinished", "kiosk_id", "event_id",
-             "sync_status", "withheld_reason"]
+             "platform_item_title", "platform_item_url", "sync_status", "withheld_reason"]
     return head
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from kiosk.core.model import SYNC_STATES, Blob, Submission
+from kiosk.core.model import SYNC_STATES, Blob, PlatformItemRef, Submission, canonical_json
 from kiosk.core.sheet import own_cells_text
 from kiosk.core.storage.errors import TransitionError
 
@@ -96,6 +96,11 @@ SUBMISSION_COLUMNS = tuple(f.name for f in fields(Submission) if f.name != "blob
 _BOOL_COLUMNS = ("lives_here", "consent_given", "is_sample", "unfinished")
 
 
+def platform_item_text(ref: PlatformItemRef | None) -> str | None:
+    """How the ``platform_item`` column keeps a reference: its wire object as canonical JSON."""
+    return None if ref is None else canonical_json(ref.to_wire()).decode("utf-8")
+
+
 def _parse_utc(text: str) -> datetime:
     """An RFC 3339 time, parsed the way ``model.validate`` parses it."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -109,6 +114,7 @@ def created_sort_key(created_at: str) -> str:
 def submission_row(sub: Submission) -> dict[str, Any]:
     """The ``submissions`` row for a submission (blobs go to :func:`blob_rows`)."""
     row = {name: getattr(sub, name) for name in SUBMISSION_COLUMNS}
+    row["platform_item"] = platform_item_text(sub.platform_item)
     row["sheet_cells"] = own_cells_text(row) if sub.kind == "idea" else None
     for name in _BOOL_COLUMNS:
         if row[name] is not None:
@@ -134,6 +140,8 @@ def submission_from_row(row: Mapping[str, Any] | sqlite3.Row,
     leave the store silently, unless ``verify_blobs`` is False (see :meth:`Store.get`).
     """
     values = {name: row[name] for name in SUBMISSION_COLUMNS}
+    if values["platform_item"] is not None:
+        values["platform_item"] = PlatformItemRef.from_wire(json.loads(values["platform_item"]))
     for name in _BOOL_COLUMNS:
         if values[name] is not None:
             values[name] = bool(values[name])

@@ -25,6 +25,10 @@ Schema history (:data:`MIGRATIONS`; one transaction each, recorded in
    input, :mod:`kiosk.core.bidi`) is written again, balanced.
 10. ``add_status_token``: the secret of a visitor's status page (the QR code's
     link), NULL for rows stored before (their wire JSON has no such field).
+11. ``add_platform_item``: the platform's proposal or debate an idea is about
+    (JSON, NULL for none), and two more (empty) ``ideas.csv`` cells in the
+    stored sheet text of every idea stored before: ``platform_item_title`` and
+    ``platform_item_url``.
 
 Each migration is frozen in time: it spells out its own SQL and never reads
 live constants such as ``SYNC_STATES``, so an old file migrates the same way
@@ -469,6 +473,25 @@ def add_status_token(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE submissions ADD COLUMN status_token TEXT")
 
 
+def add_platform_item(conn: sqlite3.Connection) -> None:
+    """v11: the proposal or debate on the platform an idea is attached to
+    (``Submission.platform_item``, its wire JSON object), NULL for none.
+
+    The sheet text of every idea stored before gets the two new cells, empty (two empty
+    cells after the last one are one more ``;`` each); the wire JSON stays as it was.
+    """
+    conn.execute("ALTER TABLE submissions ADD COLUMN platform_item TEXT")
+    if conn.execute("SELECT 1 FROM submissions WHERE sheet_cells IS NOT NULL LIMIT 1").fetchone() is None:
+        return
+    conn.execute("DROP TRIGGER submissions_immutable")
+    conn.execute("UPDATE submissions SET sheet_cells = sheet_cells || ';;' WHERE sheet_cells IS NOT NULL")
+    _exec_script(conn, """
+        CREATE TRIGGER submissions_immutable BEFORE UPDATE ON submissions BEGIN
+            SELECT RAISE(ABORT, 'submissions are immutable');
+        END;
+    """)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     create_submissions_and_blobs,
@@ -481,6 +504,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     store_wire_and_sheet_text,
     balance_sheet_text,
     add_status_token,
+    add_platform_item,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """Version of the database schema (not the wire schema, that is ``model.SCHEMA_VERSION``)."""

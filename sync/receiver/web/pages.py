@@ -435,15 +435,15 @@ FIELD_ORDER = ("reference_code", "kind", "topic_id", "goal_id", "title", "text",
                "created_at", "kiosk_id", "event_id", "app_version", "id")
 
 
-NOT_SHOWN = frozenset({"blobs", "schema", "status_token"})
-"""Fields the item page leaves out: the blobs have their own place, and the status token is the
-visitor's key to their status page (kiosk.core.model), never shown to staff."""
+_NOT_A_FIELD = ("blobs", "schema", "platform_item", "status_token")
+"""Not listed as fields: the platform's proposal has its own line (a link); the status token is
+the visitor's secret (the key of their status page) and never shown to staff."""
 
 
 def _fields(data: dict[str, Any]) -> list[tuple[str, Any]]:
     """Every field of the submission staff may see, in a reading order (any unknown one at the end)."""
     keys = [k for k in FIELD_ORDER if k in data] + sorted(k for k in data if k not in FIELD_ORDER and k not in
-                                                           NOT_SHOWN)
+                                                           _NOT_A_FIELD)
     return [(k, data[k]) for k in keys]
 
 

@@ -83,3 +83,42 @@ def test_read_more_is_a_button_whose_name_says_what_it_will_do(qtbot, config, st
     more.click()
     flow.consent.reset()
     assert not flow.consent.full_shown and more.accessibleName() == "Show the full privacy notice"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+def test_with_proposals_the_platform_card_comes_last_and_the_list_reads_as_shown(qtbot, config, store, size
+                                                                                 ) -> None:  # noqa: ANN001
+    import dataclasses
+    from pathlib import Path
+
+    from kiosk.core.config.sections import ContentConfig
+
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "content.example.toml"
+    flow = IdeaFlow(dataclasses.replace(config, content=ContentConfig(file=str(example))), store, "de")
+    qtbot.add_widget(flow)
+    flow.resize(*size)
+    flow.show()
+    qtbot.wait_exposed(flow)
+    flow.topics.cards["stadtentwicklung"].click()
+    read = [n for n in accessible_order(flow.goals) if n.startswith("ideas_goal_")]
+    assert read == visual_order(flow.goals, read)
+    assert read[-2:] == ["ideas_goal_own", "ideas_goal_platform"]
+    w = flow.goals.own.nextInFocusChain()
+    while not isinstance(w, QPushButton):
+        w = w.nextInFocusChain()
+    assert w is flow.goals.platform  # Tab goes from "own idea" to "about a proposal"
+    flow.goals.platform.click()
+    qtbot.waitUntil(lambda: flow.current_step() == "proposals")
+    step = flow.proposals
+    assert accessible_order(step)[0] == "ideas_proposals_none"  # the skip is met first
+    shown = [w for row in step.rows for w in (row.card, row.more) if w.isVisible()]
+    for row in step.rows:  # within a row: the card, then its "read more" to the right of it
+        read = accessible_order(row)
+        assert read == visual_order(row, read) == [row.card.objectName()] + ([row.more.objectName()]
+                                                                            if row.more.isVisible() else [])
+    chain, w = [], step.none
+    while len(chain) < len(shown) + 1:
+        if isinstance(w, QPushButton) and w.isVisible():
+            chain.append(w)
+        w = w.nextInFocusChain()
+    assert chain == [step.none] + shown

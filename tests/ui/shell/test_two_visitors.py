@@ -8,6 +8,7 @@ field, no keyboard open, every list scrolled to the top, nothing chosen, the def
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplicatio
                                QTextEdit, QWidget)
 
 from kiosk.app import build, close, finish_building
+from kiosk.core.config import load_config
+from kiosk.core.config.sections import ContentConfig
 from ui.common.keyboard import KeyboardWidget
 from ui.shell.main_window import MainWindow
 
@@ -25,8 +28,17 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def app_window(qtbot, tmp_path) -> Iterator[MainWindow]:
-    window = build(REPO / "kiosk.toml", tmp_path / "data", windowed=True)
+def content_file() -> str:
+    """No content file (``[content] file`` unset, as bundled); a test may name one."""
+    return ""
+
+
+@pytest.fixture
+def app_window(qtbot, tmp_path, content_file) -> Iterator[MainWindow]:
+    config = load_config(REPO / "kiosk.toml")
+    if content_file:
+        config = dataclasses.replace(config, content=ContentConfig(file=content_file))
+    window = build(config, tmp_path / "data", windowed=True)
     window.resize(1080, 1920)  # portrait: the longest pages scroll
     with qtbot.waitSignal(window.first_painted, timeout=5000):
         window.show()
@@ -107,6 +119,26 @@ def first_visitor_shares_an_idea(window: MainWindow) -> None:
     tap(window, "ideas_thanks_done")      # done: back to the start, no idle wipe needed
 
 
+def first_visitor_attaches_an_idea_to_a_proposal(window: MainWindow) -> None:
+    tap(window, "attract_ideas")
+    tap(window, "ideas_lang_en")
+    tap(window, "ideas_topic_kompetenzen")
+    tap(window, "ideas_goal_platform")
+    proposals = window.findChild(QWidget, "ideas_step_proposals")
+    tap(window, "ideas_proposal_proposal_104_more")  # the whole summary open
+    scroll = proposals.findChild(QAbstractScrollArea, "ideas_proposals_scroll")
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    tap(window, "ideas_proposal_proposal_104")
+    keys(window, "ideas_write_keyboard", "kb_shift", "kb_g", "kb_e", "kb_r", "kb_n", "kb_e", "kb_space", "kb_j", "kb_a")
+    tap(window, "ideas_write_next")
+    tap(window, "ideas_about_skip")
+    tap(window, "ideas_consent_check")
+    tap(window, "ideas_consent_next")
+    assert window.findChild(QWidget, "ideas_review_platform").isVisible()
+    tap(window, "ideas_review_send")
+    tap(window, "ideas_thanks_done")
+
+
 def first_visitor_draws(window: MainWindow) -> None:
     tap(window, "language_en")             # chosen on the attract screen, before drawing
     tap(window, "attract_drawing")
@@ -160,6 +192,26 @@ def test_the_second_visitor_finds_nothing_of_the_first(app_window: MainWindow, f
     first_visitor(window)
     assert window.current_name == "attract"
     assert differences(fresh, snapshot(window)) == {}
+
+
+@pytest.mark.parametrize("content_file", [str(REPO / "docs" / "examples" / "content.example.toml")])
+def test_the_second_visitor_finds_nothing_of_the_first_ones_proposal(app_window: MainWindow) -> None:
+    window = app_window
+    fresh = snapshot(window)
+    first_visitor_attaches_an_idea_to_a_proposal(window)
+    assert window.current_name == "attract"
+    assert differences(fresh, snapshot(window)) == {}
+    flow = window.screens["ideas"]
+    flow = getattr(flow, "inner", flow).flow
+    assert flow.draft.platform_item is None and flow.proposals.selected() is None
+    assert not any(row.expanded for row in flow.proposals.rows)
+    # The second visitor walks the same way and finds the list as the first found it.
+    tap(window, "attract_ideas")
+    tap(window, "ideas_topic_kompetenzen")
+    assert not window.findChild(QWidget, "ideas_goal_platform").property("chosen")
+    tap(window, "ideas_goal_platform")
+    assert flow.proposals.scroll.verticalScrollBar().value() == 0
+    assert flow.proposals.rows[-1].more.text() == "Mehr lesen"
 
 
 def test_after_a_goal_card_the_keys_type_the_idea_not_the_title(app_window: MainWindow) -> None:
