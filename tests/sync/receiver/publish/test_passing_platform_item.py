@@ -12,7 +12,7 @@ import logging
 import pytest
 import requests
 
-from kiosk.core.model import OPTIONAL_WIRE_FIELDS, canonical_json, new_status_token
+from kiosk.core.model import canonical_json, new_status_token
 from sync.receiver import ReceiverSettings, ReceiverThread
 from sync.receiver.publish.connectors.decidim import fit
 from sync.receiver.publish.platform_item import platform_item, reference_line
@@ -124,8 +124,6 @@ def test_every_connector_passes_the_attached_item_on_and_ignores_a_malformed_one
     assert SECRETISH not in caplog.text
 
 
-@pytest.mark.skipif("platform_item" not in OPTIONAL_WIRE_FIELDS,
-                    reason="the kiosk side's wire field platform_item (kiosk/core/model.py) is not on this branch yet")
 def test_a_real_put_with_the_field_reaches_the_webhook(receiver_dir, token, kiosk_id):
     write_secret(receiver_dir / "webhook.secret", FAKE_WEBHOOK_SECRET)
     sub = idea(1, title="Trinkbrunnen am Holzmarkt", text="Wasser für alle im Sommer", kiosk_id=kiosk_id)
