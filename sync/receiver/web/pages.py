@@ -38,6 +38,7 @@ from sync.receiver.staff import TempFileResponse
 from sync.receiver.storage import ReceiverStore
 from sync.receiver.web import queries
 from sync.receiver.web.accounts import Account, Accounts, pack
+from sync.receiver.web.rows import RowLabels, rows_html
 from sync.receiver.web.sessions import COOKIE, LOGIN_COOKIE, Session, Sessions, csrf_ok
 from sync.receiver.web.text import DEFAULT_LANG, LANGS, WebText
 
@@ -118,6 +119,13 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     env = make_env(web)
     brand = brand_css(web.branding).encode()
     text = web.text
+    row_labels = {lang: RowLabels(text, lang) for lang in LANGS}
+
+    @functools.lru_cache(maxsize=4096)
+    def topic_title(tid: str, lang: str) -> str:
+        """The event's title of a field of action (the titles do not change while the receiver runs)."""
+        return (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
+                or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid))
 
     def page(request: Request, template: str, session: Session | None, account: Account | None,
              status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -129,23 +137,34 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
             t=functools.partial(text.t, lang), num=functools.partial(text.number, lang),
             when=functools.partial(text.when, lang), size=functools.partial(text.bytes, lang),
             zone=text.zone_name(), session=session, account=account, csrf=session.csrf if session else "",
-            topic_title=lambda tid: (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
-                                     or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid)),
+            topic_title=lambda tid: topic_title(tid, lang),
             path=request.url.path, **ctx)
         t0 = request.scope.get("receiver.t0")
         headers = SECURITY_HEADERS if t0 is None else {
             **SECURITY_HEADERS, "Server-Timing": f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"}
         return HTMLResponse(html, status_code=status, headers=headers)
 
-    async def signed_in(request: Request, *, admin: bool = False) -> tuple[Session, Account]:
-        session = await web.run(web.sessions.get, request.cookies.get(COOKIE))
-        account = web.accounts.get(session.account) if session else None
+    async def signed_in(request: Request, *, admin: bool = False,
+                        then: Callable[[], Any] | None = None) -> tuple[Session, Account, Any]:
+        """The session and account of a signed-in request (else a redirect to the sign-in page), and
+        what *then* reads for the page: in the same trip to the store's thread, only once the
+        session is known (a page costs one hop off the event loop, not one per read)."""
+        token = request.cookies.get(COOKIE)
+
+        def work() -> tuple[Session | None, Account | None, Any]:
+            session = web.sessions.get(token)
+            account = web.accounts.get(session.account) if session else None
+            if session is None or account is None or (admin and not account.is_admin) or then is None:
+                return session, account, None
+            return session, account, then()
+
+        session, account, out = await web.run(work)
         if session is None or account is None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise Redirect("/staff/login?" + urlencode({"next": here}))
         if admin and not account.is_admin:
             raise Redirect("/staff/overview")
-        return session, account
+        return session, account, out
 
     async def changing(request: Request) -> tuple[Session, Account, Any]:
         """A signed-in POST with its form, its CSRF token checked (403 otherwise)."""
@@ -250,10 +269,9 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/overview", include_in_schema=False)
     async def overview(request: Request) -> Response:
-        session, account = await signed_in(request)
         f = queries.parse_filters(request.query_params)
-        counts = await web.run(queries.overview, web.store, f, text.tz)
-        choices = await web.run(queries.choices, web.store)
+        session, account, (counts, choices) = await signed_in(request, then=lambda: (
+            queries.overview(web.store, f, text.tz), queries.choices(web.store)))
         total = sum(n for _, n in counts["kind"])
         return page(request, "overview.html", session, account, counts=counts, total=total, f=f, choices=choices,
                     query=urlencode(f.params()))
@@ -262,14 +280,16 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items", include_in_schema=False)
     async def browse(request: Request) -> Response:
-        session, account = await signed_in(request)
         f = queries.parse_filters(request.query_params)
         after = queries.parse_cursor(request.query_params.get("after"))
         before = None if after else queries.parse_cursor(request.query_params.get("before"))
-        result = await web.run(functools.partial(queries.browse, web.store, f, text.tz, after=after, before=before))
-        choices = await web.run(queries.choices, web.store)
+        session, account, (result, choices) = await signed_in(request, then=lambda: (
+            queries.browse(web.store, f, text.tz, after=after, before=before), queries.choices(web.store)))
         notice = request.query_params.get("done", "")
-        return page(request, "browse.html", session, account, f=f, result=result, choices=choices,
+        lang = lang_of(request)
+        rows = rows_html(result.rows, row_labels.get(lang) or row_labels[DEFAULT_LANG],
+                         functools.partial(text.when, lang), lambda tid: topic_title(tid, lang))
+        return page(request, "browse.html", session, account, f=f, result=result, choices=choices, rows=rows,
                     query=urlencode(f.params()), params=f.params(), notice=notice if notice.isdigit() else "",
                     state_notice=request.query_params.get("decided") if notice else "")
 
@@ -310,12 +330,11 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items/{submission_id}", include_in_schema=False)
     async def one_item(submission_id: str, request: Request) -> Response:
-        session, account = await signed_in(request)
-        it = await web.run(queries.item, web.store, submission_id)
+        session, account, (it, history) = await signed_in(request, then=lambda: (
+            queries.item(web.store, submission_id), web.moderation.history(submission_id)))
         if it is None:
             return page(request, "problem.html", session, account, status=404,
                         message=text.t(lang_of(request), "item.missing"), back="/staff/items")
-        history = await web.run(web.moderation.history, submission_id)
         return page(request, "item.html", session, account, it=it, history=list(reversed(history)),
                     fields=_fields(it.data), error="")
 
@@ -338,8 +357,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items/{submission_id}/drawing.png", include_in_schema=False)
     async def drawing_png(submission_id: str, request: Request) -> Response:
-        await signed_in(request)
-        data = await web.run(queries.blob_of, web.store, submission_id, "png")
+        *_, data = await signed_in(request, then=lambda: queries.blob_of(web.store, submission_id, "png"))
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600",
@@ -347,8 +365,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items/{submission_id}/strokes.json", include_in_schema=False)
     async def drawing_strokes(submission_id: str, request: Request) -> Response:
-        await signed_in(request)
-        data = await web.run(queries.blob_of, web.store, submission_id, "strokes")
+        *_, data = await signed_in(request, then=lambda: queries.blob_of(web.store, submission_id, "strokes"))
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="application/json", headers={"Cache-Control": "private, max-age=3600",
@@ -360,8 +377,8 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     async def terminals(request: Request) -> Response:
         from sync.receiver.heartbeat import terminal_rows
 
-        session, account = await signed_in(request)
-        rows = await web.run(terminal_rows, web.store, QUIET_AFTER_S, SKEW_LIMIT_S)
+        session, account, rows = await signed_in(request, then=lambda: terminal_rows(
+            web.store, QUIET_AFTER_S, SKEW_LIMIT_S))
         return page(request, "terminals.html", session, account, rows=rows, quiet_min=QUIET_AFTER_S // 60,
                     skew_limit=SKEW_LIMIT_S)
 
@@ -369,7 +386,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/accounts", include_in_schema=False)
     async def accounts_page(request: Request) -> Response:
-        session, account = await signed_in(request, admin=True)
+        session, account, _ = await signed_in(request, admin=True)
         from sync.receiver.auth import TOKENS_FILE, read_token_hashes
 
         kiosks = sorted(read_token_hashes(web.store.data_dir / TOKENS_FILE))

@@ -210,9 +210,11 @@ def test_the_catalogues_are_complete_and_every_key_used_exists():
         assert catalogue.problems(catalogue.read(LOCALE_DIR / f"{lang}.po"), template) == []
     web_dir = REPO / "sync" / "receiver" / "web"
     used = set()
-    for f in [*web_dir.glob("templates/*.html"), web_dir / "pages.py"]:
+    for f in [*web_dir.glob("templates/*.html"), web_dir / "pages.py", web_dir / "rows.py"]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+|yes|no)["']""", f.read_text()))
         used |= set(re.findall(r"""text\.t\(lang, ["']([a-z_.]+)["']""", f.read_text()))
+        used |= set(re.findall(r"""catalogues\.text\(["']([a-z_.]+)["']""", f.read_text()))
+    assert {"browse.select_one", "kind.drawing"} <= used  # the rows built in Python are read too
     missing = used - set(template.sources)
     assert not missing
     from sync.receiver.moderation import REASONS, STATES
