@@ -107,8 +107,9 @@ def brand_css(b: BrandingConfig) -> str:
 
 
 def make_env(web: Web) -> Environment:
+    # auto_reload off: the templates do not change while the receiver runs (not a stat of each per page)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["visitor"] = visitor
     env.globals.update(STATES=STATES, REASONS=REASONS, KINDS=queries.KINDS, version=kiosk.__version__,
                        cursor_text=queries.cursor_text)
@@ -127,14 +128,27 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         return (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
                 or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid))
 
+    # The forms every browse page repeats, rendered once: the moderation form per language, the
+    # filter form per language, filters and menu choices (the choices change at most every
+    # CHOICES_TTL_S; a new tuple of them is a new key).
+    @functools.lru_cache(maxsize=len(LANGS))
+    def decide_html(lang: str) -> Markup:
+        return Markup(env.get_template("_decide.html").render(t=text.of(lang)))
+
+    @functools.lru_cache(maxsize=256)
+    def filters_html(lang: str, action: str, f: queries.Filters, choices: queries.Choices) -> Markup:
+        return Markup(env.get_template("_filters.html").render(
+            t=text.of(lang), topic_title=lambda tid: topic_title(tid, lang), f=f, choices=choices, action=action))
+
     def page(request: Request, template: str, session: Session | None, account: Account | None,
              status: int = 200, **ctx: Any) -> HTMLResponse:
         lang = lang_of(request)
         other = "en" if lang == "de" else "de"
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         html = env.get_template(template).render(
-            lang=lang, other_lang=other, here=here,
-            t=functools.partial(text.t, lang), num=functools.partial(text.number, lang),
+            lang=lang, other_lang=other, here=here, decide_form=lambda: decide_html(lang),
+            filters_form=lambda action: filters_html(lang, action, ctx["f"], ctx["choices"]),
+            t=text.of(lang), num=functools.partial(text.number, lang),
             when=functools.partial(text.when, lang), size=functools.partial(text.bytes, lang),
             zone=text.zone_name(), session=session, account=account, csrf=session.csrf if session else "",
             topic_title=lambda tid: topic_title(tid, lang),

@@ -187,11 +187,20 @@ def browse(store: ReceiverStore, f: Filters, tz: tzinfo | None, *, after: tuple[
     return Page(rows, first if after else None, last if more else None)
 
 
-_CHOICES: weakref.WeakKeyDictionary[ReceiverStore, tuple[float, dict[str, list[str]]]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the filter menus offer (hashable: the rendered filter form is kept per choices)."""
+
+    events: tuple[str, ...]
+    terminals: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+_CHOICES: weakref.WeakKeyDictionary[ReceiverStore, tuple[float, Choices]] = weakref.WeakKeyDictionary()
 CHOICES_TTL_S = 30.0
 
 
-def choices(store: ReceiverStore) -> dict[str, list[str]]:
+def choices(store: ReceiverStore) -> Choices:
     """The values the filter menus offer: events, terminals, fields of action (as stored).
 
     Three scans of an index each: kept for :data:`CHOICES_TTL_S` per store, as a new terminal or
@@ -207,13 +216,13 @@ def choices(store: ReceiverStore) -> dict[str, list[str]]:
     return out
 
 
-def _read_choices(store: ReceiverStore) -> dict[str, list[str]]:
+def _read_choices(store: ReceiverStore) -> Choices:
     out = {}
     with store.reading() as db:
         for name, column in (("events", "event_id"), ("terminals", "kiosk_id"), ("topics", "topic_id")):
-            out[name] = [r[0] for r in db.execute(
-                f"SELECT DISTINCT {column} FROM submissions WHERE {column} != '' ORDER BY {column} LIMIT 500")]
-    return out
+            out[name] = tuple(r[0] for r in db.execute(
+                f"SELECT DISTINCT {column} FROM submissions WHERE {column} != '' ORDER BY {column} LIMIT 500"))
+    return Choices(**out)
 
 
 @dataclass(frozen=True, slots=True)

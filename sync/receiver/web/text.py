@@ -87,6 +87,7 @@ class WebText:
         self.catalogues = Catalogues([*dirs, LOCALE_DIR], fallback=DEFAULT_LANG)
         self.tz: tzinfo | None = ZoneInfo(tz) if tz else None
         self._locales = {lang: Locale.parse(lang) for lang in LANGS}  # parsed once, not per number
+        self._of: dict[str, LangText] = {}
         self._datetime = {lang: DateFormat(_DATETIME.get(lang, _DATETIME["en"]), loc)
                           for lang, loc in self._locales.items()}
         self._time = {lang: DateFormat(_TIME["de"], loc) for lang, loc in self._locales.items()}
@@ -96,6 +97,13 @@ class WebText:
 
     def t(self, lang: str, key: str, **fmt: object) -> str:
         return self.catalogues.format(key, lang, **fmt)
+
+    def of(self, lang: str) -> LangText:
+        """The templates' ``t`` for *lang* (a text without placeholders looked up once)."""
+        got = self._of.get(lang)
+        if got is None:
+            got = self._of[lang] = LangText(self, lang)
+        return got
 
     def number(self, lang: str, value: float | int | None, digits: int = 0) -> str:
         if value is None:
@@ -126,3 +134,23 @@ class WebText:
     def zone_name(self) -> str:
         local = datetime.now(self.tz).astimezone(self.tz)
         return getattr(self.tz, "key", None) or local.tzname() or "local"
+
+
+class LangText:
+    """``t(key, **fmt)`` of one language, as :meth:`WebText.t`; a page asks for some 60 texts."""
+
+    __slots__ = ("_text", "_lang", "_plain")
+
+    def __init__(self, text: WebText, lang: str) -> None:
+        self._text, self._lang = text, lang
+        self._plain: dict[str, str] = {}
+
+    def __call__(self, key: str, **fmt: object) -> str:
+        if fmt:
+            return self._text.t(self._lang, key, **fmt)
+        got = self._plain.get(key)
+        if got is None:
+            got = self._text.t(self._lang, key)
+            if len(self._plain) < 4096:  # keys come from the templates (and field names of the data)
+                self._plain[key] = got
+        return got
