@@ -302,7 +302,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         notice = request.query_params.get("done", "")
         lang = lang_of(request)
         rows = rows_html(result.rows, row_labels.get(lang) or row_labels[DEFAULT_LANG],
-                         functools.partial(text.when, lang), lambda tid: topic_title(tid, lang))
+                         text.when_of_page(lang), lambda tid: topic_title(tid, lang))
         return page(request, "browse.html", session, account, f=f, result=result, choices=choices, rows=rows,
                     query=urlencode(f.params()), params=f.params(), notice=notice if notice.isdigit() else "",
                     state_notice=request.query_params.get("decided") if notice else "")

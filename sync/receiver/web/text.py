@@ -8,8 +8,10 @@ the receiver's time zone (``ReceiverSettings.timezone``, else the machine's).
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,7 +62,10 @@ class DateFormat:
         literals, fields = [p.replace("%%", "%") for p in parts[0::2]], parts[1::2]
         self.formats: list[str] | None = None
         if not all(f in _NUMERIC or f in _MONTH_NAMES for f in fields):
+            self.by_minute = False
             return
+        self.by_minute = not any(_NUMERIC.get(f, ("",))[0] == "second" for f in fields)
+        """Whether the text is the same for every moment of one minute (no second in the pattern)."""
         attrs = [_NUMERIC[f][0] for f in fields if f in _NUMERIC]
         self._get = operator.attrgetter(*attrs) if len(attrs) > 1 else (
             (lambda when: (getattr(when, attrs[0]),)) if attrs else (lambda when: ()))
@@ -118,6 +123,34 @@ class WebText:
     def when(self, lang: str, stamp: str | datetime | None) -> str:
         local = self.local(stamp)
         return (self._datetime.get(lang) or self._datetime[DEFAULT_LANG])(local) if local else "–"
+
+    def when_of_page(self, lang: str) -> Callable[[str | datetime | None], str]:
+        """:meth:`when` for one page: each minute's text made once.
+
+        Fifty rows of a busy event share a few minutes; a stored ``...Z`` stamp names its UTC
+        minute in its first 16 characters, and a minute of UTC is a minute of local time where
+        the zone's offset is whole minutes (checked, else every stamp is formatted)."""
+        fmt = self._datetime.get(lang) or self._datetime[DEFAULT_LANG]
+        if not fmt.by_minute:
+            return functools.partial(self.when, lang)
+        minutes: dict[str, str] = {}
+
+        def when(stamp: str | datetime | None) -> str:
+            if not isinstance(stamp, str) or len(stamp) < 17 or stamp[16] != ":" or stamp[-1] != "Z":
+                return self.when(lang, stamp)
+            key = stamp[:16]
+            got = minutes.get(key)
+            if got is None:
+                local = self.local(stamp)
+                if local is None:
+                    return "–"
+                got = fmt(local)
+                offset = local.utcoffset()
+                if offset is not None and offset.seconds % 60 == 0 and not offset.microseconds:
+                    minutes[key] = got
+            return got
+
+        return when
 
     def time(self, lang: str, stamp: str | datetime | None) -> str:
         local = self.local(stamp)

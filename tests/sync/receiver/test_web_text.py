@@ -37,3 +37,22 @@ def test_when_is_the_local_time_in_the_language():
     assert text.when("en", "2024-01-03T12:05:00Z") == "3 Jan 2024, 13:05"
     assert text.when("de", None) == text.when("de", "not a time") == "–"
     assert text.time("de", "2024-07-03T12:05:09Z") == "14:05:09"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Asia/Kathmandu", "Australia/Lord_Howe", "Europe/Amsterdam"])
+def test_a_pages_when_is_when_for_every_stamp(zone):
+    """One minute's text is made once per page; the same text as :meth:`WebText.when`, also across a
+    change of summer time, in a zone of 45-minute offsets and one of seconds (Amsterdam, 1930)."""
+    text = WebText(zone)
+    rnd = random.Random(16)
+    stamps = []
+    for start in (datetime(2024, 3, 31, 0, 30, tzinfo=timezone.utc), datetime(2024, 4, 6, 15, 0, tzinfo=timezone.utc),
+                  datetime(1930, 6, 1, 12, 0, tzinfo=timezone.utc)):
+        for _ in range(300):
+            when = start + timedelta(seconds=rnd.randrange(4 * 3600), milliseconds=rnd.randrange(1000))
+            stamps.append(when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z")
+    stamps += ["2024-07-03T12:05:00+02:00", "2024-07-03T12:05Z", "bad", "", None]
+    for lang in LANGS:
+        page_when = text.when_of_page(lang)
+        for stamp in stamps + stamps[::-1]:
+            assert page_when(stamp) == text.when(lang, stamp), stamp
