@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -106,9 +107,33 @@ def brand_css(b: BrandingConfig) -> str:
             f"--paper:{b.background_color};--ink:{b.text_color};}}\n")
 
 
-def make_env(web: Web) -> Environment:
+_PLAIN_TEXT = re.compile(r"""\{\{ t\((["'])([a-z_]+(?:\.[a-z_]+)*)\1\) \}\}""")
+
+
+class LangLoader(FileSystemLoader):
+    """The templates of one language: each ``{{ t("key") }}`` without placeholders is its text,
+    escaped, written into the template before it is compiled (a page has some 30; the output is
+    what the call gave). A text that could read as template syntax keeps its call."""
+
+    def __init__(self, text: WebText | None, lang: str) -> None:
+        super().__init__(HERE / "templates")
+        self.text, self.lang = text, lang
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if self.text is None:
+            return source, filename, uptodate
+
+        def fill(m: re.Match[str]) -> str:
+            value = str(escape(self.text.t(self.lang, m.group(2))))  # type: ignore[union-attr]
+            return m.group(0) if any(c in value for c in "{}%#") else value
+
+        return _PLAIN_TEXT.sub(fill, source), filename, uptodate
+
+
+def make_env(web: Web | None, lang: str = DEFAULT_LANG) -> Environment:
     # auto_reload off: the templates do not change while the receiver runs (not a stat of each per page)
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+    env = Environment(loader=LangLoader(web.text if web else None, lang), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["visitor"] = visitor
     env.globals.update(STATES=STATES, REASONS=REASONS, KINDS=queries.KINDS, version=kiosk.__version__,
@@ -117,7 +142,7 @@ def make_env(web: Web) -> Environment:
 
 
 def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route table, read top to bottom
-    env = make_env(web)
+    envs = {lang: make_env(web, lang) for lang in LANGS}
     brand = brand_css(web.branding).encode()
     text = web.text
     row_labels = {lang: RowLabels(text, lang) for lang in LANGS}
@@ -133,11 +158,11 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     # CHOICES_TTL_S; a new tuple of them is a new key).
     @functools.lru_cache(maxsize=len(LANGS))
     def decide_html(lang: str) -> Markup:
-        return Markup(env.get_template("_decide.html").render(t=text.of(lang)))
+        return Markup(envs[lang].get_template("_decide.html").render(t=text.of(lang)))
 
     @functools.lru_cache(maxsize=256)
     def filters_html(lang: str, action: str, f: queries.Filters, choices: queries.Choices) -> Markup:
-        return Markup(env.get_template("_filters.html").render(
+        return Markup(envs[lang].get_template("_filters.html").render(
             t=text.of(lang), topic_title=lambda tid: topic_title(tid, lang), f=f, choices=choices, action=action))
 
     def page(request: Request, template: str, session: Session | None, account: Account | None,
@@ -145,7 +170,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         lang = lang_of(request)
         other = "en" if lang == "de" else "de"
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        html = env.get_template(template).render(
+        html = envs[lang].get_template(template).render(
             lang=lang, other_lang=other, here=here, decide_form=lambda: decide_html(lang),
             filters_form=lambda action: filters_html(lang, action, ctx["f"], ctx["choices"]),
             t=text.of(lang), num=functools.partial(text.number, lang),

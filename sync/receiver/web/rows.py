@@ -38,7 +38,19 @@ class RowLabels:
         self.drawing = text.t(lang, "kind.drawing")
         self.drawing_html = _esc(self.drawing)
         self.select_one = text.catalogues.text("browse.select_one", lang)
+        before, brace, after = self.select_one.partition("{code}")
+        # "{code} auswählen": the code between two fixed parts (else str.format, as Catalogues.format)
+        self.select_parts = (before, after) if brace and "{" not in before + after and "}" not in before + after \
+            else None
         self.states = {s: _esc(text.t(lang, f"state.{s}")) for s in STATES}
+
+    def select_label(self, code: str) -> str:
+        if self.select_parts is not None:
+            return self.select_parts[0] + code + self.select_parts[1]
+        try:
+            return self.select_one.format(code=code)
+        except (KeyError, IndexError, ValueError):
+            return self.select_one
 
 
 def rows_html(rows: Iterable[Row], labels: RowLabels, when: Callable[[str], str],
@@ -46,18 +58,18 @@ def rows_html(rows: Iterable[Row], labels: RowLabels, when: Callable[[str], str]
     """The ``<tr>`` of each row, as browse.html showed them."""
     out = []
     titles: dict[str, str] = {}
+    terminals: dict[str, str] = {}
     for r in rows:
         rid = _esc(r.id)
         code = r.reference_code or r.id[:8]
         state = r.state
         deleted = state == "deleted"
-        try:
-            label = labels.select_one.format(code=code)
-        except (KeyError, IndexError, ValueError):
-            label = labels.select_one
         topic = titles.get(r.topic_id)
         if topic is None:
             topic = titles[r.topic_id] = _esc(topic_title(r.topic_id))
+        terminal = terminals.get(r.kiosk_id)
+        if terminal is None:
+            terminal = terminals[r.kiosk_id] = _esc(r.kiosk_id)
         img = ""
         if r.kind == "drawing" and not deleted:
             img = (f'<img src="/staff/items/{rid}/drawing.png" alt="{labels.drawing_html} '
@@ -73,14 +85,14 @@ def rows_html(rows: Iterable[Row], labels: RowLabels, when: Callable[[str], str]
         out.append(
             f'    <tr class="state-{state_e}">\n'
             f'      <td><input type="checkbox" name="pick-{rid}" value="{rid}" class="pick" '
-            f'aria-label="{_esc(label)}" {"disabled" if deleted else ""}></td>\n'
+            f'aria-label="{_esc(labels.select_label(code))}" {"disabled" if deleted else ""}></td>\n'
             f'      <td class="nowrap">{_esc(when(r.created_at))}</td>\n'
             f'      <td class="what">\n'
             f'        <a href="/staff/items/{rid}" class="open">\n'
             f'{img}        <span class="code">{_esc(code)}</span></a>\n'
             f'{title}{excerpt}      </td>\n'
             f'      <td>{topic}</td>\n'
-            f'      <td>{_esc(r.kiosk_id)}</td>\n'
+            f'      <td>{terminal}</td>\n'
             f'      <td><span class="badge {state_e}">{labels.states.get(state) or state_e}</span></td>\n'
             f'    </tr>\n')
     return Markup("".join(out))

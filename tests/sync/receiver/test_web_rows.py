@@ -65,3 +65,29 @@ def test_rows_built_in_python_are_the_templates_rows(lang):
     assert str(got) == expected
     assert "<script>" not in got and "&lt;script&gt;" in got
     assert rows_html([], RowLabels(text, lang), when, topic_title) == ""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("template", ["_decide.html", "_filters.html", "login.html", "problem.html"])
+def test_texts_written_into_the_templates_are_what_the_calls_gave(lang, template):
+    """Each language's templates have their plain texts written in before they are compiled
+    (pages.LangLoader); the page is the one the calls made."""
+    from types import SimpleNamespace
+
+    from sync.receiver.web.pages import make_env
+    from sync.receiver.web.queries import Choices, Filters
+
+    text = WebText("Europe/Berlin")
+    web = SimpleNamespace(text=text)
+    ctx = dict(lang=lang, other_lang="en", here="/staff/login?next=/staff/items", t=text.of(lang), account=None,
+               session=None, csrf="", path="/staff/login", zone="Europe/Berlin", num=str, message="Falsch & <b>",
+               back="/staff/items", login_csrf="tok", next="/staff/items", name="ben", action="/staff/items",
+               f=Filters(q='a "b" <c>', kind="idea"), topic_title=str,
+               choices=Choices(events=("fest",), terminals=("markt-1", "a&b"), topics=("mobility",)),
+               decide_form=lambda: "", filters_form=lambda action: "")
+    plain = make_env(None, lang).get_template(template).render(**ctx)
+    filled_env = make_env(web, lang)
+    filled = filled_env.get_template(template).render(**ctx)
+    assert filled == plain
+    source = filled_env.loader.get_source(filled_env, template)[0]
+    assert source.count("{{ t(") < make_env(None, lang).loader.get_source(filled_env, template)[0].count("{{ t(")
