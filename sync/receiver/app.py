@@ -30,7 +30,7 @@ from kiosk.core.config.sections import BrandingConfig
 from kiosk.core.model import OPTIONAL_WIRE_FIELDS, SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
-from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
+from sync.receiver.auth import TOKENS_FILE, TokenRegistry
 from sync.receiver.errors import ApiError
 from sync.receiver.heartbeat import MAX_BODY_BYTES as HEARTBEAT_MAX_BYTES
 from sync.receiver.heartbeat import HeartbeatError, parse_heartbeat, record_heartbeat
@@ -124,12 +124,11 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     data_dir.mkdir(parents=True, exist_ok=True)
     store = ReceiverStore(data_dir)
     tokens = TokenRegistry(data_dir / TOKENS_FILE)
-    staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
     accounts = Accounts(data_dir / ACCOUNTS_FILE)
-    credentials = Credentials(accounts, staff_password)
-    # One limiter for every password check (the web app's sign-in and the old Basic page):
-    # one bound on argon2's memory and one throttle per client.
-    limiter = LoginLimiter(credentials.verify, remembered=credentials.remembers, settings=settings.login)
+    credentials = Credentials(accounts)
+    # Every password check (the staff app's sign-in) goes through this one limiter: one bound on
+    # argon2's memory and one throttle per client (issue #14).
+    limiter = LoginLimiter(credentials.verify, settings=settings.login)
     limits = settings.limits
 
     # Disk work (hashing, fsync, SQLite) runs on this pool, off the event loop. A plain
@@ -261,9 +260,11 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                            field_name) from None
         return JSONResponse(await in_thread(record_heartbeat, store, kiosk_id, beat))
 
-    from sync.receiver.staff import add_staff_routes, export_tmp_dir, load_config_of, load_titles
+    from sync.receiver.bundle_export import export_tmp_dir, is_slug, load_config_of, load_titles
+    if not is_slug(settings.name):
+        raise ValueError(f"receiver name {settings.name!r}: use letters, digits, '.', '_' or '-' "
+                         "(it goes into file names)")
     titles = load_titles(settings.titles_from)
-    add_staff_routes(app, store, staff_password, limiter, name=settings.name, titles=titles)
     from sync.receiver.web.pages import Web, add_web_routes
     from sync.receiver.web.sessions import Sessions
     from sync.receiver.web.text import WebText

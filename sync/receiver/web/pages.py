@@ -32,10 +32,10 @@ from markupsafe import Markup, escape
 import kiosk
 from kiosk.core.bidi import balance
 from kiosk.core.config.sections import BrandingConfig
-from kiosk.core.export import Titles
+from kiosk.core.export import ExportError, Titles
 from sync.receiver.login_limiter import LoginLimiter, Refused
 from sync.receiver.moderation import REASONS, STATES, Moderation, ModerationError
-from sync.receiver.staff import TempFileResponse
+from sync.receiver.bundle_export import BundleSourceError, TempFileResponse
 from sync.receiver.storage import ReceiverStore
 from sync.receiver.web import queries
 from sync.receiver.web.accounts import Account, Accounts, pack
@@ -459,13 +459,17 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     async def export_zip(request: Request) -> Response:
         from sync.receiver.web.export import export_selection
 
-        await signed_in(request)
+        session, account, _ = await signed_in(request)
         f = queries.parse_filters(request.query_params)
         work = Path(tempfile.mkdtemp(prefix="download-", dir=web.tmp_dir))
         try:
             result = await web.run(export_selection, web.store, f, text.tz, work, web.name, web.titles)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, (ExportError, BundleSourceError)):  # a damaged blob, a full disk: said, not a traceback
+                log.error("export of %s failed: %s", f.params(), exc)
+                return page(request, "problem.html", session, account, status=500, back="/staff/items",
+                            message=text.t(lang_of(request), "export.failed", reason=str(exc)))
             raise
         return TempFileResponse(result.path, remove=work, media_type="application/zip", filename=result.path.name,
                          headers={"Cache-Control": "no-store"})
@@ -480,8 +484,10 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         return Response(data, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="ideas.csv"', "Cache-Control": "no-store"})
 
+    @app.get("/staff", include_in_schema=False)
     @app.get("/staff/", include_in_schema=False)
     async def root() -> Response:
+        """The app's start page (also for bookmarks of the old HTTP-Basic page that was at /staff)."""
         return RedirectResponse("/staff/overview", status_code=303)
 
 
