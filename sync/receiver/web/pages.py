@@ -137,7 +137,7 @@ def make_env(web: Web | None, lang: str = DEFAULT_LANG) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["visitor"] = visitor
     env.globals.update(STATES=STATES, REASONS=REASONS, KINDS=queries.KINDS, version=kiosk.__version__,
-                       cursor_text=queries.cursor_text)
+                       cursor_text=queries.cursor_text, day=queries.day_text)
     return env
 
 

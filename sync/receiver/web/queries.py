@@ -46,9 +46,26 @@ class Filters:
         return not self.params()
 
 
+_GERMAN_DAY = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
 def _day(text: str) -> str:
+    """A day as typed into the filter (``31.12.2024``, ``1.7.2024``) or linked (``2024-12-31``), as
+    ISO; '' when it is no day."""
+    german = _GERMAN_DAY.match(text)
     try:
-        return date.fromisoformat(text).isoformat()
+        if german:
+            return date(int(german[3]), int(german[2]), int(german[1])).isoformat()
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        return ""
+
+
+def day_text(iso: str) -> str:
+    """An ISO day as the filter's field shows it: ``31.12.2024`` (both languages: one format to
+    type, and the one a German office writes)."""
+    try:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
     except ValueError:
         return ""
 
