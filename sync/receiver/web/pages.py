@@ -169,15 +169,17 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
              status: int = 200, **ctx: Any) -> HTMLResponse:
         lang = lang_of(request)
         other = "en" if lang == "de" else "de"
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        path = request.scope["path"]
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        here = path + (f"?{query}" if query else "")
         html = envs[lang].get_template(template).render(
             lang=lang, other_lang=other, here=here, decide_form=lambda: decide_html(lang),
             filters_form=lambda action: filters_html(lang, action, ctx["f"], ctx["choices"]),
             t=text.of(lang), num=functools.partial(text.number, lang),
-            when=functools.partial(text.when, lang), size=functools.partial(text.bytes, lang),
+            when=text.when_of_page(lang), size=functools.partial(text.bytes, lang),
             zone=text.zone_name(), session=session, account=account, csrf=session.csrf if session else "",
             topic_title=lambda tid: topic_title(tid, lang),
-            path=request.url.path, **ctx)
+            path=path, **ctx)
         t0 = request.scope.get("receiver.t0")
         headers = SECURITY_HEADERS if t0 is None else {
             **SECURITY_HEADERS, "Server-Timing": f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"}

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from markupsafe import Markup, escape
 
-from kiosk.core.bidi import balance
+from kiosk.core.bidi import balance, has_controls
 from sync.receiver.moderation import STATES
 from sync.receiver.web.queries import Row
 from sync.receiver.web.text import WebText
@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - markupsafe without its C speedups
 
 def _visitor(text: str) -> str:
     """As pages.visitor (the template filter), for a non-empty text."""
-    return f'<bdi dir="auto">{_esc(balance(text))}</bdi>'
+    return f'<bdi dir="auto">{_esc(balance(text) if has_controls(text) else text)}</bdi>'
 
 
 class RowLabels:
@@ -59,40 +59,46 @@ def rows_html(rows: Iterable[Row], labels: RowLabels, when: Callable[[str], str]
     out = []
     titles: dict[str, str] = {}
     terminals: dict[str, str] = {}
-    for r in rows:
-        rid = _esc(r.id)
-        code = r.reference_code or r.id[:8]
-        state = r.state
+    states = labels.states
+    drawing_html = labels.drawing_html
+    # Escaping works character by character: the label's fixed parts are escaped once.
+    parts = labels.select_parts
+    before, after = (_esc(parts[0]), _esc(parts[1])) if parts else ("", "")
+    for (sub_id, kind, kiosk_id, _event, topic_id, state, created_at, _received, title, text, reference_code,
+         _author) in rows:
+        rid = _esc(sub_id)
+        code = _esc(reference_code or sub_id[:8])
+        label = before + code + after if parts else _esc(labels.select_label(reference_code or sub_id[:8]))
         deleted = state == "deleted"
-        topic = titles.get(r.topic_id)
+        topic = titles.get(topic_id)
         if topic is None:
-            topic = titles[r.topic_id] = _esc(topic_title(r.topic_id))
-        terminal = terminals.get(r.kiosk_id)
+            topic = titles[topic_id] = _esc(topic_title(topic_id))
+        terminal = terminals.get(kiosk_id)
         if terminal is None:
-            terminal = terminals[r.kiosk_id] = _esc(r.kiosk_id)
+            terminal = terminals[kiosk_id] = _esc(kiosk_id)
         img = ""
-        if r.kind == "drawing" and not deleted:
-            img = (f'<img src="/staff/items/{rid}/drawing.png" alt="{labels.drawing_html} '
-                   f'{_esc(r.reference_code or "")}" class="thumb" loading="lazy" width="64" height="48">')
-        title = f'<strong class="title">{_visitor(r.title)}</strong>' if r.title else ""
-        if r.text:
-            excerpt = f'<span class="excerpt">{_visitor(r.text)}</span>'
-        elif r.kind == "drawing":
-            excerpt = f'<span class="excerpt">{labels.drawing_html}</span>'
+        if kind == "drawing" and not deleted:
+            img = (f'<img src="/staff/items/{rid}/drawing.png" alt="{drawing_html} '
+                   f'{_esc(reference_code or "")}" class="thumb" loading="lazy" width="64" height="48">')
+        title_html = f'<strong class="title">{_visitor(title)}</strong>' if title else ""
+        if text:
+            excerpt = f'<span class="excerpt">{_visitor(text)}</span>'
+        elif kind == "drawing":
+            excerpt = f'<span class="excerpt">{drawing_html}</span>'
         else:
             excerpt = ""
         state_e = _esc(state)
         out.append(
             f'    <tr class="state-{state_e}">\n'
             f'      <td><input type="checkbox" name="pick-{rid}" value="{rid}" class="pick" '
-            f'aria-label="{_esc(labels.select_label(code))}" {"disabled" if deleted else ""}></td>\n'
-            f'      <td class="nowrap">{_esc(when(r.created_at))}</td>\n'
+            f'aria-label="{label}" {"disabled" if deleted else ""}></td>\n'
+            f'      <td class="nowrap">{_esc(when(created_at))}</td>\n'
             f'      <td class="what">\n'
             f'        <a href="/staff/items/{rid}" class="open">\n'
-            f'{img}        <span class="code">{_esc(code)}</span></a>\n'
-            f'{title}{excerpt}      </td>\n'
+            f'{img}        <span class="code">{code}</span></a>\n'
+            f'{title_html}{excerpt}      </td>\n'
             f'      <td>{topic}</td>\n'
             f'      <td>{terminal}</td>\n'
-            f'      <td><span class="badge {state_e}">{labels.states.get(state) or state_e}</span></td>\n'
+            f'      <td><span class="badge {state_e}">{states.get(state) or state_e}</span></td>\n'
             f'    </tr>\n')
     return Markup("".join(out))
