@@ -136,6 +136,13 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     # run_in_threadpool (anyio's limiter and cancel scopes), and every drawing is three
     # requests; nothing here needs what those add (the calls are short and not cancelled).
     executor = ThreadPoolExecutor(thread_name_prefix="receiver-store")
+    # The staff app's page reads (session check, then the page's rows) on one thread of their
+    # own: they queue on the store's lock anyway, and one warm thread answers sooner than
+    # whichever of the pool's wakes up.
+    page_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="receiver-pages")
+
+    async def in_page_thread(func: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(page_reader, functools.partial(func, *args))
 
     async def in_thread(func: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(executor, functools.partial(func, *args))
@@ -149,6 +156,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             if publisher is not None:
                 publisher.stop()
             executor.shutdown(wait=True)
+            page_reader.shutdown(wait=True)
             limiter.close()
 
     app = FastAPI(title="Smart-City-Fest receiver", version=kiosk.__version__,
@@ -276,7 +284,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                             sessions=Sessions(store, settings.sessions), limiter=limiter,
                             text=WebText(settings.timezone), titles=titles,
                             branding=config.branding if config else BrandingConfig(), name=settings.name,
-                            tmp_dir=export_tmp_dir(data_dir), run=in_thread,
+                            tmp_dir=export_tmp_dir(data_dir), run=in_thread, read=in_page_thread,
                             drawing_topic=config.flows.drawing_topic if config else "drawing"))
     from sync.receiver.publish.wiring import add_publication  # the status pages (and the outbox)
     from sync.receiver.publish.wiring import staff_gate

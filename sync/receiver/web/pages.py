@@ -74,6 +74,8 @@ class Web:
     name: str
     tmp_dir: Path
     run: Callable[..., Any]
+    read: Callable[..., Any] | None = None
+    """Where a page's session check and reads run (one thread of their own); else ``run``."""
     drawing_topic: str = "drawing"
     """The field of action the kiosk files drawings under (``[flows] drawing_topic``)."""
 
@@ -199,7 +201,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
                 return session, account, None
             return session, account, then()
 
-        session, account, out = await web.run(work)
+        session, account, out = await (web.read or web.run)(work)
         if session is None or account is None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise Redirect("/staff/login?" + urlencode({"next": here}))
