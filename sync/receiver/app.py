@@ -1,4 +1,4 @@
-"""The receiver's HTTP API (FastAPI): health, blobs, submissions, staff pages.
+"""The receiver's HTTP API (FastAPI): health, blobs, submissions, heartbeats, and the staff web app.
 
 See ``docs/sync-protocol.md`` for the contract. Every handler keeps paths
 out of URLs: a blob is addressed by a checked 64-hex digest, a submission by
