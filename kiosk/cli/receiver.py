@@ -155,9 +155,25 @@ def cmd_set_staff_password(args: argparse.Namespace) -> int:
         add_account(directory, args.name, account.role, password)
     except AccountError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
-    print(f"Changed the password of staff account '{args.name}' ({account.role}); "
-          "it is stored as an argon2 hash.", file=sys.stderr)
+    ended = _end_sessions_of(directory, args.name)
+    print(f"Changed the password of staff account '{args.name}' ({account.role}); it is stored as an "
+          f"argon2 hash.{' Its sessions are ended: it signs in again.' if ended else ''}", file=sys.stderr)
     return EXIT_OK
+
+
+def _end_sessions_of(directory: Path, name: str) -> bool:
+    """End every signed-in session of *name* (a new password: a stolen session ends too)."""
+    from sync.receiver.storage import DB_NAME, ReceiverStore
+    from sync.receiver.web.sessions import Sessions
+
+    if not (directory / DB_NAME).is_file():
+        return False
+    store = ReceiverStore(directory, clean_tmp=False)  # the receiver may be running beside us
+    try:
+        Sessions(store).end_all_of(name)
+    finally:
+        store.close()
+    return True
 
 
 def cmd_add_user(args: argparse.Namespace) -> int:

@@ -124,9 +124,17 @@ def test_set_staff_password_sets_a_named_accounts_password_and_keeps_its_role(tm
     code, _, err = run("receiver", "set-staff-password", "nobody", "--stdin", "--data-dir", str(tmp_path))
     assert code == 2 and "no staff account 'nobody'" in err and "add-user nobody" in err
     add_account(tmp_path, "ben", "staff", "the first password")
+    from sync.receiver.storage import ReceiverStore
+    from sync.receiver.web.sessions import Sessions
+
+    store = ReceiverStore(tmp_path)
+    token, _ = Sessions(store).start("ben")
+    other, _ = Sessions(store).start("anna")
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     code, _, err = run("receiver", "set-staff-password", "ben", "--stdin", "--data-dir", str(tmp_path))
-    assert code == 0 and "ben" in err
+    assert code == 0 and "ben" in err and "sessions are ended" in err
+    assert Sessions(store).get(token) is None and Sessions(store).get(other) is not None  # only ben's
+    store.close()
     accounts = Accounts(tmp_path / ACCOUNTS_FILE)
     assert accounts.get("ben").role == "staff"
     assert accounts.verify("ben", "a long enough password") and not accounts.verify("ben", "the first password")
