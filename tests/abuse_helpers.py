@@ -6,7 +6,6 @@ and /health probes. Everything targets 127.0.0.0/8 only and is bounded in count 
 
 from __future__ import annotations
 
-import base64
 import http.client
 import os
 import resource
@@ -224,23 +223,36 @@ class SlowHeaderFlood:
         self._socks = []
 
 
+LOGIN_TOKEN = "flood-form-token-0123456789"
+"""The login form's double-submit token: any value the client sends both as its cookie and in the
+form (what a browser gets from GET /staff/login), so a flooding client need not fetch the form."""
+
+
+def login_request(name: str, password: str) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of a POST /staff/login, the staff web app's sign-in."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"name": name, "password": password, "csrf": LOGIN_TOKEN}).encode()
+    return body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"receiver_login={LOGIN_TOKEN}"}
+
+
 def wrong_password_flood(port: int, clients: int, seconds: float) -> dict[int, int]:
-    """``clients`` clients, each from its own address (127.0.0.2, 127.0.0.3, ...), sending wrong
-    staff passwords as fast as the answers come for ``seconds``, ignoring Retry-After.
-    Returns how many answers of each status (0: no answer)."""
+    """``clients`` clients, each from its own address (127.0.0.2, 127.0.0.3, ...), signing in to the
+    staff web app with wrong passwords as fast as the answers come for ``seconds``, ignoring
+    Retry-After. Returns how many answers of each status (0: no answer)."""
     counts: dict[int, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client(n: int) -> None:
-        wrong = "Basic " + base64.b64encode(f"staff:wrong-{n}".encode()).decode()
+        body, headers = login_request("staff", f"wrong password {n}")
         conn = None
         while time.monotonic() < deadline:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
                                                   source_address=(f"127.0.0.{2 + n}", 0))
             try:
-                conn.request("GET", "/staff", headers={"Authorization": wrong})
+                conn.request("POST", "/staff/login", body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -265,12 +277,13 @@ def wrong_password_flood(port: int, clients: int, seconds: float) -> dict[int, i
     return counts
 
 
-def staff_status(port: int, password: str, address: str = "127.0.0.1") -> tuple[int, int | None]:
-    """The staff page's status for ``password`` from ``address``, and its Retry-After if any."""
+def staff_status(port: int, password: str, address: str = "127.0.0.1", name: str = "staff") -> tuple[int, int | None]:
+    """The staff web app's sign-in answer for ``name``/``password`` from ``address`` (303: signed
+    in), and its Retry-After if any."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(address, 0))
     try:
-        auth = "Basic " + base64.b64encode(f"staff:{password}".encode()).decode()
-        conn.request("GET", "/staff", headers={"Authorization": auth})
+        body, headers = login_request(name, password)
+        conn.request("POST", "/staff/login", body=body, headers=headers)
         response = conn.getresponse()
         response.read()
         retry = response.getheader("Retry-After")

@@ -94,10 +94,11 @@ def receiver(receiver_dir: Path, token: str, receiver_limits: Limits):  # noqa: 
 
 @pytest.fixture
 def staff_password(receiver_dir: Path) -> str:
-    """The receiver's staff password, set (argon2: slow on purpose, so only where needed)."""
-    from sync.receiver import set_staff_password
+    """The password of the receiver's staff web app account ``staff`` (sync_helpers.STAFF_NAME), added
+    (argon2: slow on purpose, so only where needed). Sign in with sync_helpers.staff_session."""
+    from sync.receiver.web.accounts import add_account
 
-    set_staff_password(receiver_dir, STAFF_PASSWORD)
+    add_account(receiver_dir, "staff", "staff", STAFF_PASSWORD)
     return STAFF_PASSWORD
 
 

@@ -10,7 +10,36 @@ from pathlib import Path
 from kiosk.core.model import Blob, Submission, canonical_json
 
 KIOSK_ID = "kiosk-test-1"
+STAFF_NAME = "staff"
 STAFF_PASSWORD = "correct horse battery"
+"""The staff web app account the ``staff_password`` fixture adds (role staff)."""
+
+
+def staff_login(base: str, name: str = STAFF_NAME, password: str = STAFF_PASSWORD,
+                headers: dict[str, str] | None = None):  # noqa: ANN201 - a requests.Response
+    """The staff web app's sign-in, as a browser does it: the login form, then its POST with the
+    form's token (double submit). The cookies are Secure and requests keeps them from plain
+    HTTP, so they go as a header. A 303 is signed in; 401 wrong, 429 locked out, 503 busy."""
+    import re
+
+    import requests
+
+    form = requests.get(base + "/staff/login", timeout=10, headers=headers)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    return requests.post(base + "/staff/login", timeout=30, allow_redirects=False,
+                         headers={**(headers or {}), "Cookie": f"receiver_login={form.cookies['receiver_login']}"},
+                         data={"name": name, "password": password, "csrf": csrf})
+
+
+def staff_session(base: str, name: str = STAFF_NAME, password: str = STAFF_PASSWORD):  # noqa: ANN201
+    """A requests session signed in to the staff web app (its Secure session cookie as a header)."""
+    import requests
+
+    signed = staff_login(base, name, password)
+    assert signed.status_code == 303, (signed.status_code, signed.text[:300])
+    s = requests.Session()
+    s.headers["Cookie"] = f"receiver_session={signed.cookies['receiver_session']}"
+    return s
 
 
 def make_png(width: int = 16, height: int = 12, seed: int = 0) -> bytes:

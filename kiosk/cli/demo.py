@@ -26,12 +26,14 @@ class DemoSetup:
     kiosk_dir: Path
     token_file: Path
     staff_password: str
+    """The password of the staff web app's account ``staff`` (an admin)."""
 
 
 def prepare_demo(base: Path, kiosk_id: str) -> DemoSetup:
-    """A receiver data dir with a fresh token and staff password, and a kiosk data dir
-    whose token file holds that token."""
-    from sync.receiver import add_token, set_staff_password
+    """A receiver data dir with a fresh token and a staff web app account ``staff`` (admin) with a
+    fresh password, and a kiosk data dir whose token file holds that token."""
+    from sync.receiver import add_token
+    from sync.receiver.web.accounts import add_account
 
     receiver_dir, kiosk_dir = base / "receiver", base / "kiosk"
     kiosk_dir.mkdir(parents=True, exist_ok=True)
@@ -39,10 +41,7 @@ def prepare_demo(base: Path, kiosk_id: str) -> DemoSetup:
     token_file.write_text(add_token(receiver_dir, kiosk_id) + "\n", encoding="utf-8")
     token_file.chmod(0o600)
     password = secrets.token_urlsafe(9)
-    set_staff_password(receiver_dir, password)
-    from sync.receiver.web.accounts import add_account
-
-    add_account(receiver_dir, "staff", "admin", password)  # the staff web app, same password
+    add_account(receiver_dir, "staff", "admin", password)
     return DemoSetup(receiver_dir, kiosk_dir, token_file, password)
 
 
@@ -61,8 +60,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         setup = prepare_demo(base, config.kiosk.id)
         with ReceiverThread(ReceiverSettings(setup.receiver_dir), port=args.port) as receiver:
-            print(f"Demo receiver: {receiver.url}/staff  (user: staff, password: {setup.staff_password})\n"
-                  f"Staff web app: {receiver.url}/staff/login  (account: staff, the same password)\n"
+            print(f"Demo receiver: {receiver.url}  (the kiosk delivers to {receiver.url}/api/v1)\n"
+                  f"Staff web app: {receiver.url}/staff/login  (account: staff, password: {setup.staff_password})\n"
                   f"Demo data: {base}", file=sys.stderr)
             cfg = demo_config(config, receiver.url + "/api/v1", setup.token_file)
             if args.no_gui:

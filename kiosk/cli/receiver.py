@@ -1,5 +1,5 @@
 """``kiosk receiver``: run the receiver the kiosks deliver to; ``add-token``,
-``set-staff-password``, ``add-user``/``remove-user`` (the staff web app's accounts), ``import`` (a USB bundle) and ``export``.
+``add-user``/``remove-user``/``set-staff-password`` (the staff web app's accounts), ``import`` (a USB bundle) and ``export``.
 
 Exit codes: 0 ok, 1 something failed at run time, 2 usage, configuration or auth problems.
 """
@@ -52,9 +52,10 @@ def cmd_receiver(args: argparse.Namespace) -> int:
     if not read_token_hashes(directory / TOKENS_FILE):
         print("kiosk receiver: no kiosk tokens yet; add one with `kiosk receiver add-token KIOSK_ID`",
               file=sys.stderr)
-    if not (directory / STAFF_PASSWORD_FILE).is_file():
-        print("kiosk receiver: no staff password yet; the staff page stays closed until "
-              "`kiosk receiver set-staff-password`", file=sys.stderr)
+    if (directory / STAFF_PASSWORD_FILE).is_file():
+        print(f"kiosk receiver: note: {STAFF_PASSWORD_FILE} (the shared password of the old HTTP-Basic staff page) "
+              "is no longer used; staff sign in at /staff/login with named accounts "
+              "(`kiosk receiver add-user NAME --role ROLE`). The file may be deleted.", file=sys.stderr)
     from sync.receiver.web.accounts import ACCOUNTS_FILE, read_accounts
 
     if not read_accounts(directory / ACCOUNTS_FILE):
@@ -84,7 +85,7 @@ def _timezone(name: str | None) -> str | None:
 def _check_bundle_options(args: argparse.Namespace) -> Path | None:
     """``--name`` and ``--titles-from``, checked before anything starts; the kiosk.toml's path."""
     from kiosk.core.config import ConfigError
-    from sync.receiver.staff import is_slug, load_titles
+    from sync.receiver.bundle_export import is_slug, load_titles
 
     if not is_slug(args.name):
         raise CommandError(f"--name {args.name!r}: use letters, digits, '.', '_' or '-' "
@@ -100,9 +101,9 @@ def _check_bundle_options(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_receiver_export(args: argparse.Namespace) -> int:
-    """``kiosk receiver export --out PATH``: what ``/staff/export.zip`` downloads, as a file."""
+    """``kiosk receiver export --out PATH``: everything the receiver holds, as one bundle file."""
     from kiosk.core.export import ExportError
-    from sync.receiver.staff import BundleSourceError, export_bundle, load_titles
+    from sync.receiver.bundle_export import BundleSourceError, export_bundle, load_titles
     from sync.receiver.storage import DB_NAME, ReceiverStore
 
     directory = _receiver_dir(args)
@@ -136,15 +137,43 @@ def cmd_add_token(args: argparse.Namespace) -> int:
 
 
 def cmd_set_staff_password(args: argparse.Namespace) -> int:
-    from sync.receiver import set_staff_password
+    """``kiosk receiver set-staff-password NAME``: a new password for the staff web app's account
+    NAME, its role kept (the shared password of the old HTTP-Basic page is gone)."""
+    from sync.receiver.web.accounts import ACCOUNTS_FILE, AccountError, add_account, read_accounts
 
-    password = read_secret("staff password for the receiver", from_stdin=args.stdin)
+    directory = _receiver_dir(args)
+    if not args.name:
+        raise CommandError("the shared staff password is gone: staff sign in to the staff web app with named "
+                           "accounts. Set the password of one with `kiosk receiver set-staff-password NAME`, "
+                           "or add one with `kiosk receiver add-user NAME --role admin`", EXIT_USAGE)
+    account = read_accounts(directory / ACCOUNTS_FILE).get(args.name)
+    if account is None:
+        raise CommandError(f"there is no staff account '{args.name}'; add it with "
+                           f"`kiosk receiver add-user {args.name} --role staff` (or --role admin)", EXIT_USAGE)
+    password = read_secret(f"new password of {args.name}", from_stdin=args.stdin)
     try:
-        set_staff_password(_receiver_dir(args), password)
-    except ValueError as exc:
+        add_account(directory, args.name, account.role, password)
+    except AccountError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
-    print("Staff password set (stored as an argon2 hash).", file=sys.stderr)
+    ended = _end_sessions_of(directory, args.name)
+    print(f"Changed the password of staff account '{args.name}' ({account.role}); it is stored as an "
+          f"argon2 hash.{' Its sessions are ended: it signs in again.' if ended else ''}", file=sys.stderr)
     return EXIT_OK
+
+
+def _end_sessions_of(directory: Path, name: str) -> bool:
+    """End every signed-in session of *name* (a new password: a stolen session ends too)."""
+    from sync.receiver.storage import DB_NAME, ReceiverStore
+    from sync.receiver.web.sessions import Sessions
+
+    if not (directory / DB_NAME).is_file():
+        return False
+    store = ReceiverStore(directory, clean_tmp=False)  # the receiver may be running beside us
+    try:
+        Sessions(store).end_all_of(name)
+    finally:
+        store.close()
+    return True
 
 
 def cmd_add_user(args: argparse.Namespace) -> int:
@@ -210,7 +239,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     t = nested_sub.add_parser("add-token", parents=[nested], help="make a new token for a kiosk and print it once")
     t.add_argument("kiosk_id")
     t.set_defaults(func=cmd_add_token)
-    s = nested_sub.add_parser("set-staff-password", parents=[nested], help="set the password of the staff page")
+    help_ = ("set a new password for an account of the staff web app (as add-user, its role kept); the "
+             "shared password of the old HTTP-Basic staff page is gone")
+    s = nested_sub.add_parser("set-staff-password", parents=[nested], help=help_, description=help_)
+    s.add_argument("name", nargs="?", help="the account's name (see add-user)")
     s.add_argument("--stdin", action="store_true", help="read it from standard input (the default when it is not a terminal)")
     s.set_defaults(func=cmd_set_staff_password)
     u = nested_sub.add_parser("add-user", parents=[nested],

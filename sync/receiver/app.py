@@ -1,4 +1,4 @@
-"""The receiver's HTTP API (FastAPI): health, blobs, submissions, staff pages.
+"""The receiver's HTTP API (FastAPI): health, blobs, submissions, heartbeats, and the staff web app.
 
 See ``docs/sync-protocol.md`` for the contract. Every handler keeps paths
 out of URLs: a blob is addressed by a checked 64-hex digest, a submission by
@@ -30,7 +30,7 @@ from kiosk.core.config.sections import BrandingConfig
 from kiosk.core.model import OPTIONAL_WIRE_FIELDS, SchemaError, sha256_hex, submission_from_wire, wire_blob_digests
 from sync.protocol import (API_PREFIX, PROTOCOL_VERSION, Limits, error_body, is_sha256_hex,
                            is_uuid4, text_over_limit)
-from sync.receiver.auth import STAFF_PASSWORD_FILE, TOKENS_FILE, StaffPassword, TokenRegistry
+from sync.receiver.auth import TOKENS_FILE, TokenRegistry
 from sync.receiver.errors import ApiError
 from sync.receiver.heartbeat import MAX_BODY_BYTES as HEARTBEAT_MAX_BYTES
 from sync.receiver.heartbeat import HeartbeatError, parse_heartbeat, record_heartbeat
@@ -124,12 +124,11 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     data_dir.mkdir(parents=True, exist_ok=True)
     store = ReceiverStore(data_dir)
     tokens = TokenRegistry(data_dir / TOKENS_FILE)
-    staff_password = StaffPassword(data_dir / STAFF_PASSWORD_FILE)
     accounts = Accounts(data_dir / ACCOUNTS_FILE)
-    credentials = Credentials(accounts, staff_password)
-    # One limiter for every password check (the web app's sign-in and the old Basic page):
-    # one bound on argon2's memory and one throttle per client.
-    limiter = LoginLimiter(credentials.verify, remembered=credentials.remembers, settings=settings.login)
+    credentials = Credentials(accounts)
+    # Every password check (the staff app's sign-in) goes through this one limiter: one bound on
+    # argon2's memory and one throttle per client (issue #14).
+    limiter = LoginLimiter(credentials.verify, settings=settings.login)
     limits = settings.limits
 
     # Disk work (hashing, fsync, SQLite) runs on this pool, off the event loop. A plain
@@ -137,6 +136,13 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
     # run_in_threadpool (anyio's limiter and cancel scopes), and every drawing is three
     # requests; nothing here needs what those add (the calls are short and not cancelled).
     executor = ThreadPoolExecutor(thread_name_prefix="receiver-store")
+    # The staff app's page reads (session check, then the page's rows) on one thread of their
+    # own: they queue on the store's lock anyway, and one warm thread answers sooner than
+    # whichever of the pool's wakes up.
+    page_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="receiver-pages")
+
+    async def in_page_thread(func: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(page_reader, functools.partial(func, *args))
 
     async def in_thread(func: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(executor, functools.partial(func, *args))
@@ -150,6 +156,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
             if publisher is not None:
                 publisher.stop()
             executor.shutdown(wait=True)
+            page_reader.shutdown(wait=True)
             limiter.close()
 
     app = FastAPI(title="Smart-City-Fest receiver", version=kiosk.__version__,
@@ -261,9 +268,11 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                            field_name) from None
         return JSONResponse(await in_thread(record_heartbeat, store, kiosk_id, beat))
 
-    from sync.receiver.staff import add_staff_routes, export_tmp_dir, load_config_of, load_titles
+    from sync.receiver.bundle_export import export_tmp_dir, is_slug, load_config_of, load_titles
+    if not is_slug(settings.name):
+        raise ValueError(f"receiver name {settings.name!r}: use letters, digits, '.', '_' or '-' "
+                         "(it goes into file names)")
     titles = load_titles(settings.titles_from)
-    add_staff_routes(app, store, staff_password, limiter, name=settings.name, titles=titles)
     from sync.receiver.web.pages import Web, add_web_routes
     from sync.receiver.web.sessions import Sessions
     from sync.receiver.web.text import WebText
@@ -275,7 +284,7 @@ def create_app(settings: ReceiverSettings) -> FastAPI:
                             sessions=Sessions(store, settings.sessions), limiter=limiter,
                             text=WebText(settings.timezone), titles=titles,
                             branding=config.branding if config else BrandingConfig(), name=settings.name,
-                            tmp_dir=export_tmp_dir(data_dir), run=in_thread,
+                            tmp_dir=export_tmp_dir(data_dir), run=in_thread, read=in_page_thread,
                             drawing_topic=config.flows.drawing_topic if config else "drawing"))
     from sync.receiver.publish.wiring import add_publication  # the status pages (and the outbox)
     from sync.receiver.publish.wiring import staff_gate

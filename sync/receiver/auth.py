@@ -1,9 +1,9 @@
-"""Who may talk to the receiver: kiosk tokens and the staff password.
+"""Which kiosks may talk to the receiver: their tokens.
 
 Kiosk tokens are random 256-bit secrets; the tokens file keeps only their
 SHA-256 (a fast hash is right for a high-entropy secret, and it keeps the
-per-request check cheap). The staff password is chosen by a person, so it is
-kept as an argon2 hash.
+per-request check cheap). Staff sign in to the staff web app with named accounts
+(``sync.receiver.web.accounts``, argon2).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import threading
 import time
 from pathlib import Path
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 TOKENS_FILE = "tokens.txt"
 STAFF_PASSWORD_FILE = "staff-password.argon2"
+"""The shared password of the old HTTP-Basic staff page (gone): named accounts replaced it. A data
+dir that still has the file gets a note at start (``kiosk receiver``)."""
 
 KIOSK_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -122,56 +122,3 @@ class TokenRegistry:
                 self._refresh()
                 kiosk_id = self._lookup(digest)
         return kiosk_id
-
-
-class StaffPassword:
-    """Checks the staff password against its argon2 hash (remembering recent successes)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._hasher = PasswordHasher()
-        self._ok: set[tuple[str, str]] = set()
-        self._lock = threading.Lock()
-
-    def is_set(self) -> bool:
-        return self.path.is_file()
-
-    def _key(self, password: str) -> tuple[str, str] | None:
-        """(stored hash, SHA-256 of the password), or None when no password is set."""
-        try:
-            stored = self.path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        return stored, hashlib.sha256(password.encode("utf-8", "surrogatepass")).hexdigest()
-
-    def remembers(self, password: str) -> bool:
-        """True when this password was verified a moment ago (against the hash stored now): no argon2."""
-        key = self._key(password)
-        with self._lock:
-            return key is not None and key in self._ok
-
-    def verify(self, password: str) -> bool:
-        """The argon2 check (slow and 64 MiB on purpose): call it through a
-        :class:`~sync.receiver.login_limiter.LoginLimiter`, never straight from a request."""
-        key = self._key(password)
-        if key is None:
-            return False
-        with self._lock:
-            if key in self._ok:
-                return True
-        try:
-            self._hasher.verify(key[0], password)
-        except (VerificationError, InvalidHashError):
-            return False
-        with self._lock:
-            if len(self._ok) > 32:
-                self._ok.clear()
-            self._ok.add(key)
-        return True
-
-
-def set_staff_password(data_dir: Path, password: str) -> None:
-    if len(password) < 8:
-        raise ValueError("staff password: at least 8 characters")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    _write_private(data_dir / STAFF_PASSWORD_FILE, PasswordHasher().hash(password) + "\n")

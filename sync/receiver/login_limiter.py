@@ -3,7 +3,7 @@
 A password is checked with argon2, which is slow and takes 64 MiB per check on purpose; a
 stranger who sends wrong passwords as fast as he can must not turn that into an exhausted
 memory or a brute-force search. :class:`LoginLimiter` sits in front of any password check
-(the staff page's HTTP Basic check today, a login form tomorrow: both call :meth:`check`):
+(the staff web app's sign-in, ``POST /staff/login``, calls :meth:`check`):
 
 - **Per client** (its address): a few wrong passwords are free; after that each further one
   makes the client wait before the next attempt, twice as long each time (1 s, 2 s, 4 s, ...

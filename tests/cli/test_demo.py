@@ -25,6 +25,7 @@ from kiosk.core.config import BUNDLED_CONFIG
 from staff_helpers import drawing, idea
 from kiosk.cli.demo import DEMO_INTERVAL_S, demo_config, prepare_demo
 from sync.receiver import ReceiverSettings, ReceiverThread
+from sync_helpers import staff_session
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -53,14 +54,9 @@ def test_the_app_built_from_the_demo_config_delivers_to_the_demo_receiver(qtbot,
             token = setup.token_file.read_text().strip()
             got = receipt(receiver.url, token, sub.id)
             assert got.status_code == 200 and got.json()["sha256"] == sub.digest()
-            page = requests.get(receiver.url + "/staff", auth=("staff", setup.staff_password), timeout=5)
+            staff = staff_session(receiver.url, "staff", setup.staff_password)  # the staff web app's sign-in
+            page = staff.get(receiver.url + "/staff/overview", timeout=5)
             assert page.status_code == 200 and jena_config.kiosk.id in page.text
-            form = requests.get(receiver.url + "/staff/login", timeout=5)
-            csrf = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-            login_cookie = f"receiver_login={form.cookies['receiver_login']}"  # Secure: requests keeps it from http
-            signed = requests.post(receiver.url + "/staff/login", headers={"Cookie": login_cookie}, allow_redirects=False,
-                                   data={"name": "staff", "password": setup.staff_password, "csrf": csrf}, timeout=30)
-            assert signed.status_code == 303 and "receiver_session=" in signed.headers["set-cookie"]
         finally:
             close(window)
             QApplication.processEvents()
@@ -105,7 +101,7 @@ def test_kiosk_demo_runs_the_whole_loop_offscreen() -> None:
                              "--quit-after", "60"], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        url = _read_until(proc.stderr, r"Demo receiver: (http://127\.0\.0\.1:\d+)/staff").group(1)
+        url = _read_until(proc.stderr, r"Staff web app: (http://127\.0\.0\.1:\d+)/staff/login").group(1)
         base = Path(_read_until(proc.stderr, r"Demo data: (\S+)").group(1))
         data_dir = base / "kiosk"
         token = (data_dir / "sync.token").read_text().strip()

@@ -116,7 +116,12 @@ def test_hash_pin_with_nothing_on_the_pipe_exits_2():
 
 
 def test_set_staff_password_reads_a_pipe_too(tmp_path):
-    proc = kiosk_subprocess("receiver", "set-staff-password", "--data-dir", str(tmp_path),
+    from sync.receiver.web.accounts import ACCOUNTS_FILE, add_account, read_accounts
+
+    add_account(tmp_path, "anna", "admin", "the first password")
+    before = read_accounts(tmp_path / ACCOUNTS_FILE)["anna"].password_hash
+    proc = kiosk_subprocess("receiver", "set-staff-password", "anna", "--data-dir", str(tmp_path),
                             stdin="a long enough password\n")
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "staff-password.argon2").read_text().startswith("$argon2")
+    after = read_accounts(tmp_path / ACCOUNTS_FILE)["anna"]
+    assert after.role == "admin" and after.password_hash.startswith("$argon2") and after.password_hash != before

@@ -14,7 +14,7 @@ from kiosk.cli.demo import demo_config, prepare_demo
 from sync.receiver import ReceiverSettings, ReceiverThread
 from sync.receiver.auth import TOKENS_FILE, token_hash
 
-from sync_helpers import KIOSK_ID, assert_exactly_once, make_drawing, make_idea, mixed_submissions
+from sync_helpers import KIOSK_ID, assert_exactly_once, make_drawing, make_idea, mixed_submissions, staff_session
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -115,13 +115,36 @@ def test_receiver_needs_a_data_dir():
     assert code == 2 and "--data-dir" in err
 
 
-def test_set_staff_password_from_stdin(tmp_path, monkeypatch):
+def test_set_staff_password_sets_a_named_accounts_password_and_keeps_its_role(tmp_path, monkeypatch):
+    """The shared staff password is gone; the command is kept for a named account of the staff app."""
+    from sync.receiver.web.accounts import ACCOUNTS_FILE, Accounts, add_account
+
+    code, _, err = run("receiver", "set-staff-password", "--stdin", "--data-dir", str(tmp_path))
+    assert code == 2 and "shared staff password is gone" in err and "add-user NAME --role" in err
+    code, _, err = run("receiver", "set-staff-password", "nobody", "--stdin", "--data-dir", str(tmp_path))
+    assert code == 2 and "no staff account 'nobody'" in err and "add-user nobody" in err
+    add_account(tmp_path, "ben", "staff", "the first password")
+    from sync.receiver.storage import ReceiverStore
+    from sync.receiver.web.sessions import Sessions
+
+    store = ReceiverStore(tmp_path)
+    token, _ = Sessions(store).start("ben")
+    other, _ = Sessions(store).start("anna")
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
-    code, _, _ = run("receiver", "set-staff-password", "--stdin", "--data-dir", str(tmp_path))
-    assert code == 0
-    assert (tmp_path / "staff-password.argon2").read_text().startswith("$argon2")
+    code, _, err = run("receiver", "set-staff-password", "ben", "--stdin", "--data-dir", str(tmp_path))
+    assert code == 0 and "ben" in err and "sessions are ended" in err
+    assert Sessions(store).get(token) is None and Sessions(store).get(other) is not None  # only ben's
+    store.close()
+    accounts = Accounts(tmp_path / ACCOUNTS_FILE)
+    assert accounts.get("ben").role == "staff"
+    assert accounts.verify("ben", "a long enough password") and not accounts.verify("ben", "the first password")
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    assert run("receiver", "set-staff-password", "--stdin", "--data-dir", str(tmp_path))[0] == 2
+    assert run("receiver", "set-staff-password", "ben", "--stdin", "--data-dir", str(tmp_path))[0] == 2
+    assert not (tmp_path / "staff-password.argon2").exists()
+    out = io.StringIO()
+    with redirect_stdout(out), pytest.raises(SystemExit):
+        main(["receiver", "set-staff-password", "--help"])
+    assert "account of the staff web app" in " ".join(out.getvalue().split())
 
 
 def test_demo_setup_gives_a_working_loop(tmp_path):
@@ -139,5 +162,5 @@ def test_demo_setup_gives_a_working_loop(tmp_path):
             client = SyncClient.from_config(store, cfg.sync, setup.kiosk_dir)
             assert client.sync_pending().delivered == 1
             client.close()
-        page = requests.get(r.url + "/staff", auth=("staff", setup.staff_password), timeout=5)
+        page = staff_session(r.url, "staff", setup.staff_password).get(r.url + "/staff/overview", timeout=5)
         assert page.status_code == 200 and "demo-kiosk" in page.text

@@ -322,3 +322,55 @@ def test_staff_edit_an_idea_for_decidim_in_the_browser(tmp_path):
                 assert decidim.proposals[0]["body"].startswith("Bäume! Bitte. Mehr Schatten für alle im Sommer.\n\n")
             finally:
                 driver.quit()
+
+
+def test_a_replayed_stamp_is_the_kiosks_icon_not_a_dot(tmp_path, qapp):
+    """The replay paints a stamp as the kiosk does (its icon's outline, scripts/stamp_paths.py):
+    the browser's canvas and the kiosk's own rendering (ui.drawing.render) cover the same pixels;
+    a dot of the stamp's size would not."""
+    from selenium.webdriver.common.by import By
+
+    from kiosk.core.drawing import Drawing
+    from kiosk.core.model import Blob, Submission
+    from sync.receiver import ReceiverSettings, ReceiverThread
+    from sync.receiver.web.accounts import add_account
+    from ui.drawing.render import encode_png, render_layer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync" / "receiver"))
+    from web_helpers import seed
+
+    drawing = Drawing.from_json({"format": "kiosk-drawing", "version": 1, "width": 400, "height": 300,
+                                 "background": "blank", "paper": "#ffffff", "items": [
+                                     {"type": "stamp", "kind": "tree", "x": 200, "y": 150, "size": 200.0,
+                                      "color": "#009e73", "t": 100}]})
+    qt_image = render_layer(drawing)
+    sub = Submission(kind="drawing", topic_id="playground", consent_given=True, consent_version="2024-1",
+                     kiosk_id="markt-1", event_id="fest",
+                     blobs=(Blob("png", encode_png(qt_image)), Blob("strokes", drawing.to_bytes())))
+    seed(tmp_path, [sub])
+    add_account(tmp_path, STAFF, "staff", STAFF_PASSWORD)
+    with ReceiverThread(ReceiverSettings(tmp_path)) as r:
+        d = browser(tmp_path)
+        try:
+            sign_in(d, r.url, STAFF, STAFF_PASSWORD)
+            d.get(r.url + f"/staff/items/{sub.id}")
+            wait_for(lambda: d.find_element(By.ID, "replay").get_attribute("data-steps") == "1", 10, "the stamp")
+            d.find_element(By.ID, "replay-play").click()
+            wait_for(lambda: d.find_element(By.ID, "replay-status").get_attribute("data-state") == "done", 20,
+                     "the replay to finish")
+            inked = d.execute_script("""
+                const c = document.getElementById('replay'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                const out = []; for (let i = 0; i < d.length; i += 4) out.push(d[i] < 128 ? 1 : 0);
+                return out;""")
+        finally:
+            d.quit()
+    kiosk = [1 if qt_image.pixelColor(i % 400, i // 400).red() < 128 else 0 for i in range(400 * 300)]
+    dot = [1 if (i % 400 - 200) ** 2 + (i // 400 - 150) ** 2 <= 100 ** 2 else 0 for i in range(400 * 300)]
+
+    def iou(a: list[int], b: list[int]) -> float:
+        both = sum(x & y for x, y in zip(a, b))
+        return both / max(1, sum(x | y for x, y in zip(a, b)))
+
+    assert sum(kiosk) > 2000 and len(inked) == len(kiosk)
+    assert iou(inked, kiosk) > 0.95, iou(inked, kiosk)
+    assert iou(dot, kiosk) < 0.8  # the comparison tells a dot from the icon

@@ -19,7 +19,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from sync.receiver.auth import StaffPassword, _write_private
+from sync.receiver.auth import _write_private
 
 ACCOUNTS_FILE = "staff-accounts.txt"
 ROLES = ("staff", "admin")
@@ -136,19 +136,14 @@ def pack(name: str, password: str) -> str:
 
 
 class Credentials:
-    """The one verifier behind the receiver's one :class:`LoginLimiter`: a packed account name and
-    password (the web app's sign-in) or the old shared staff password (HTTP Basic). One limiter
-    for both keeps the bound on argon2's memory one bound."""
+    """The verifier behind the receiver's one :class:`LoginLimiter`: an account's name and
+    password packed into one string (:func:`pack`), as the limiter passes one string on."""
 
-    def __init__(self, accounts: Accounts, shared: StaffPassword) -> None:
+    def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
-        self.shared = shared
 
     def verify(self, given: str) -> bool:
-        if given.startswith(_SEP):
-            name, _, password = given[1:].partition(_SEP)
-            return self.accounts.verify(name, password)
-        return self.shared.verify(given)
-
-    def remembers(self, given: str) -> bool:
-        return not given.startswith(_SEP) and self.shared.remembers(given)
+        if not given.startswith(_SEP):
+            return False
+        name, _, password = given[1:].partition(_SEP)
+        return self.accounts.verify(name, password)

@@ -17,7 +17,7 @@ from kiosk.core.export import BundleMeta, ExportResult, Titles, write_bundle
 from kiosk.core.export.bundle import csv_header, csv_row
 from kiosk.core.model import utc_now
 from kiosk.core.sheet import csv_line
-from sync.receiver.staff import RECEIVER_NAME, is_slug, rows_as_items
+from sync.receiver.bundle_export import RECEIVER_NAME, is_slug, rows_as_items
 from sync.receiver.storage import ExportRow, ReceiverStore
 from sync.receiver.web.queries import Filters, where_clause
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -31,13 +32,14 @@ from markupsafe import Markup, escape
 import kiosk
 from kiosk.core.bidi import balance
 from kiosk.core.config.sections import BrandingConfig
-from kiosk.core.export import Titles
+from kiosk.core.export import ExportError, Titles
 from sync.receiver.login_limiter import LoginLimiter, Refused
 from sync.receiver.moderation import REASONS, STATES, Moderation, ModerationError
-from sync.receiver.staff import TempFileResponse
+from sync.receiver.bundle_export import BundleSourceError, TempFileResponse
 from sync.receiver.storage import ReceiverStore
 from sync.receiver.web import queries
 from sync.receiver.web.accounts import Account, Accounts, pack
+from sync.receiver.web.rows import RowLabels, rows_html
 from sync.receiver.web.sessions import COOKIE, LOGIN_COOKIE, Session, Sessions, csrf_ok
 from sync.receiver.web.text import DEFAULT_LANG, LANGS, WebText
 
@@ -72,6 +74,8 @@ class Web:
     name: str
     tmp_dir: Path
     run: Callable[..., Any]
+    read: Callable[..., Any] | None = None
+    """Where a page's session check and reads run (one thread of their own); else ``run``."""
     drawing_topic: str = "drawing"
     """The field of action the kiosk files drawings under (``[flows] drawing_topic``)."""
 
@@ -105,47 +109,105 @@ def brand_css(b: BrandingConfig) -> str:
             f"--paper:{b.background_color};--ink:{b.text_color};}}\n")
 
 
-def make_env(web: Web) -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+_PLAIN_TEXT = re.compile(r"""\{\{ t\((["'])([a-z_]+(?:\.[a-z_]+)*)\1\) \}\}""")
+
+
+class LangLoader(FileSystemLoader):
+    """The templates of one language: each ``{{ t("key") }}`` without placeholders is its text,
+    escaped, written into the template before it is compiled (a page has some 30; the output is
+    what the call gave). A text that could read as template syntax keeps its call."""
+
+    def __init__(self, text: WebText | None, lang: str) -> None:
+        super().__init__(HERE / "templates")
+        self.text, self.lang = text, lang
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if self.text is None:
+            return source, filename, uptodate
+
+        def fill(m: re.Match[str]) -> str:
+            value = str(escape(self.text.t(self.lang, m.group(2))))  # type: ignore[union-attr]
+            return m.group(0) if any(c in value for c in "{}%#") else value
+
+        return _PLAIN_TEXT.sub(fill, source), filename, uptodate
+
+
+def make_env(web: Web | None, lang: str = DEFAULT_LANG) -> Environment:
+    # auto_reload off: the templates do not change while the receiver runs (not a stat of each per page)
+    env = Environment(loader=LangLoader(web.text if web else None, lang), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["visitor"] = visitor
     env.globals.update(STATES=STATES, REASONS=REASONS, KINDS=queries.KINDS, version=kiosk.__version__,
-                       cursor_text=queries.cursor_text)
+                       cursor_text=queries.cursor_text, day=queries.day_text)
     return env
 
 
 def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route table, read top to bottom
-    env = make_env(web)
+    envs = {lang: make_env(web, lang) for lang in LANGS}
     brand = brand_css(web.branding).encode()
     text = web.text
+    row_labels = {lang: RowLabels(text, lang) for lang in LANGS}
+
+    @functools.lru_cache(maxsize=4096)
+    def topic_title(tid: str, lang: str) -> str:
+        """The event's title of a field of action (the titles do not change while the receiver runs)."""
+        return (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
+                or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid))
+
+    # The forms every browse page repeats, rendered once: the moderation form per language, the
+    # filter form per language, filters and menu choices (the choices change at most every
+    # CHOICES_TTL_S; a new tuple of them is a new key).
+    @functools.lru_cache(maxsize=len(LANGS))
+    def decide_html(lang: str) -> Markup:
+        return Markup(envs[lang].get_template("_decide.html").render(t=text.of(lang)))
+
+    @functools.lru_cache(maxsize=256)
+    def filters_html(lang: str, action: str, f: queries.Filters, choices: queries.Choices) -> Markup:
+        return Markup(envs[lang].get_template("_filters.html").render(
+            t=text.of(lang), topic_title=lambda tid: topic_title(tid, lang), f=f, choices=choices, action=action))
 
     def page(request: Request, template: str, session: Session | None, account: Account | None,
              status: int = 200, **ctx: Any) -> HTMLResponse:
         lang = lang_of(request)
         other = "en" if lang == "de" else "de"
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        html = env.get_template(template).render(
-            lang=lang, other_lang=other, here=here,
-            t=functools.partial(text.t, lang), num=functools.partial(text.number, lang),
-            when=functools.partial(text.when, lang), size=functools.partial(text.bytes, lang),
+        path = request.scope["path"]
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        here = path + (f"?{query}" if query else "")
+        html = envs[lang].get_template(template).render(
+            lang=lang, other_lang=other, here=here, decide_form=lambda: decide_html(lang),
+            filters_form=lambda action: filters_html(lang, action, ctx["f"], ctx["choices"]),
+            t=text.of(lang), num=functools.partial(text.number, lang),
+            when=text.when_of_page(lang), size=functools.partial(text.bytes, lang),
             zone=text.zone_name(), session=session, account=account, csrf=session.csrf if session else "",
-            topic_title=lambda tid: (web.titles.topic(tid, lang) or web.titles.topic(tid, "de")
-                                     or (text.t(lang, "kind.drawing") if tid == web.drawing_topic else tid)),
-            path=request.url.path, **ctx)
+            topic_title=lambda tid: topic_title(tid, lang),
+            path=path, **ctx)
         t0 = request.scope.get("receiver.t0")
         headers = SECURITY_HEADERS if t0 is None else {
             **SECURITY_HEADERS, "Server-Timing": f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"}
         return HTMLResponse(html, status_code=status, headers=headers)
 
-    async def signed_in(request: Request, *, admin: bool = False) -> tuple[Session, Account]:
-        session = await web.run(web.sessions.get, request.cookies.get(COOKIE))
-        account = web.accounts.get(session.account) if session else None
+    async def signed_in(request: Request, *, admin: bool = False,
+                        then: Callable[[], Any] | None = None) -> tuple[Session, Account, Any]:
+        """The session and account of a signed-in request (else a redirect to the sign-in page), and
+        what *then* reads for the page: in the same trip to the store's thread, only once the
+        session is known (a page costs one hop off the event loop, not one per read)."""
+        token = request.cookies.get(COOKIE)
+
+        def work() -> tuple[Session | None, Account | None, Any]:
+            session = web.sessions.get(token)
+            account = web.accounts.get(session.account) if session else None
+            if session is None or account is None or (admin and not account.is_admin) or then is None:
+                return session, account, None
+            return session, account, then()
+
+        session, account, out = await (web.read or web.run)(work)
         if session is None or account is None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise Redirect("/staff/login?" + urlencode({"next": here}))
         if admin and not account.is_admin:
             raise Redirect("/staff/overview")
-        return session, account
+        return session, account, out
 
     async def changing(request: Request) -> tuple[Session, Account, Any]:
         """A signed-in POST with its form, its CSRF token checked (403 otherwise)."""
@@ -250,10 +312,9 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/overview", include_in_schema=False)
     async def overview(request: Request) -> Response:
-        session, account = await signed_in(request)
         f = queries.parse_filters(request.query_params)
-        counts = await web.run(queries.overview, web.store, f, text.tz)
-        choices = await web.run(queries.choices, web.store)
+        session, account, (counts, choices) = await signed_in(request, then=lambda: (
+            queries.overview(web.store, f, text.tz), queries.choices(web.store)))
         total = sum(n for _, n in counts["kind"])
         return page(request, "overview.html", session, account, counts=counts, total=total, f=f, choices=choices,
                     query=urlencode(f.params()))
@@ -262,14 +323,16 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items", include_in_schema=False)
     async def browse(request: Request) -> Response:
-        session, account = await signed_in(request)
         f = queries.parse_filters(request.query_params)
         after = queries.parse_cursor(request.query_params.get("after"))
         before = None if after else queries.parse_cursor(request.query_params.get("before"))
-        result = await web.run(functools.partial(queries.browse, web.store, f, text.tz, after=after, before=before))
-        choices = await web.run(queries.choices, web.store)
+        session, account, (result, choices) = await signed_in(request, then=lambda: (
+            queries.browse(web.store, f, text.tz, after=after, before=before), queries.choices(web.store)))
         notice = request.query_params.get("done", "")
-        return page(request, "browse.html", session, account, f=f, result=result, choices=choices,
+        lang = lang_of(request)
+        rows = rows_html(result.rows, row_labels.get(lang) or row_labels[DEFAULT_LANG],
+                         text.when_of_page(lang), lambda tid: topic_title(tid, lang))
+        return page(request, "browse.html", session, account, f=f, result=result, choices=choices, rows=rows,
                     query=urlencode(f.params()), params=f.params(), notice=notice if notice.isdigit() else "",
                     state_notice=request.query_params.get("decided") if notice else "")
 
@@ -310,13 +373,12 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items/{submission_id}", include_in_schema=False)
     async def one_item(submission_id: str, request: Request) -> Response:
-        session, account = await signed_in(request)
-        it = await web.run(queries.item, web.store, submission_id)
+        session, account, (it, history, edits) = await signed_in(request, then=lambda: (
+            queries.item(web.store, submission_id), web.moderation.history(submission_id),
+            web.store.outbox_edits(submission_id)))
         if it is None:
             return page(request, "problem.html", session, account, status=404,
                         message=text.t(lang_of(request), "item.missing"), back="/staff/items")
-        history = await web.run(web.moderation.history, submission_id)
-        edits = await web.run(web.store.outbox_edits, submission_id)
         return page(request, "item.html", session, account, it=it, history=list(reversed(history)),
                     edits=list(reversed(edits)), fields=_fields(it.data), error="")
 
@@ -339,8 +401,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items/{submission_id}/drawing.png", include_in_schema=False)
     async def drawing_png(submission_id: str, request: Request) -> Response:
-        await signed_in(request)
-        data = await web.run(queries.blob_of, web.store, submission_id, "png")
+        *_, data = await signed_in(request, then=lambda: queries.blob_of(web.store, submission_id, "png"))
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600",
@@ -348,8 +409,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/items/{submission_id}/strokes.json", include_in_schema=False)
     async def drawing_strokes(submission_id: str, request: Request) -> Response:
-        await signed_in(request)
-        data = await web.run(queries.blob_of, web.store, submission_id, "strokes")
+        *_, data = await signed_in(request, then=lambda: queries.blob_of(web.store, submission_id, "strokes"))
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="application/json", headers={"Cache-Control": "private, max-age=3600",
@@ -361,8 +421,8 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     async def terminals(request: Request) -> Response:
         from sync.receiver.heartbeat import terminal_rows
 
-        session, account = await signed_in(request)
-        rows = await web.run(terminal_rows, web.store, QUIET_AFTER_S, SKEW_LIMIT_S)
+        session, account, rows = await signed_in(request, then=lambda: terminal_rows(
+            web.store, QUIET_AFTER_S, SKEW_LIMIT_S))
         return page(request, "terminals.html", session, account, rows=rows, quiet_min=QUIET_AFTER_S // 60,
                     skew_limit=SKEW_LIMIT_S)
 
@@ -370,7 +430,7 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
 
     @app.get("/staff/accounts", include_in_schema=False)
     async def accounts_page(request: Request) -> Response:
-        session, account = await signed_in(request, admin=True)
+        session, account, _ = await signed_in(request, admin=True)
         from sync.receiver.auth import TOKENS_FILE, read_token_hashes
 
         kiosks = sorted(read_token_hashes(web.store.data_dir / TOKENS_FILE))
@@ -404,13 +464,17 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
     async def export_zip(request: Request) -> Response:
         from sync.receiver.web.export import export_selection
 
-        await signed_in(request)
+        session, account, _ = await signed_in(request)
         f = queries.parse_filters(request.query_params)
         work = Path(tempfile.mkdtemp(prefix="download-", dir=web.tmp_dir))
         try:
             result = await web.run(export_selection, web.store, f, text.tz, work, web.name, web.titles)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, (ExportError, BundleSourceError)):  # a damaged blob, a full disk: said, not a traceback
+                log.error("export of %s failed: %s", f.params(), exc)
+                return page(request, "problem.html", session, account, status=500, back="/staff/items",
+                            message=text.t(lang_of(request), "export.failed", reason=str(exc)))
             raise
         return TempFileResponse(result.path, remove=work, media_type="application/zip", filename=result.path.name,
                          headers={"Cache-Control": "no-store"})
@@ -425,8 +489,10 @@ def add_web_routes(app: FastAPI, web: Web) -> None:  # noqa: C901 - one route ta
         return Response(data, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="ideas.csv"', "Cache-Control": "no-store"})
 
+    @app.get("/staff", include_in_schema=False)
     @app.get("/staff/", include_in_schema=False)
     async def root() -> Response:
+        """The app's start page (also for bookmarks of the old HTTP-Basic page that was at /staff)."""
         return RedirectResponse("/staff/overview", status_code=303)
 
 

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from sync.protocol import is_uuid4
 from sync.receiver.moderation import STATES
@@ -46,9 +46,26 @@ class Filters:
         return not self.params()
 
 
+_GERMAN_DAY = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
 def _day(text: str) -> str:
+    """A day as typed into the filter (``31.12.2024``, ``1.7.2024``) or linked (``2024-12-31``), as
+    ISO; '' when it is no day."""
+    german = _GERMAN_DAY.match(text)
     try:
-        return date.fromisoformat(text).isoformat()
+        if german:
+            return date(int(german[3]), int(german[2]), int(german[1])).isoformat()
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        return ""
+
+
+def day_text(iso: str) -> str:
+    """An ISO day as the filter's field shows it: ``31.12.2024`` (both languages: one format to
+    type, and the one a German office writes)."""
+    try:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
     except ValueError:
         return ""
 
@@ -133,8 +150,9 @@ def browse_sql(f: Filters, tz: tzinfo | None, *, after: tuple[str, str] | None =
             f"ORDER BY s.created_at {order}, s.id {order}", [*args, limit + 1])
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """One row of a browse page (a named tuple: fifty are made per page, a seventh of a dataclass's cost)."""
+
     id: str
     kind: str
     kiosk_id: str
@@ -178,7 +196,7 @@ def browse(store: ReceiverStore, f: Filters, tz: tzinfo | None, *, after: tuple[
     raw = raw[:limit]
     if before:
         raw.reverse()
-    rows = [Row(*r) for r in raw]
+    rows = list(map(Row._make, raw))
     if not rows:
         return Page([], None, None)
     first, last = (rows[0].created_at, rows[0].id), (rows[-1].created_at, rows[-1].id)
@@ -187,11 +205,20 @@ def browse(store: ReceiverStore, f: Filters, tz: tzinfo | None, *, after: tuple[
     return Page(rows, first if after else None, last if more else None)
 
 
-_CHOICES: weakref.WeakKeyDictionary[ReceiverStore, tuple[float, dict[str, list[str]]]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the filter menus offer (hashable: the rendered filter form is kept per choices)."""
+
+    events: tuple[str, ...]
+    terminals: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+_CHOICES: weakref.WeakKeyDictionary[ReceiverStore, tuple[float, Choices]] = weakref.WeakKeyDictionary()
 CHOICES_TTL_S = 30.0
 
 
-def choices(store: ReceiverStore) -> dict[str, list[str]]:
+def choices(store: ReceiverStore) -> Choices:
     """The values the filter menus offer: events, terminals, fields of action (as stored).
 
     Three scans of an index each: kept for :data:`CHOICES_TTL_S` per store, as a new terminal or
@@ -207,13 +234,13 @@ def choices(store: ReceiverStore) -> dict[str, list[str]]:
     return out
 
 
-def _read_choices(store: ReceiverStore) -> dict[str, list[str]]:
+def _read_choices(store: ReceiverStore) -> Choices:
     out = {}
     with store.reading() as db:
         for name, column in (("events", "event_id"), ("terminals", "kiosk_id"), ("topics", "topic_id")):
-            out[name] = [r[0] for r in db.execute(
-                f"SELECT DISTINCT {column} FROM submissions WHERE {column} != '' ORDER BY {column} LIMIT 500")]
-    return out
+            out[name] = tuple(r[0] for r in db.execute(
+                f"SELECT DISTINCT {column} FROM submissions WHERE {column} != '' ORDER BY {column} LIMIT 500"))
+    return Choices(**out)
 
 
 @dataclass(frozen=True, slots=True)

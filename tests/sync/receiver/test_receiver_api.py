@@ -14,7 +14,7 @@ from sync.protocol import Limits
 from sync.receiver import ReceiverSettings, ReceiverThread, add_token
 from sync.receiver.auth import TOKENS_FILE, TokenRegistry
 
-from sync_helpers import KIOSK_ID, STAFF_PASSWORD, make_drawing, make_idea, make_png
+from sync_helpers import KIOSK_ID, STAFF_PASSWORD, make_drawing, make_idea, make_png, staff_session
 
 
 def put_all(api, sub):
@@ -198,31 +198,37 @@ def test_request_log_line_has_ids_never_token(api, token, caplog):
     assert token not in caplog.text
 
 
-def test_staff_page_needs_password_and_shows_drawings(api, receiver, staff_password):
+def test_the_old_staff_page_sends_to_the_staff_app_and_basic_auth_opens_nothing(api, receiver, staff_password):
+    """/staff was an HTTP-Basic page; its bookmarks now reach the staff web app's start page (its
+    sign-in first), and a Basic password opens nothing."""
     sub = make_drawing(7)
     put_all(api, sub)
     put_all(api, make_idea(text="<script>alert(1)</script>"))
-    assert requests.get(receiver.url + "/staff", timeout=5).status_code == 401
-    assert requests.get(receiver.url + "/staff", auth=("staff", "nope"), timeout=5).status_code == 401
-    page = requests.get(receiver.url + "/staff", auth=("staff", STAFF_PASSWORD), timeout=5)
-    assert page.status_code == 200
-    assert KIOSK_ID in page.text
+    for auth in (None, ("staff", STAFF_PASSWORD)):
+        first = requests.get(receiver.url + "/staff", auth=auth, timeout=5, allow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"] == "/staff/overview"
+        landed = requests.get(receiver.url + "/staff", auth=auth, timeout=5)
+        assert landed.status_code == 200 and "/staff/login?next=%2Fstaff%2Foverview" in landed.url
+        png = sub.blob("png")
+        assert requests.get(f"{receiver.url}/staff/blobs/{png.sha256}", auth=auth, timeout=5).status_code == 404
+    staff = staff_session(receiver.url)
+    page = staff.get(receiver.url + "/staff/items", timeout=5)
+    assert page.status_code == 200 and KIOSK_ID in page.text
     assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
-    png = sub.blob("png")
-    assert f"staff/blobs/{png.sha256}" in page.text
-    img = requests.get(f"{receiver.url}/staff/blobs/{png.sha256}", auth=("s", STAFF_PASSWORD), timeout=5)
-    assert img.content == png.data and img.headers["content-type"] == "image/png"
+    assert f"/staff/items/{sub.id}/drawing.png" in page.text
+    img = staff.get(f"{receiver.url}/staff/items/{sub.id}/drawing.png", timeout=5)
+    assert img.content == sub.blob("png").data and img.headers["content-type"] == "image/png"
 
 
-def test_staff_page_keeps_a_visitors_direction_controls_inside_their_cell(api, receiver, staff_password):
+def test_staff_app_keeps_a_visitors_direction_controls_inside_their_cell(api, receiver, staff_password):
     """Any client may send an unclosed U+202E (a terminal would have balanced it): on the
     page it is dropped, and visitor text sits in <bdi dir=auto> so Arabic or Hebrew cannot
     reorder the columns around it."""
     put_all(api, make_idea(text="Mehr Bänke \u202eam Markt", title="سلام Jena שלום"))
-    page = requests.get(receiver.url + "/staff", auth=("staff", STAFF_PASSWORD), timeout=5).text
+    page = staff_session(receiver.url).get(receiver.url + "/staff/items", timeout=5).text
     assert "\u202e" not in page
-    assert '<td dir="auto"><bdi>Mehr Bänke am Markt</bdi></td>' in page
-    assert '<td dir="auto"><bdi>سلام Jena שלום</bdi></td>' in page
+    assert '<bdi dir="auto">Mehr Bänke am Markt</bdi>' in page
+    assert '<bdi dir="auto">سلام Jena שלום</bdi>' in page
 
 
 def test_a_blob_is_hashed_once_on_put_and_trusted_after(api, receiver_dir, monkeypatch):

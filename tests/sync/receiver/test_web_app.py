@@ -211,9 +211,11 @@ def test_the_catalogues_are_complete_and_every_key_used_exists():
         assert catalogue.problems(catalogue.read(LOCALE_DIR / f"{lang}.po"), template) == []
     web_dir = REPO / "sync" / "receiver" / "web"
     used = set()
-    for f in [*web_dir.glob("templates/*.html"), web_dir / "pages.py"]:
+    for f in [*web_dir.glob("templates/*.html"), web_dir / "pages.py", web_dir / "rows.py"]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+|yes|no)["']""", f.read_text()))
         used |= set(re.findall(r"""text\.t\(lang, ["']([a-z_.]+)["']""", f.read_text()))
+        used |= set(re.findall(r"""catalogues\.text\(["']([a-z_.]+)["']""", f.read_text()))
+    assert {"browse.select_one", "kind.drawing"} <= used  # the rows built in Python are read too
     missing = used - set(template.sources)
     assert not missing
     from sync.receiver.moderation import REASONS, STATES
@@ -249,6 +251,7 @@ def test_browse_pages_newest_first_with_keyset_pages(web, staff):
     ("terminal=kiosk-2", lambda s: s.kiosk_id == "kiosk-2"),
     ("topic=green", lambda s: s.topic_id == "green"),
     ("event=fest-2024&kind=idea&from=2024-07-02&to=2024-07-02", lambda s: s.kind == "idea" and "07-02T" in s.created_at),
+    ("kind=idea&from=02.07.2024&to=+2.7.2024+", lambda s: s.kind == "idea" and "07-02T" in s.created_at),
     ("q=Nummer+17", lambda s: s.kind == "idea" and s.text.endswith("Nummer 17")),
     ("q=banke", lambda s: "Bänke" in s.text),  # diacritics folded
 ])
@@ -266,9 +269,21 @@ def test_filters_and_full_text_search(web, staff, query, expect):
     assert got
 
 
+def test_the_date_fields_show_and_take_german_days(web, staff):
+    """Text fields, not type=date (whose format is the browser's, whatever the page's language)."""
+    r, _, _ = web
+    for lang in ("de", "en"):
+        staff.cookies.set("receiver_lang", lang)
+        html = staff.get(r.url + "/staff/items?from=2024-07-02&to=03.07.2024", timeout=10).text
+        assert 'id="f-from" name="from" type="text"' in html and 'value="02.07.2024"' in html
+        assert 'value="03.07.2024"' in html and ("TT.MM.JJJJ" if lang == "de" else "DD.MM.YYYY") in html
+        assert "day_from=2024-07-02&amp;day_to=2024-07-03" in html  # the links carry ISO days
+    staff.cookies.set("receiver_lang", "de")
+
+
 def test_garbage_filters_and_cursors_are_dropped_not_errors(web, staff):
     r, _, _ = web
-    for q in ("kind=<script>", "after=x~y", "before=2024-07-01T00:00:00Z~../../etc", "from=31.12.2024",
+    for q in ("kind=<script>", "after=x~y", "before=2024-07-01T00:00:00Z~../../etc", "from=31.02.2024",
               "q=%22%2A%28OR", "state=eaten", "q=" + "x" * 5000):
         got = staff.get(r.url + "/staff/items?" + q, timeout=10)
         assert got.status_code == 200 and "<script>" not in got.text.split("</header>")[1], q

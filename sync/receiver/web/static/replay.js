@@ -1,6 +1,6 @@
 // Time-lapse replay of a child's drawing from its stored strokes (kiosk.core.drawing's JSON:
 // items of strokes {color, width, tool, points [[x, y, t_ms]]} and stamps {kind, x, y, size,
-// color, t}). Every painting step is sorted by (t, item index), as kiosk.core.drawing.paint_steps
+// color, t}; a stamp is its icon's outline from stamps.js, as the kiosk paints it). Every painting step is sorted by (t, item index), as kiosk.core.drawing.paint_steps
 // does, and played on a <canvas> at the chosen speed. Plain JS, no build step.
 "use strict";
 (function () {
@@ -11,6 +11,14 @@
   var speed = document.getElementById("replay-speed");
   var status = document.getElementById("replay-status");
   var drawing = null, steps = [], frame = null;
+
+  var outlines = {};
+  function stampPath(kind) {  // stamps.js: the kiosk's stamp outlines (scripts/stamp_paths.py)
+    var d = (window.KIOSK_STAMPS || {})[kind];
+    if (!d || typeof Path2D === "undefined") return null;
+    if (!outlines[kind]) outlines[kind] = new Path2D(d);
+    return outlines[kind];
+  }
 
   function say(key) { status.textContent = status.dataset[key] || ""; status.dataset.state = key; }
 
@@ -38,9 +46,18 @@
     var item = step.item;
     if (item.type === "stamp") {
       ctx.fillStyle = item.color;
-      ctx.beginPath();
-      ctx.arc(item.x, item.y, item.size / 2, 0, Math.PI * 2);
-      ctx.fill();
+      var outline = stampPath(item.kind);
+      if (outline) {  // as the kiosk paints it: the icon's outline, item.size across, centred on (x, y)
+        ctx.save();
+        ctx.translate(item.x, item.y);
+        ctx.scale(item.size, item.size);
+        ctx.fill(outline, "evenodd");
+        ctx.restore();
+      } else {  // a stamp this receiver does not know: a dot of its size and colour
+        ctx.beginPath();
+        ctx.arc(item.x, item.y, item.size / 2, 0, Math.PI * 2);
+        ctx.fill();
+      }
       return;
     }
     var colour = item.tool === "eraser" ? (drawing.paper || "#ffffff") : item.color;
