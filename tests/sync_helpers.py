@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.core.model import Blob, Submission, canonical_json
@@ -94,3 +96,58 @@ def assert_exactly_once(store, receiver_dir: Path, subs) -> None:
         for b in s.blobs:
             assert (receiver_dir / "blobs" / b.sha256[:2] / b.sha256).read_bytes() == b.data
     assert store.pending_ids() == []
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def old_receiver(commit: str, tmp_path: Path, kiosk_id: str) -> Iterator[tuple[str, str, dict]]:
+    """The receiver of this repository at ``commit``, as a real process on 127.0.0.1: its base
+    URL, a token for ``kiosk_id`` and its ``/api/v1/health`` answer. Skips in a checkout
+    without that history (a shallow clone)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import tarfile
+    import time
+
+    import pytest
+    import requests
+
+    from sync.receiver import add_token
+
+    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", commit], capture_output=True).returncode:
+        pytest.skip(f"this checkout has no git history of the receiver at {commit}")
+    old = tmp_path / f"old-{commit}"
+    old.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "kiosk", "sync"],
+                             capture_output=True, check=True).stdout
+    (tmp_path / "old.tar").write_bytes(archive)
+    with tarfile.open(tmp_path / "old.tar") as tar:
+        tar.extractall(old, filter="data")
+    receiver_dir = tmp_path / f"old-receiver-{commit}"
+    receiver_dir.mkdir()
+    token = add_token(receiver_dir, kiosk_id)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())",
+                             "receiver", "--data-dir", str(receiver_dir), "--host", "127.0.0.1", "--port", str(port)],
+                            env={**os.environ, "PYTHONPATH": str(old)}, cwd=old,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(400):
+            try:
+                health = requests.get(url + "/api/v1/health", timeout=1).json()
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError(f"the receiver of {commit} did not answer on {url}")
+        yield url, token, health
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tarfile
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from kiosk.core.model import Submission, new_status_token
+from kiosk.core.model import new_status_token
 from kiosk.core.reconcile import ReceiverClient, reconcile
 from sync.receiver.publish.status import (APPROVED, NOT_ARRIVED, NOT_PUBLISHED, PUBLISHED, RECEIVED, Publication,
                                           StatusView, pick_language, status_view)
 from sync.client import SyncClient
-from sync.receiver import add_token
-from tests.sync_helpers import make_idea
+from tests.sync_helpers import make_idea, old_receiver
 
-REPO = Path(__file__).resolve().parents[4]
 
 
 def page(receiver, token: str, **headers: str) -> requests.Response:
@@ -114,42 +105,12 @@ def test_visitors_text_cannot_reorder_the_page(receiver):
     assert not any(c in html for c in "\u202e\u2067")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 OLD_RECEIVER = "e3e7d7d"
 """main before the status pages: its receiver refuses any field it does not know."""
 
 
 def test_a_receiver_of_before_the_status_pages_still_takes_everything(tmp_path, store, kiosk_id):
-    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", OLD_RECEIVER], capture_output=True).returncode:
-        pytest.skip("this checkout has no git history of the receiver before the status pages")
-    old = tmp_path / "old"
-    old.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", OLD_RECEIVER, "kiosk", "sync"],
-                             capture_output=True, check=True).stdout
-    (tmp_path / "old.tar").write_bytes(archive)
-    with tarfile.open(tmp_path / "old.tar") as tar:
-        tar.extractall(old, filter="data")
-    receiver_dir = tmp_path / "old-receiver"
-    receiver_dir.mkdir()
-    token = add_token(receiver_dir, kiosk_id)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())",
-                             "receiver", "--data-dir", str(receiver_dir), "--host", "127.0.0.1", "--port", str(port)],
-                            env={**os.environ, "PYTHONPATH": str(old)}, cwd=old,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                health = requests.get(url + "/api/v1/health", timeout=1).json()
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
+    with old_receiver(OLD_RECEIVER, tmp_path, kiosk_id) as (url, token, health):
         assert "optional_fields" not in health  # it is the old one
         subs = [make_idea(i, status_token=new_status_token()) for i in range(3)] + [make_idea(9)]
         for sub in subs:
@@ -160,9 +121,6 @@ def test_a_receiver_of_before_the_status_pages_still_takes_everything(tmp_path, 
         assert report.done == 4 and not report.failed
         result = reconcile(store, ReceiverClient(url + "/api/v1", token).receipt)
         assert result.mismatches == [] and result.verified == 4
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_the_page_follows_staff_decisions(store, receiver, make_client):
